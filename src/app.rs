@@ -1,0 +1,29 @@
+//! The entry point behind `main`: parse the command line, set up logging, dispatch a command.
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::exit_code;
+use crate::lifecycle;
+use crate::logging;
+
+/// Runs the operator with `args` (the program name first) and returns the process exit code.
+pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help and version on stdout with code 0, usage errors on stderr with 2.
+            let _ = err.print();
+            return ExitCode::from(err.exit_code() as u8);
+        }
+    };
+    logging::init(cli.verbose, cli.quiet);
+    let code = match cli.command {
+        Command::Dev(dev) => lifecycle::run(dev.into_request()),
+    };
+    debug_assert!(code <= exit_code::USAGE);
+    ExitCode::from(code)
+}

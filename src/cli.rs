@@ -1,0 +1,144 @@
+//! Command-line arguments (clap) and their one-time conversion into a [`Request`].
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domains::{Action, Domain};
+use crate::names::validate_name;
+use crate::request::{OutputFormat, Request};
+
+/// Runs Greentic provider packs' lifecycle flows (setup, diagnostics, verify), in-process.
+#[derive(Debug, Parser)]
+#[command(name = "greentic-operator", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Developer commands on a project folder.
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Run `setup_default` of every provider pack of a domain.
+    #[command(after_help = "Example:\n  greentic-operator dev setup messaging --tenant acme")]
+    Setup(SetupArgs),
+    /// Run `diagnostics` of every provider pack of a domain that declares it.
+    #[command(after_help = "Example:\n  greentic-operator dev diagnostics events --tenant acme --dry-run")]
+    Diagnostics(LifecycleArgs),
+    /// Run the domain's verify flows (messaging: verify_webhooks, events: verify_subscriptions).
+    #[command(after_help = "Example:\n  greentic-operator dev verify messaging --tenant acme")]
+    Verify(LifecycleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    #[command(flatten)]
+    pub common: LifecycleArgs,
+    /// Skip, instead of failing, packs that lack the setup flow.
+    #[arg(long)]
+    pub allow_missing_setup: bool,
+}
+
+/// Output format on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct LifecycleArgs {
+    /// The provider domain.
+    #[arg(value_enum)]
+    pub domain: Domain,
+    /// Tenant the flows run for (required unless --dry-run).
+    #[arg(long, env = "GREENTIC_TENANT", value_parser = validate_name)]
+    pub tenant: Option<String>,
+    /// Team inside the tenant.
+    #[arg(long, env = "GREENTIC_TEAM", value_parser = validate_name)]
+    pub team: Option<String>,
+    /// Keep only packs whose pack id, file name or file stem equals this (repeatable).
+    #[arg(long = "provider", value_name = "PROVIDER")]
+    pub providers: Vec<String>,
+    /// Print the plan; run and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Run up to N flows at once (results are still shown in plan order).
+    #[arg(long, value_name = "N", default_value = "1")]
+    pub parallel: NonZeroUsize,
+    /// The project folder holding `providers/<domain>/*.gtpack`.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project_root: PathBuf,
+    /// Where runs are recorded [default: <project-root>/state].
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Let the runner fetch remote components (default: offline).
+    #[arg(long)]
+    pub online: bool,
+    /// Greentic environment, sent to flows as `operator_env`.
+    #[arg(long, env = "GREENTIC_ENV", default_value = "dev", value_parser = validate_name)]
+    pub env: String,
+    /// Public URL sent to messaging and events providers [default: the tunnel file in the state folder].
+    #[arg(long, value_name = "URL")]
+    pub public_base_url: Option<String>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FormatArg,
+}
+
+impl DevCommand {
+    /// The validated request; the only conversion from clap's types.
+    pub fn into_request(self) -> Request {
+        let (action, common, allow_missing_setup) = match self {
+            DevCommand::Setup(args) => (Action::Setup, args.common, args.allow_missing_setup),
+            DevCommand::Diagnostics(args) => (Action::Diagnostics, args, false),
+            DevCommand::Verify(args) => (Action::Verify, args, false),
+        };
+        let state_dir = common
+            .state_dir
+            .unwrap_or_else(|| common.project_root.join("state"));
+        Request {
+            domain: common.domain,
+            action,
+            tenant: common.tenant,
+            team: common.team,
+            env: common.env,
+            providers: common.providers,
+            dry_run: common.dry_run,
+            parallel: common.parallel,
+            allow_missing_setup,
+            project_root: common.project_root,
+            state_dir,
+            online: common.online,
+            public_base_url: common.public_base_url,
+            format: match common.format {
+                FormatArg::Text => OutputFormat::Text,
+                FormatArg::Json => OutputFormat::Json,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,189 @@
+//! The domain table (which folder, which lifecycle flows, what a missing setup means) and pack discovery.
+
+mod discovery;
+
+pub use discovery::{Discovery, DiscoveryError, NotAPack, discover};
+
+use serde::Serialize;
+use std::fmt;
+
+/// A provider domain the operator knows. Adding one is a row in [`TABLE`] and a variant here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Domain {
+    Messaging,
+    Events,
+    Secrets,
+}
+
+/// A lifecycle step: one `dev` subcommand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Setup,
+    Diagnostics,
+    Verify,
+}
+
+/// What the plan does when a pack lacks the domain's setup flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingSetup {
+    /// The pack is in error (unless `--allow-missing-setup`).
+    Fails,
+    /// The flow is skipped with a warning, like a missing diagnostics flow.
+    Skips,
+}
+
+/// One row of the domain table.
+#[derive(Debug)]
+pub struct DomainSpec {
+    pub domain: Domain,
+    /// Folder under the project root holding the domain's `*.gtpack` files.
+    pub providers_dir: &'static str,
+    pub setup_flow: &'static str,
+    pub diagnostics_flow: &'static str,
+    pub verify_flows: &'static [&'static str],
+    pub missing_setup: MissingSetup,
+    /// Whether the flows' input carries `public_base_url` (providers that receive webhooks).
+    pub sends_public_base_url: bool,
+}
+
+/// The whole table: the only place that knows how domains differ.
+pub const TABLE: [DomainSpec; 3] = [
+    DomainSpec {
+        domain: Domain::Messaging,
+        providers_dir: "providers/messaging",
+        setup_flow: "setup_default",
+        diagnostics_flow: "diagnostics",
+        verify_flows: &["verify_webhooks"],
+        missing_setup: MissingSetup::Fails,
+        sends_public_base_url: true,
+    },
+    DomainSpec {
+        domain: Domain::Events,
+        providers_dir: "providers/events",
+        setup_flow: "setup_default",
+        diagnostics_flow: "diagnostics",
+        verify_flows: &["verify_subscriptions"],
+        missing_setup: MissingSetup::Fails,
+        sends_public_base_url: true,
+    },
+    DomainSpec {
+        domain: Domain::Secrets,
+        providers_dir: "providers/secrets",
+        setup_flow: "setup_default",
+        diagnostics_flow: "diagnostics",
+        verify_flows: &[],
+        missing_setup: MissingSetup::Skips,
+        sends_public_base_url: false,
+    },
+];
+
+impl Domain {
+    pub const ALL: [Domain; 3] = [Domain::Messaging, Domain::Events, Domain::Secrets];
+
+    /// This domain's row of [`TABLE`].
+    pub fn spec(self) -> &'static DomainSpec {
+        TABLE
+            .iter()
+            .find(|spec| spec.domain == self)
+            .expect("every domain has a row in TABLE")
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Domain::Messaging => "messaging",
+            Domain::Events => "events",
+            Domain::Secrets => "secrets",
+        }
+    }
+}
+
+impl fmt::Display for Domain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Action {
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Setup => "setup",
+            Action::Diagnostics => "diagnostics",
+            Action::Verify => "verify",
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A lifecycle flow an action asks for, and whether lacking it is fatal for the pack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WantedFlow {
+    pub flow: &'static str,
+    pub required: bool,
+}
+
+impl DomainSpec {
+    /// The flows `action` runs on each pack of this domain, in order.
+    pub fn wanted_flows(&self, action: Action) -> Vec<WantedFlow> {
+        match action {
+            Action::Setup => vec![WantedFlow {
+                flow: self.setup_flow,
+                required: self.missing_setup == MissingSetup::Fails,
+            }],
+            Action::Diagnostics => vec![WantedFlow {
+                flow: self.diagnostics_flow,
+                required: false,
+            }],
+            Action::Verify => self
+                .verify_flows
+                .iter()
+                .map(|&flow| WantedFlow {
+                    flow,
+                    required: false,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_domain_has_exactly_one_row() {
+        for domain in Domain::ALL {
+            assert_eq!(TABLE.iter().filter(|s| s.domain == domain).count(), 1);
+            assert!(domain.spec().providers_dir.ends_with(domain.name()));
+        }
+    }
+
+    #[test]
+    fn verify_flows_follow_the_design() {
+        let flows = |d: Domain| -> Vec<&str> {
+            d.spec()
+                .wanted_flows(Action::Verify)
+                .iter()
+                .map(|w| w.flow)
+                .collect()
+        };
+        assert_eq!(flows(Domain::Messaging), ["verify_webhooks"]);
+        assert_eq!(flows(Domain::Events), ["verify_subscriptions"]);
+        assert!(flows(Domain::Secrets).is_empty());
+    }
+
+    #[test]
+    fn only_secrets_tolerates_a_missing_setup_flow() {
+        for domain in Domain::ALL {
+            let setup = domain.spec().wanted_flows(Action::Setup);
+            assert_eq!(setup[0].flow, "setup_default");
+            assert_eq!(setup[0].required, domain != Domain::Secrets);
+        }
+    }
+}

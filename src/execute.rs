@@ -1,0 +1,220 @@
+//! Runs a plan: up to `parallel` flows at once, each recorded in its own run folder.
+//! Never prints: it hands [`Event`]s to one consumer, finished flows always in plan order.
+
+use std::num::NonZeroUsize;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+use crate::input::{FlowContext, flow_input};
+use crate::outcome::FlowOutcome;
+use crate::plan::Plan;
+use crate::records::{FlowRecord, write_run_end, write_run_start};
+use crate::runner_exec::{FlowRunSpec, run_provider_pack_flow};
+use crate::state_layout::StateLayout;
+
+/// How to run the plan's flows.
+#[derive(Debug, Clone)]
+pub struct ExecSettings {
+    pub layout: StateLayout,
+    pub ctx: FlowContext,
+    pub parallel: NonZeroUsize,
+    /// `dist_offline` for the runner.
+    pub offline: bool,
+}
+
+/// What happens while a plan runs.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A flow began (in whatever order workers pick flows up).
+    FlowStarted { pack_label: &'a str, flow: &'a str },
+    /// A flow ended; these arrive in plan order whatever `parallel` is.
+    FlowFinished { record: &'a FlowRecord },
+}
+
+/// Counts over the whole command, summarised once into the exit code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RunStats {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    /// Packs that could not be planned (bad manifest, duplicate id, missing setup flow).
+    pub pack_errors: usize,
+    #[serde(serialize_with = "as_millis")]
+    pub wall_time: Duration,
+}
+
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
+}
+
+impl RunStats {
+    pub fn all_passed(&self) -> bool {
+        self.failed == 0 && self.pack_errors == 0
+    }
+}
+
+/// The results of running a plan.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    /// One record per runnable flow, in plan order.
+    pub records: Vec<FlowRecord>,
+    pub stats: RunStats,
+}
+
+enum Message {
+    Started(usize),
+    Finished(usize, Box<FlowRecord>),
+}
+
+/// Runs every runnable flow of `plan`.
+pub fn execute(plan: &Plan, settings: &ExecSettings, mut on_event: impl FnMut(Event<'_>)) -> Execution {
+    let wall = Instant::now();
+    let jobs: Vec<(usize, usize)> = plan.runnable().collect();
+    let next = AtomicUsize::new(0);
+    let workers = settings.parallel.get().min(jobs.len().max(1));
+    let mut finished: Vec<Option<FlowRecord>> = vec![None; jobs.len()];
+    let mut reported = 0;
+
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::channel::<Message>();
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (jobs, next) = (&jobs, &next);
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(&(p, s)) = jobs.get(index) else { break };
+                    if tx.send(Message::Started(index)).is_err() {
+                        break;
+                    }
+                    let record = run_one(plan, p, s, settings);
+                    if tx.send(Message::Finished(index, Box::new(record))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for message in rx {
+            match message {
+                Message::Started(index) => {
+                    let (p, s) = jobs[index];
+                    let pack = &plan.packs[p];
+                    on_event(Event::FlowStarted {
+                        pack_label: &pack.label,
+                        flow: &pack.steps[s].flow,
+                    });
+                }
+                Message::Finished(index, record) => {
+                    finished[index] = Some(*record);
+                    while let Some(Some(record)) = finished.get(reported) {
+                        on_event(Event::FlowFinished { record });
+                        reported += 1;
+                    }
+                }
+            }
+        }
+    });
+
+    let records: Vec<FlowRecord> = finished.into_iter().flatten().collect();
+    let passed = records.iter().filter(|r| r.outcome.is_success()).count();
+    let stats = RunStats {
+        passed,
+        failed: records.len() - passed,
+        skipped: plan.count_skipped(),
+        pack_errors: plan.count_errors(),
+        wall_time: wall.elapsed(),
+    };
+    Execution { records, stats }
+}
+
+/// Runs one flow and records it; whatever goes wrong becomes that flow's outcome.
+fn run_one(plan: &Plan, p: usize, s: usize, settings: &ExecSettings) -> FlowRecord {
+    let pack = &plan.packs[p];
+    let flow = &pack.steps[s].flow;
+    let ctx = &settings.ctx;
+    let input = flow_input(plan.domain, ctx);
+    let started_at = Utc::now();
+    let clock = Instant::now();
+    let mut record = FlowRecord {
+        run_id: String::new(),
+        run_dir: Default::default(),
+        domain: plan.domain,
+        action: plan.action,
+        pack_id: pack.info.as_ref().map_or_else(|| pack.label.clone(), |i| i.pack_id.clone()),
+        pack_path: pack.path.clone(),
+        flow: flow.clone(),
+        tenant: ctx.tenant.clone(),
+        team: ctx.team.clone(),
+        env: ctx.env.clone(),
+        started_at,
+        duration: Duration::ZERO,
+        outcome: FlowOutcome::Passed,
+        runner_result: None,
+    };
+
+    let paths = match settings
+        .layout
+        .create_run_dir(plan.domain, &pack.label, flow, started_at)
+    {
+        Ok(paths) => paths,
+        Err(err) => {
+            record.outcome = FlowOutcome::LoadError {
+                message: format!("failed to create a run folder under {}: {err}", settings.layout.root().display()),
+            };
+            return record;
+        }
+    };
+    record.run_id = paths.run_id.clone();
+    record.run_dir = paths.dir.clone();
+    if let Err(err) = write_run_start(&paths, &input, &record) {
+        record.outcome = FlowOutcome::LoadError {
+            message: format!("failed to write {}: {err}", paths.dir.display()),
+        };
+        return record;
+    }
+
+    let spec = FlowRunSpec {
+        pack_path: &pack.path,
+        flow_id: flow,
+        tenant: &ctx.tenant,
+        team: ctx.team.as_deref(),
+        input,
+        artifacts_dir: paths.artifacts(),
+        offline: settings.offline,
+    };
+    // A panic inside the runner must cost one flow, not the whole command.
+    let result = catch_unwind(AssertUnwindSafe(|| run_provider_pack_flow(spec)));
+    record.duration = clock.elapsed();
+    record.outcome = match result {
+        Ok(Ok(result)) => {
+            let outcome = FlowOutcome::from_run(&result);
+            record.runner_result = Some(result);
+            outcome
+        }
+        Ok(Err(err)) => FlowOutcome::LoadError {
+            message: format!("{err:#}"),
+        },
+        Err(panic) => FlowOutcome::LoadError {
+            message: format!("the runner panicked: {}", panic_message(&panic)),
+        },
+    };
+    if let Err(err) = write_run_end(&paths, &record) {
+        record.outcome = FlowOutcome::LoadError {
+            message: format!("the flow ended but {} could not be written: {err}", paths.dir.display()),
+        };
+    }
+    record
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}

@@ -1,0 +1,27 @@
+//! greentic-operator: runs Greentic provider packs' lifecycle flows per domain, in-process.
+//!
+//! The modules follow the data: [`cli`] parses arguments into a [`request::Request`];
+//! [`domains`] holds the domain table and finds packs; [`manifest`] reads each pack's
+//! manifest; [`plan`] decides what runs; [`execute`] runs the plan through [`runner_exec`]
+//! and records every run with [`records`] under the paths of [`state_layout`]; [`report`]
+//! renders the plan and results. See `ARCHITECTURE.md`.
+
+pub mod app;
+pub mod cli;
+pub mod domains;
+pub mod execute;
+pub mod exit_code;
+pub mod input;
+pub mod lifecycle;
+pub mod logging;
+pub mod manifest;
+pub mod names;
+pub mod outcome;
+pub mod plan;
+pub mod records;
+pub mod report;
+pub mod request;
+pub mod runner_exec;
+pub mod state_layout;
+
+pub use app::main_with_args;

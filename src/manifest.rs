@@ -1,0 +1,284 @@
+//! Reading a pack's manifest (never extracting the pack): pack id, version and declared flows.
+//!
+//! Two forms are understood. `manifest.cbor` is what real packs ship and what the runner needs;
+//! it is decoded with `greentic_types::decode_pack_manifest`. `pack.manifest.json` is the older
+//! dev-time form named by the design document. When both are present the CBOR form wins.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+use zip::ZipArchive;
+use zip::result::ZipError;
+
+/// The entry holding the canonical manifest.
+pub const CBOR_MANIFEST: &str = "manifest.cbor";
+/// The entry holding the legacy JSON manifest.
+pub const JSON_MANIFEST: &str = "pack.manifest.json";
+
+/// Largest pack file opened. The runner refuses archives whose content exceeds 64 MiB, so a
+/// bigger file can never run; refusing it here keeps planning cheap.
+pub const MAX_PACK_BYTES: u64 = 64 * 1024 * 1024;
+/// Most entries in one pack. Real packs hold tens; the zip's central directory is read whole.
+pub const MAX_ENTRIES: usize = 10_000;
+/// Largest manifest entry read, uncompressed. Matches the runner's per-entry limit.
+pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest compression ratio accepted for a manifest over 1 MiB: real manifests compress
+/// about 10:1, a zip bomb about 1000:1.
+pub const MAX_COMPRESSION_RATIO: u64 = 100;
+
+/// Which manifest form a pack's facts came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ManifestForm {
+    /// `manifest.cbor`: runnable.
+    Cbor,
+    /// `pack.manifest.json` only: plannable, but the runner cannot run it.
+    LegacyJson,
+}
+
+/// What the operator needs to know about a pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PackInfo {
+    pub pack_id: String,
+    pub version: String,
+    /// Declared flow ids, sorted and without duplicates.
+    pub flows: Vec<String>,
+    pub form: ManifestForm,
+}
+
+impl PackInfo {
+    pub fn declares(&self, flow: &str) -> bool {
+        self.flows.binary_search_by(|f| f.as_str().cmp(flow)).is_ok()
+    }
+}
+
+/// Why a pack's manifest could not be read. Messages read well after "pack ...: ".
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("cannot be opened: {0}")]
+    Open(#[source] io::Error),
+    #[error("is {bytes} bytes; packs over {MAX_PACK_BYTES} bytes are refused")]
+    TooLarge { bytes: u64 },
+    #[error("is not a readable zip archive: {0}")]
+    NotAZip(#[source] ZipError),
+    #[error("holds {count} entries; at most {MAX_ENTRIES} are allowed")]
+    TooManyEntries { count: usize },
+    #[error("has an unsafe entry name {name:?}: {reason}")]
+    UnsafeEntry { name: String, reason: &'static str },
+    #[error("has entry {name:?} twice")]
+    DuplicateEntry { name: String },
+    #[error("has no {CBOR_MANIFEST} (nor {JSON_MANIFEST}); rebuild it with `greentic-pack build`")]
+    NoManifest,
+    #[error("has a {entry} of {bytes} bytes; at most {MAX_MANIFEST_BYTES} are read")]
+    ManifestTooLarge { entry: &'static str, bytes: u64 },
+    #[error(
+        "has a {entry} compressed {ratio}:1, over the {MAX_COMPRESSION_RATIO}:1 accepted (a zip bomb?)"
+    )]
+    CompressionRatio { entry: &'static str, ratio: u64 },
+    #[error("has a {entry} that cannot be read: {source}")]
+    ReadEntry {
+        entry: &'static str,
+        #[source]
+        source: io::Error,
+    },
+    #[error("has a {CBOR_MANIFEST} that does not decode: {0}")]
+    Cbor(String),
+    #[error("has a {JSON_MANIFEST} that is not valid JSON: {0}")]
+    Json(String),
+    #[error("has a {entry} whose {field} {problem}")]
+    InvalidField {
+        entry: &'static str,
+        field: &'static str,
+        problem: String,
+    },
+    #[error("declares no flows")]
+    NoFlows,
+}
+
+/// Reads the manifest of the pack at `path`: only the manifest entry is decompressed.
+pub fn read_pack_info(path: &Path) -> Result<PackInfo, ManifestError> {
+    let file = File::open(path).map_err(ManifestError::Open)?;
+    let bytes = file.metadata().map_err(ManifestError::Open)?.len();
+    if bytes > MAX_PACK_BYTES {
+        return Err(ManifestError::TooLarge { bytes });
+    }
+    let mut archive = ZipArchive::new(io::BufReader::new(file)).map_err(ManifestError::NotAZip)?;
+    check_entry_names(&archive)?;
+
+    let info = if archive.index_for_name(CBOR_MANIFEST).is_some() {
+        let raw = read_entry(&mut archive, CBOR_MANIFEST)?;
+        from_cbor(&raw)?
+    } else if archive.index_for_name(JSON_MANIFEST).is_some() {
+        let raw = read_entry(&mut archive, JSON_MANIFEST)?;
+        from_json(&raw)?
+    } else {
+        return Err(ManifestError::NoManifest);
+    };
+    if info.flows.is_empty() {
+        return Err(ManifestError::NoFlows);
+    }
+    Ok(info)
+}
+
+/// Refuses archives whose entry names the runner would refuse, from the central directory
+/// alone (no entry is decompressed): better one clear line at planning than a load error later.
+fn check_entry_names<R: Read + io::Seek>(archive: &ZipArchive<R>) -> Result<(), ManifestError> {
+    let count = archive.len();
+    if count > MAX_ENTRIES {
+        return Err(ManifestError::TooManyEntries { count });
+    }
+    let mut seen = std::collections::HashSet::with_capacity(count);
+    for name in archive.file_names() {
+        if let Some(reason) = unsafe_name_reason(name) {
+            return Err(ManifestError::UnsafeEntry {
+                name: name.to_string(),
+                reason,
+            });
+        }
+        if !seen.insert(name) {
+            return Err(ManifestError::DuplicateEntry {
+                name: name.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn unsafe_name_reason(name: &str) -> Option<&'static str> {
+    if name.contains('\0') {
+        Some("it contains a NUL byte")
+    } else if name.contains('\\') {
+        Some("it contains a backslash")
+    } else if name.starts_with('/') || name.get(1..2) == Some(":") {
+        Some("it is an absolute path")
+    } else if name.split('/').any(|part| part == "..") {
+        Some("it climbs out of the pack with `..`")
+    } else if name.contains('\u{FFFD}') {
+        Some("it is not valid UTF-8")
+    } else {
+        None
+    }
+}
+
+fn read_entry<R: Read + io::Seek>(
+    archive: &mut ZipArchive<R>,
+    entry: &'static str,
+) -> Result<Vec<u8>, ManifestError> {
+    let file = archive.by_name(entry).map_err(|err| match err {
+        ZipError::Io(source) => ManifestError::ReadEntry { entry, source },
+        other => ManifestError::ReadEntry {
+            entry,
+            source: io::Error::other(other),
+        },
+    })?;
+    let declared = file.size();
+    if declared > MAX_MANIFEST_BYTES {
+        return Err(ManifestError::ManifestTooLarge {
+            entry,
+            bytes: declared,
+        });
+    }
+    let compressed = file.compressed_size().max(1);
+    if declared > 1024 * 1024 && declared / compressed > MAX_COMPRESSION_RATIO {
+        return Err(ManifestError::CompressionRatio {
+            entry,
+            ratio: declared / compressed,
+        });
+    }
+    // The declared size may lie: never read past the limit whatever the header says.
+    let mut bytes = Vec::with_capacity(declared.min(MAX_MANIFEST_BYTES) as usize);
+    file.take(MAX_MANIFEST_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| ManifestError::ReadEntry { entry, source })?;
+    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err(ManifestError::ManifestTooLarge {
+            entry,
+            bytes: bytes.len() as u64,
+        });
+    }
+    Ok(bytes)
+}
+
+fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
+    let manifest = greentic_types::decode_pack_manifest(raw)
+        .map_err(|err| ManifestError::Cbor(err.to_string()))?;
+    let flows = manifest.flows.iter().map(|entry| entry.id.to_string());
+    Ok(PackInfo {
+        pack_id: manifest.pack_id.to_string(),
+        version: manifest.version.to_string(),
+        flows: sorted_unique(flows),
+        form: ManifestForm::Cbor,
+    })
+}
+
+/// Reads the legacy JSON form leniently: `meta.pack_id` (or a top-level `pack_id`),
+/// `meta.version`, and flows from `meta.entry_flows` and `flows[].id`.
+fn from_json(raw: &[u8]) -> Result<PackInfo, ManifestError> {
+    let doc: Value = serde_json::from_slice(raw).map_err(|err| ManifestError::Json(err.to_string()))?;
+    let invalid = |field: &'static str, problem: &str| ManifestError::InvalidField {
+        entry: JSON_MANIFEST,
+        field,
+        problem: problem.to_string(),
+    };
+    if !doc.is_object() {
+        return Err(invalid("top level", "is not an object"));
+    }
+    let meta = doc.get("meta").unwrap_or(&doc);
+    let pack_id = match meta.get("pack_id").or_else(|| doc.get("pack_id")) {
+        Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
+        Some(Value::String(_)) => return Err(invalid("pack_id", "is empty")),
+        Some(_) => return Err(invalid("pack_id", "is not a string")),
+        None => return Err(invalid("pack_id", "is missing")),
+    };
+    let version = match meta.get("version").or_else(|| doc.get("version")) {
+        Some(Value::String(v)) => v.clone(),
+        Some(_) => return Err(invalid("version", "is not a string")),
+        None => String::new(),
+    };
+
+    let mut flows = Vec::new();
+    match meta.get("entry_flows") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for item in items {
+                let id = item
+                    .as_str()
+                    .ok_or_else(|| invalid("entry_flows", "holds a value that is not a string"))?;
+                flows.push(id.to_string());
+            }
+        }
+        Some(_) => return Err(invalid("entry_flows", "is not a list")),
+    }
+    match doc.get("flows") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for item in items {
+                let id = item
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| invalid("flows", "holds an entry without a string `id`"))?;
+                flows.push(id.to_string());
+            }
+        }
+        Some(_) => return Err(invalid("flows", "is not a list")),
+    }
+    if let Some(bad) = flows.iter().find(|id| id.trim().is_empty()) {
+        return Err(invalid("flows", &format!("holds an invalid flow id {bad:?}")));
+    }
+    Ok(PackInfo {
+        pack_id,
+        version,
+        flows: sorted_unique(flows.into_iter()),
+        form: ManifestForm::LegacyJson,
+    })
+}
+
+fn sorted_unique(flows: impl Iterator<Item = String>) -> Vec<String> {
+    let mut flows: Vec<String> = flows.collect();
+    flows.sort();
+    flows.dedup();
+    flows
+}

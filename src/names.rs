@@ -1,0 +1,71 @@
+//! Names typed by the user that become parts of paths (tenant, team, env): validated once, at the edge.
+
+use std::fmt;
+
+/// Longest accepted name, in bytes. Greentic ids are short; a path part this long is a mistake.
+pub const MAX_NAME_LEN: usize = 64;
+
+/// Why a name was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameError(String);
+
+impl fmt::Display for NameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NameError {}
+
+/// Accepts ASCII letters, digits, `-`, `_` and `.` (not leading), up to [`MAX_NAME_LEN`] bytes.
+///
+/// Tenants and teams name folders under `state/` and appear in secret URIs, so anything that
+/// could climb out of a folder (`..`, `/`, `\`), hide (NUL, control characters) or look like
+/// another name (unicode look-alikes) is refused rather than silently rewritten.
+pub fn validate_name(value: &str) -> Result<String, NameError> {
+    if value.is_empty() {
+        return Err(NameError("must not be empty".into()));
+    }
+    if value.len() > MAX_NAME_LEN {
+        return Err(NameError(format!(
+            "is {} bytes long; at most {MAX_NAME_LEN} are allowed",
+            value.len()
+        )));
+    }
+    if value.starts_with('.') {
+        return Err(NameError(
+            "must not start with `.` (it would name a hidden or parent folder)".into(),
+        ));
+    }
+    if let Some(bad) = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(NameError(format!(
+            "contains {bad:?}; use only ASCII letters, digits, `-`, `_` and `.`"
+        )));
+    }
+    Ok(value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_names_pass() {
+        for ok in ["acme", "team-1", "a_b", "v1.2", "Dev"] {
+            assert_eq!(validate_name(ok).as_deref(), Ok(ok));
+        }
+    }
+
+    #[test]
+    fn names_that_could_escape_or_deceive_are_refused() {
+        let long = "a".repeat(500);
+        for bad in [
+            "", ".", "..", "../x", "a/b", "a\\b", "a\0b", "ac\u{0435}me", "a b", &long,
+        ] {
+            assert!(validate_name(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+}

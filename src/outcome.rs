@@ -1,0 +1,100 @@
+//! The operator's verdict on one flow run, derived from what the runner returned.
+
+use greentic_runner_desktop::{RunResult, RunStatus};
+use serde::Serialize;
+
+/// A failing node, as the runner reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeFailureInfo {
+    pub node_id: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// How one planned flow ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum FlowOutcome {
+    /// The runner said `Success` and at least one node ran.
+    Passed,
+    /// The flow ran and failed: a node failed, or the runner gave up on the flow.
+    Failed {
+        /// The runner's status (`PartialFailure` or `Failure`).
+        runner_status: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+        failed_nodes: Vec<NodeFailureInfo>,
+    },
+    /// The runner said `Success` but ran no node: the flow did not really execute.
+    NoNodesRan,
+    /// The pack could not be loaded, or the run could not be set up.
+    LoadError { message: String },
+}
+
+impl FlowOutcome {
+    pub fn is_success(&self) -> bool {
+        matches!(self, FlowOutcome::Passed)
+    }
+
+    /// A short word for tables and summaries.
+    pub fn label(&self) -> &'static str {
+        match self {
+            FlowOutcome::Passed => "PASS",
+            FlowOutcome::Failed { .. } => "FAIL",
+            FlowOutcome::NoNodesRan => "EMPTY",
+            FlowOutcome::LoadError { .. } => "ERROR",
+        }
+    }
+
+    /// One line saying what went wrong, or `None` for a pass.
+    pub fn headline(&self) -> Option<String> {
+        match self {
+            FlowOutcome::Passed => None,
+            FlowOutcome::Failed {
+                runner_status,
+                error,
+                failed_nodes,
+            } => Some(match (error, failed_nodes.first()) {
+                (Some(error), _) => error.clone(),
+                (None, Some(node)) => format!("node {}: {}", node.node_id, node.message),
+                (None, None) => format!("the runner reported {runner_status}"),
+            }),
+            FlowOutcome::NoNodesRan => Some(
+                "the runner reported success but executed no node (is the flow really in the pack?)"
+                    .to_string(),
+            ),
+            FlowOutcome::LoadError { message } => Some(message.clone()),
+        }
+    }
+
+    /// The verdict on a run the runner completed.
+    ///
+    /// The runner's traps are handled here: `Success` with zero nodes is not a pass (it is what
+    /// an undeclared flow yields), and a failed node gives `PartialFailure` with `error: None`,
+    /// its details only in `failures`.
+    pub fn from_run(result: &RunResult) -> Self {
+        let failed_nodes: Vec<NodeFailureInfo> = result
+            .failures
+            .iter()
+            .map(|(node_id, failure)| NodeFailureInfo {
+                node_id: node_id.clone(),
+                code: failure.code.clone(),
+                message: failure.message.clone(),
+            })
+            .collect();
+        match result.status {
+            RunStatus::Success if failed_nodes.is_empty() && result.error.is_none() => {
+                if result.node_summaries.is_empty() {
+                    FlowOutcome::NoNodesRan
+                } else {
+                    FlowOutcome::Passed
+                }
+            }
+            ref status => FlowOutcome::Failed {
+                runner_status: format!("{status:?}"),
+                error: result.error.clone(),
+                failed_nodes,
+            },
+        }
+    }
+}

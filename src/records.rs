@@ -1,0 +1,141 @@
+//! The files of a run folder (`input.json`, `run.json`, `summary.txt`, `artifacts_dir`),
+//! each written atomically.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use greentic_runner_desktop::RunResult;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::domains::{Action, Domain};
+use crate::outcome::FlowOutcome;
+use crate::state_layout::RunPaths;
+
+/// Version of the `run.json` layout; bumped when a field changes meaning or goes away.
+pub const RUN_FORMAT_VERSION: u32 = 1;
+
+/// Everything known about one flow run once it is over.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowRecord {
+    pub run_id: String,
+    pub run_dir: PathBuf,
+    pub domain: Domain,
+    pub action: Action,
+    pub pack_id: String,
+    pub pack_path: PathBuf,
+    pub flow: String,
+    pub tenant: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    pub env: String,
+    pub started_at: DateTime<Utc>,
+    #[serde(serialize_with = "as_millis")]
+    pub duration: Duration,
+    pub outcome: FlowOutcome,
+    /// The runner's own result, when the run got that far.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runner_result: Option<RunResult>,
+}
+
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
+}
+
+/// `run.json` as written: a format version, then the record.
+#[derive(Serialize)]
+struct RunFile<'a> {
+    format_version: u32,
+    #[serde(flatten)]
+    record: &'a FlowRecord,
+}
+
+/// Writes `bytes` to `path` so a reader sees the old file or the new one, never half of one:
+/// a temporary file in the same folder, flushed to disk, then renamed over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|err| err.error)?;
+    Ok(())
+}
+
+fn pretty_json(value: &impl Serialize) -> io::Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Before the run: `input.json`, `artifacts_dir`, and a `run.json` saying `running`, so a
+/// folder whose process died is never mistaken for a finished run.
+pub fn write_run_start(paths: &RunPaths, input: &Value, started: &FlowRecord) -> io::Result<()> {
+    write_atomic(&paths.input_json(), &pretty_json(input)?)?;
+    let artifacts = paths.artifacts();
+    write_atomic(
+        &paths.artifacts_dir_file(),
+        format!("{}\n", artifacts.display()).as_bytes(),
+    )?;
+    let running = serde_json::json!({
+        "format_version": RUN_FORMAT_VERSION,
+        "run_id": started.run_id,
+        "pack_id": started.pack_id,
+        "flow": started.flow,
+        "started_at": started.started_at,
+        "outcome": {"status": "running"},
+    });
+    write_atomic(&paths.run_json(), &pretty_json(&running)?)
+}
+
+/// After the run: the final `run.json` and `summary.txt`.
+pub fn write_run_end(paths: &RunPaths, record: &FlowRecord) -> io::Result<()> {
+    let file = RunFile {
+        format_version: RUN_FORMAT_VERSION,
+        record,
+    };
+    write_atomic(&paths.run_json(), &pretty_json(&file)?)?;
+    write_atomic(&paths.summary_txt(), render_summary(record).as_bytes())
+}
+
+/// `summary.txt`: the record in a few `key: value` lines a person can read with `cat`.
+pub fn render_summary(record: &FlowRecord) -> String {
+    let mut out = String::new();
+    let status = match &record.outcome {
+        FlowOutcome::Passed => "passed",
+        FlowOutcome::Failed { .. } => "failed",
+        FlowOutcome::NoNodesRan => "failed (no node ran)",
+        FlowOutcome::LoadError { .. } => "error",
+    };
+    let _ = writeln!(out, "status: {status}");
+    let _ = writeln!(out, "pack: {} ({})", record.pack_id, record.pack_path.display());
+    let _ = writeln!(out, "flow: {}", record.flow);
+    let _ = writeln!(out, "domain: {} {}", record.action, record.domain);
+    let _ = writeln!(out, "tenant: {}", record.tenant);
+    let _ = writeln!(out, "team: {}", record.team.as_deref().unwrap_or("-"));
+    let _ = writeln!(out, "env: {}", record.env);
+    let _ = writeln!(
+        out,
+        "started: {}",
+        record.started_at.to_rfc3339_opts(SecondsFormat::Millis, true)
+    );
+    let _ = writeln!(out, "duration_ms: {}", record.duration.as_millis());
+    if let Some(headline) = record.outcome.headline() {
+        let _ = writeln!(out, "error: {headline}");
+    }
+    if let FlowOutcome::Failed { failed_nodes, .. } = &record.outcome {
+        for node in failed_nodes {
+            let _ = writeln!(
+                out,
+                "failed node: {} [{}] {}",
+                node.node_id, node.code, node.message
+            );
+        }
+    }
+    let _ = writeln!(out, "run_id: {}", record.run_id);
+    out
+}

@@ -1,0 +1,104 @@
+//! `--format json`: one document on stdout at the end, stable for scripts.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{Reporter, plan_warnings};
+use crate::domains::{Action, Domain};
+use crate::execute::{Event, Execution, RunStats};
+use crate::outcome::FlowOutcome;
+use crate::plan::Plan;
+use crate::request::Request;
+
+/// Version of the JSON document; bumped when a field changes meaning or goes away.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+#[derive(Default)]
+pub struct JsonReporter {
+    command: Option<CommandView>,
+}
+
+#[derive(Serialize, Clone)]
+struct CommandView {
+    action: Action,
+    domain: Domain,
+    tenant: Option<String>,
+    team: Option<String>,
+    env: String,
+    dry_run: bool,
+    project_root: PathBuf,
+    state_dir: PathBuf,
+}
+
+#[derive(Serialize)]
+struct ResultView<'a> {
+    pack_id: &'a str,
+    pack_path: &'a PathBuf,
+    flow: &'a str,
+    run_id: &'a str,
+    run_dir: &'a PathBuf,
+    duration_ms: u64,
+    outcome: &'a FlowOutcome,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    format_version: u32,
+    command: Option<CommandView>,
+    plan: &'a Plan,
+    results: Vec<ResultView<'a>>,
+    summary: Option<RunStats>,
+    exit_code: u8,
+}
+
+impl Reporter for JsonReporter {
+    fn plan(&mut self, plan: &Plan, request: &Request) {
+        for line in plan_warnings(plan, request) {
+            eprintln!("{line}");
+        }
+        self.command = Some(CommandView {
+            action: request.action,
+            domain: request.domain,
+            tenant: request.tenant.clone(),
+            team: request.team.clone(),
+            env: request.env.clone(),
+            dry_run: request.dry_run,
+            project_root: request.project_root.clone(),
+            state_dir: request.state_dir.clone(),
+        });
+    }
+
+    fn event(&mut self, _event: &Event<'_>) {}
+
+    fn finish(&mut self, plan: &Plan, execution: Option<&Execution>, exit_code: u8) {
+        let results = execution
+            .map(|e| {
+                e.records
+                    .iter()
+                    .map(|r| ResultView {
+                        pack_id: &r.pack_id,
+                        pack_path: &r.pack_path,
+                        flow: &r.flow,
+                        run_id: &r.run_id,
+                        run_dir: &r.run_dir,
+                        duration_ms: r.duration.as_millis() as u64,
+                        outcome: &r.outcome,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let document = Document {
+            format_version: JSON_FORMAT_VERSION,
+            command: self.command.take(),
+            plan,
+            results,
+            summary: execution.map(|e| e.stats),
+            exit_code,
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = serde_json::to_writer_pretty(&mut out, &document);
+        let _ = writeln!(out);
+    }
+}

@@ -1,0 +1,83 @@
+//! Rendering: the plan, each finished flow, and the summary, as text or JSON. The only module
+//! that writes to stdout and stderr.
+
+mod json;
+mod text;
+
+use std::error::Error;
+
+use crate::execute::{Event, Execution};
+use crate::plan::{Disposition, Plan};
+use crate::request::{OutputFormat, Request};
+
+/// Receives everything a command has to say, in order.
+pub trait Reporter {
+    /// The plan, before anything runs.
+    fn plan(&mut self, plan: &Plan, request: &Request);
+    /// Something that happened while running.
+    fn event(&mut self, event: &Event<'_>);
+    /// The end: results (when flows ran) and the exit code.
+    fn finish(&mut self, plan: &Plan, execution: Option<&Execution>, exit_code: u8);
+    /// The command line asked for something impossible (exit code 2).
+    fn usage_error(&mut self, message: &str) {
+        eprintln!("error: {message}");
+    }
+    /// The command could not go on at all.
+    fn fatal(&mut self, error: &dyn Error) {
+        eprintln!("{}", error_chain(error));
+    }
+}
+
+/// The reporter for `--format`.
+pub fn for_format(format: OutputFormat) -> Box<dyn Reporter> {
+    match format {
+        OutputFormat::Text => Box::new(text::TextReporter::default()),
+        OutputFormat::Json => Box::new(json::JsonReporter::default()),
+    }
+}
+
+/// `error: <error>` then one `caused by: <source>` line per source.
+pub fn error_chain(error: &dyn Error) -> String {
+    let mut out = format!("error: {error}");
+    let mut source = error.source();
+    while let Some(cause) = source {
+        out.push_str(&format!("\n  caused by: {cause}"));
+        source = cause.source();
+    }
+    out
+}
+
+/// The warnings a plan deserves, one line each, for stderr whatever the output format.
+pub fn plan_warnings(plan: &Plan, request: &Request) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !plan.providers_dir_exists {
+        lines.push(format!(
+            "warning: no {} providers: {} does not exist (project root {}; change it with --project-root)",
+            plan.domain,
+            plan.providers_dir.display(),
+            request.project_root.display()
+        ));
+    } else if plan.packs.is_empty() {
+        lines.push(format!(
+            "warning: no *.gtpack files in {}",
+            plan.providers_dir.display()
+        ));
+    }
+    for pack in &plan.packs {
+        if let Some(error) = &pack.error {
+            lines.push(format!("error: pack {} {error}", pack.path.display()));
+        }
+        for step in &pack.steps {
+            if let Disposition::Skip { reason } = step.disposition {
+                lines.push(format!(
+                    "warning: {} ({}): {} {}; skipped",
+                    pack.label,
+                    pack.file_name,
+                    step.flow,
+                    reason.describe()
+                ));
+            }
+        }
+    }
+    lines
+}

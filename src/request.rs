@@ -1,0 +1,38 @@
+//! The validated request one `dev <action> <domain>` command makes; nothing below `cli` sees clap.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+use crate::domains::{Action, Domain};
+
+/// How results are rendered on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Everything a lifecycle command needs, checked once.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub domain: Domain,
+    pub action: Action,
+    /// Required to run flows; a dry run may go without.
+    pub tenant: Option<String>,
+    pub team: Option<String>,
+    /// The Greentic environment sent as `operator_env` (default `dev`).
+    pub env: String,
+    /// `--provider` values: a pack is kept when its id, file name or file stem equals one.
+    pub providers: Vec<String>,
+    pub dry_run: bool,
+    pub parallel: NonZeroUsize,
+    pub allow_missing_setup: bool,
+    pub project_root: PathBuf,
+    pub state_dir: PathBuf,
+    /// `--online`: let the runner fetch remote components (`dist_offline = false`).
+    pub online: bool,
+    /// `--public-base-url`, which wins over the tunnel file.
+    pub public_base_url: Option<String>,
+    pub format: OutputFormat,
+}

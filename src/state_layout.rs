@@ -1,0 +1,184 @@
+//! Where the operator keeps things under the state folder, and safe path parts for names.
+//!
+//! ```text
+//! <state>/runs/<domain>/<pack_label>/<flow>/<run_id>/   one folder per flow run
+//!     input.json  run.json  summary.txt  artifacts_dir  artifacts/ (the runner's own files)
+//! <state>/cache/components/                            the runner's compiled-component cache
+//! <state>/runtime/<tenant>.<team or default>/public_base_url.txt   written by the tunnel
+//! ```
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::domains::Domain;
+
+/// Longest path part produced by [`path_segment`], in bytes.
+const MAX_SEGMENT_LEN: usize = 96;
+
+/// Turns any string (a pack id or flow id read from a pack) into one safe path part.
+///
+/// Letters, digits, `-`, `_` and `.` are kept; every other byte becomes `%XX`, so `a/b`, `..\x`
+/// or a NUL can never name another folder, and distinct ids stay distinct. A result that would
+/// be empty or start with `.` is prefixed with `_`. Long results are cut and suffixed with a hash.
+pub fn path_segment(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    if out.is_empty() || out.starts_with('.') {
+        out.insert(0, '_');
+    }
+    if out.len() > MAX_SEGMENT_LEN {
+        let hash = fnv1a(raw.as_bytes());
+        out.truncate(MAX_SEGMENT_LEN - 17);
+        out.push_str(&format!("~{hash:016x}"));
+    }
+    out
+}
+
+/// FNV-1a: a stable hash (unlike std's, it never changes between Rust releases), enough to keep
+/// two long ids apart in a folder name.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The paths of one state folder.
+#[derive(Debug, Clone)]
+pub struct StateLayout {
+    root: PathBuf,
+}
+
+/// The files of one run folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunPaths {
+    pub run_id: String,
+    pub dir: PathBuf,
+}
+
+impl RunPaths {
+    pub fn input_json(&self) -> PathBuf {
+        self.dir.join("input.json")
+    }
+    pub fn run_json(&self) -> PathBuf {
+        self.dir.join("run.json")
+    }
+    pub fn summary_txt(&self) -> PathBuf {
+        self.dir.join("summary.txt")
+    }
+    /// The file holding the path of the runner's artifacts.
+    pub fn artifacts_dir_file(&self) -> PathBuf {
+        self.dir.join("artifacts_dir")
+    }
+    /// The folder given to the runner as `artifacts_dir` (it writes its own run.json there).
+    pub fn artifacts(&self) -> PathBuf {
+        self.dir.join("artifacts")
+    }
+}
+
+impl StateLayout {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn runs_root(&self) -> PathBuf {
+        self.root.join("runs")
+    }
+
+    pub fn component_cache(&self) -> PathBuf {
+        self.root.join("cache").join("components")
+    }
+
+    /// The tunnel's file, as the existing Greentic operator writes it.
+    pub fn public_base_url_file(&self, tenant: &str, team: Option<&str>) -> PathBuf {
+        self.root
+            .join("runtime")
+            .join(format!("{tenant}.{}", team.unwrap_or("default")))
+            .join("public_base_url.txt")
+    }
+
+    /// The folder holding every run of one flow of one pack.
+    pub fn flow_runs_dir(&self, domain: Domain, pack_label: &str, flow: &str) -> PathBuf {
+        self.runs_root()
+            .join(domain.name())
+            .join(path_segment(pack_label))
+            .join(path_segment(flow))
+    }
+
+    /// Creates a new, unique run folder for one flow run started at `started`.
+    ///
+    /// The run id is the start time to the millisecond (so ids sort by time); `create_dir` is
+    /// atomic, so when two runs in one millisecond or two processes race for the same id, the
+    /// loser takes the next suffix (`-1`, `-2`, ...) instead of sharing a folder.
+    pub fn create_run_dir(
+        &self,
+        domain: Domain,
+        pack_label: &str,
+        flow: &str,
+        started: DateTime<Utc>,
+    ) -> io::Result<RunPaths> {
+        let parent = self.flow_runs_dir(domain, pack_label, flow);
+        fs::create_dir_all(&parent)?;
+        let stamp = started.format("%Y%m%dT%H%M%S%.3fZ").to_string();
+        for attempt in 0u32.. {
+            let run_id = if attempt == 0 {
+                stamp.clone()
+            } else {
+                format!("{stamp}-{attempt}")
+            };
+            let dir = parent.join(&run_id);
+            match fs::create_dir(&dir) {
+                Ok(()) => return Ok(RunPaths { run_id, dir }),
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(err) => return Err(err),
+            }
+        }
+        unreachable!("u32 attempts are never exhausted")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_never_name_another_folder() {
+        assert_eq!(path_segment("messaging-slack"), "messaging-slack");
+        assert_eq!(path_segment("a/b"), "a%2Fb");
+        assert_eq!(path_segment(".."), "_..");
+        assert_eq!(path_segment(""), "_");
+        assert_eq!(path_segment("a\\b\0"), "a%5Cb%00");
+        assert_ne!(path_segment("a/b"), path_segment("a%2Fb").replace("%25", "%"));
+        let long = path_segment(&"x".repeat(500));
+        assert!(long.len() <= MAX_SEGMENT_LEN);
+        assert_ne!(long, path_segment(&"x".repeat(501)));
+    }
+
+    #[test]
+    fn two_runs_in_one_millisecond_get_two_folders() {
+        let state = tempfile::tempdir().unwrap();
+        let layout = StateLayout::new(state.path());
+        let now = Utc::now();
+        let a = layout
+            .create_run_dir(Domain::Messaging, "p", "setup_default", now)
+            .unwrap();
+        let b = layout
+            .create_run_dir(Domain::Messaging, "p", "setup_default", now)
+            .unwrap();
+        assert_ne!(a.dir, b.dir);
+        assert!(b.run_id.starts_with(&a.run_id));
+        assert!(a.dir.starts_with(state.path().join("runs/messaging/p/setup_default")));
+    }
+}

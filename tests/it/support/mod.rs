@@ -1,0 +1,4 @@
+//! Test helpers: real packs built in code, and a builder that drives the real binary.
+
+pub mod packs;
+pub mod project;

@@ -1,0 +1,95 @@
+//! A temp project folder plus the built binary, asserted like a spec.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use super::packs::PackBuilder;
+
+/// A temporary Greentic project.
+pub struct Project {
+    dir: tempfile::TempDir,
+}
+
+/// What one run of the binary printed and returned.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Project {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn state(&self) -> PathBuf {
+        self.root().join("state")
+    }
+
+    /// Writes `pack` as `providers/<domain>/<file>`.
+    pub fn pack(&self, domain: &str, file: &str, pack: &PackBuilder) -> &Self {
+        self.file(&format!("providers/{domain}/{file}"), &pack.build())
+    }
+
+    pub fn file(&self, relative: &str, bytes: &[u8]) -> &Self {
+        let path = self.root().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+        self
+    }
+
+    /// Runs the operator with `args` in the project folder (`--project-root` is not added).
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = operator().args(args).current_dir(self.root()).output().expect("run binary");
+        Run::from(output)
+    }
+}
+
+/// The binary under test, with the environment that could change its behaviour cleared.
+pub fn operator() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_greentic-operator"));
+    for var in ["GREENTIC_TENANT", "GREENTIC_TEAM", "GREENTIC_ENV", "RUST_LOG", "GREENTIC_CACHE_DIR"] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Self {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    #[track_caller]
+    pub fn code(&self, expected: i32) -> &Self {
+        assert_eq!(self.code, expected, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(&self, needle: &str) -> &Self {
+        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, needle: &str) -> &Self {
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
