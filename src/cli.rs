@@ -36,7 +36,9 @@ pub enum DevCommand {
     #[command(after_help = "Example:\n  greentic-operator dev setup messaging --tenant acme")]
     Setup(SetupArgs),
     /// Run `diagnostics` of every provider pack of a domain that declares it.
-    #[command(after_help = "Example:\n  greentic-operator dev diagnostics events --tenant acme --dry-run")]
+    #[command(
+        after_help = "Example:\n  greentic-operator dev diagnostics events --tenant acme --dry-run"
+    )]
     Diagnostics(LifecycleArgs),
     /// Run the domain's verify flows (messaging: verify_webhooks, events: verify_subscriptions).
     #[command(after_help = "Example:\n  greentic-operator dev verify messaging --tenant acme")]
@@ -107,9 +109,13 @@ impl DevCommand {
             DevCommand::Diagnostics(args) => (Action::Diagnostics, args, false),
             DevCommand::Verify(args) => (Action::Verify, args, false),
         };
+        // Absolute paths, so the run folders and `artifacts_dir` files name places that stay
+        // valid whatever the reader's current folder.
+        let project_root = absolute(common.project_root);
         let state_dir = common
             .state_dir
-            .unwrap_or_else(|| common.project_root.join("state"));
+            .map(absolute)
+            .unwrap_or_else(|| project_root.join("state"));
         Request {
             domain: common.domain,
             action,
@@ -120,7 +126,7 @@ impl DevCommand {
             dry_run: common.dry_run,
             parallel: common.parallel,
             allow_missing_setup,
-            project_root: common.project_root,
+            project_root,
             state_dir,
             online: common.online,
             public_base_url: common.public_base_url,
@@ -130,6 +136,10 @@ impl DevCommand {
             },
         }
     }
+}
+
+fn absolute(path: PathBuf) -> PathBuf {
+    std::path::absolute(&path).unwrap_or(path)
 }
 
 #[cfg(test)]

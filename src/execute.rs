@@ -71,7 +71,11 @@ enum Message {
 }
 
 /// Runs every runnable flow of `plan`.
-pub fn execute(plan: &Plan, settings: &ExecSettings, mut on_event: impl FnMut(Event<'_>)) -> Execution {
+pub fn execute(
+    plan: &Plan,
+    settings: &ExecSettings,
+    mut on_event: impl FnMut(Event<'_>),
+) -> Execution {
     let wall = Instant::now();
     let jobs: Vec<(usize, usize)> = plan.runnable().collect();
     let next = AtomicUsize::new(0);
@@ -87,7 +91,9 @@ pub fn execute(plan: &Plan, settings: &ExecSettings, mut on_event: impl FnMut(Ev
             scope.spawn(move || {
                 loop {
                     let index = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(&(p, s)) = jobs.get(index) else { break };
+                    let Some(&(p, s)) = jobs.get(index) else {
+                        break;
+                    };
                     if tx.send(Message::Started(index)).is_err() {
                         break;
                     }
@@ -145,7 +151,10 @@ fn run_one(plan: &Plan, p: usize, s: usize, settings: &ExecSettings) -> FlowReco
         run_dir: Default::default(),
         domain: plan.domain,
         action: plan.action,
-        pack_id: pack.info.as_ref().map_or_else(|| pack.label.clone(), |i| i.pack_id.clone()),
+        pack_id: pack
+            .info
+            .as_ref()
+            .map_or_else(|| pack.label.clone(), |i| i.pack_id.clone()),
         pack_path: pack.path.clone(),
         flow: flow.clone(),
         tenant: ctx.tenant.clone(),
@@ -164,7 +173,10 @@ fn run_one(plan: &Plan, p: usize, s: usize, settings: &ExecSettings) -> FlowReco
         Ok(paths) => paths,
         Err(err) => {
             record.outcome = FlowOutcome::LoadError {
-                message: format!("failed to create a run folder under {}: {err}", settings.layout.root().display()),
+                message: format!(
+                    "failed to create a run folder under {}: {err}",
+                    settings.layout.root().display()
+                ),
             };
             return record;
         }
@@ -205,7 +217,10 @@ fn run_one(plan: &Plan, p: usize, s: usize, settings: &ExecSettings) -> FlowReco
     };
     if let Err(err) = write_run_end(&paths, &record) {
         record.outcome = FlowOutcome::LoadError {
-            message: format!("the flow ended but {} could not be written: {err}", paths.dir.display()),
+            message: format!(
+                "the flow ended but {} could not be written: {err}",
+                paths.dir.display()
+            ),
         };
     }
     record

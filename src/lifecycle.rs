@@ -43,7 +43,13 @@ pub fn run(request: Request) -> u8 {
         providers: request.providers.clone(),
         allow_missing_setup: request.allow_missing_setup,
     };
-    let plan = match build_plan(request.domain, request.action, &discovery, scanned, &options) {
+    let plan = match build_plan(
+        request.domain,
+        request.action,
+        &discovery,
+        scanned,
+        &options,
+    ) {
         Ok(plan) => plan,
         Err(unmatched) => {
             reporter.usage_error(&unmatched.to_string());

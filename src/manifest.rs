@@ -51,7 +51,9 @@ pub struct PackInfo {
 
 impl PackInfo {
     pub fn declares(&self, flow: &str) -> bool {
-        self.flows.binary_search_by(|f| f.as_str().cmp(flow)).is_ok()
+        self.flows
+            .binary_search_by(|f| f.as_str().cmp(flow))
+            .is_ok()
     }
 }
 
@@ -217,7 +219,8 @@ fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
 /// Reads the legacy JSON form leniently: `meta.pack_id` (or a top-level `pack_id`),
 /// `meta.version`, and flows from `meta.entry_flows` and `flows[].id`.
 fn from_json(raw: &[u8]) -> Result<PackInfo, ManifestError> {
-    let doc: Value = serde_json::from_slice(raw).map_err(|err| ManifestError::Json(err.to_string()))?;
+    let doc: Value =
+        serde_json::from_slice(raw).map_err(|err| ManifestError::Json(err.to_string()))?;
     let invalid = |field: &'static str, problem: &str| ManifestError::InvalidField {
         entry: JSON_MANIFEST,
         field,
@@ -266,7 +269,10 @@ fn from_json(raw: &[u8]) -> Result<PackInfo, ManifestError> {
         Some(_) => return Err(invalid("flows", "is not a list")),
     }
     if let Some(bad) = flows.iter().find(|id| id.trim().is_empty()) {
-        return Err(invalid("flows", &format!("holds an invalid flow id {bad:?}")));
+        return Err(invalid(
+            "flows",
+            &format!("holds an invalid flow id {bad:?}"),
+        ));
     }
     Ok(PackInfo {
         pack_id,

@@ -63,7 +63,16 @@ mod tests {
     fn names_that_could_escape_or_deceive_are_refused() {
         let long = "a".repeat(500);
         for bad in [
-            "", ".", "..", "../x", "a/b", "a\\b", "a\0b", "ac\u{0435}me", "a b", &long,
+            "",
+            ".",
+            "..",
+            "../x",
+            "a/b",
+            "a\\b",
+            "a\0b",
+            "ac\u{0435}me",
+            "a b",
+            &long,
         ] {
             assert!(validate_name(bad).is_err(), "{bad:?} should be refused");
         }

@@ -165,7 +165,10 @@ pub fn build_plan(
     mark_duplicate_ids(&mut packs);
     let spec = domain.spec();
     for pack in packs.iter_mut().filter(|p| p.error.is_none()) {
-        let info = pack.info.as_ref().expect("a pack without error has a manifest");
+        let info = pack
+            .info
+            .as_ref()
+            .expect("a pack without error has a manifest");
         let mut missing_required = Vec::new();
         for wanted in spec.wanted_flows(action) {
             let disposition = if info.declares(wanted.flow) {
@@ -254,7 +257,10 @@ fn mark_duplicate_ids(packs: &mut [PlannedPack]) {
         }
     }
     for (id, indexes) in by_id.into_iter().filter(|(_, v)| v.len() > 1) {
-        let files: Vec<String> = indexes.iter().map(|&i| packs[i].file_name.clone()).collect();
+        let files: Vec<String> = indexes
+            .iter()
+            .map(|&i| packs[i].file_name.clone())
+            .collect();
         for &i in &indexes {
             let others: Vec<&str> = files
                 .iter()
@@ -320,7 +326,10 @@ mod tests {
             Domain::Messaging,
             Action::Verify,
             vec![
-                scan("a.gtpack", Ok(info("a", &["setup_default", "verify_webhooks"]))),
+                scan(
+                    "a.gtpack",
+                    Ok(info("a", &["setup_default", "verify_webhooks"])),
+                ),
                 scan("b.gtpack", Ok(info("b", &["setup_default"]))),
             ],
             PlanOptions::default(),
@@ -339,8 +348,19 @@ mod tests {
     #[test]
     fn missing_setup_fails_messaging_but_skips_secrets() {
         let scans = || vec![scan("a.gtpack", Ok(info("a", &["diagnostics"])))];
-        let messaging = plan(Domain::Messaging, Action::Setup, scans(), PlanOptions::default());
-        assert!(messaging.packs[0].error.as_deref().unwrap().contains("setup_default"));
+        let messaging = plan(
+            Domain::Messaging,
+            Action::Setup,
+            scans(),
+            PlanOptions::default(),
+        );
+        assert!(
+            messaging.packs[0]
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("setup_default")
+        );
         let allowed = plan(
             Domain::Messaging,
             Action::Setup,
@@ -352,7 +372,12 @@ mod tests {
         );
         assert!(allowed.packs[0].error.is_none());
         assert_eq!(allowed.count_skipped(), 1);
-        let secrets = plan(Domain::Secrets, Action::Setup, scans(), PlanOptions::default());
+        let secrets = plan(
+            Domain::Secrets,
+            Action::Setup,
+            scans(),
+            PlanOptions::default(),
+        );
         assert!(secrets.packs[0].error.is_none());
         assert_eq!(secrets.count_skipped(), 1);
     }
@@ -361,8 +386,14 @@ mod tests {
     fn provider_filter_is_exact_and_unmatched_lists_ids() {
         let scans = || {
             vec![
-                scan("slack.gtpack", Ok(info("messaging-slack", &["setup_default"]))),
-                scan("teams.gtpack", Ok(info("messaging-teams", &["setup_default"]))),
+                scan(
+                    "slack.gtpack",
+                    Ok(info("messaging-slack", &["setup_default"])),
+                ),
+                scan(
+                    "teams.gtpack",
+                    Ok(info("messaging-teams", &["setup_default"])),
+                ),
             ]
         };
         for wanted in ["messaging-slack", "slack.gtpack", "slack"] {
@@ -378,8 +409,14 @@ mod tests {
             providers: vec!["slac".into()],
             ..Default::default()
         };
-        let err = build_plan(Domain::Messaging, Action::Setup, &discovery(), scans(), &opts)
-            .unwrap_err();
+        let err = build_plan(
+            Domain::Messaging,
+            Action::Setup,
+            &discovery(),
+            scans(),
+            &opts,
+        )
+        .unwrap_err();
         assert_eq!(err.available, ["messaging-slack", "messaging-teams"]);
     }
 

@@ -57,9 +57,7 @@ struct RunFile<'a> {
 /// a temporary file in the same folder, flushed to disk, then renamed over `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|err| err.error)?;
@@ -112,7 +110,12 @@ pub fn render_summary(record: &FlowRecord) -> String {
         FlowOutcome::LoadError { .. } => "error",
     };
     let _ = writeln!(out, "status: {status}");
-    let _ = writeln!(out, "pack: {} ({})", record.pack_id, record.pack_path.display());
+    let _ = writeln!(
+        out,
+        "pack: {} ({})",
+        record.pack_id,
+        record.pack_path.display()
+    );
     let _ = writeln!(out, "flow: {}", record.flow);
     let _ = writeln!(out, "domain: {} {}", record.action, record.domain);
     let _ = writeln!(out, "tenant: {}", record.tenant);
@@ -121,7 +124,9 @@ pub fn render_summary(record: &FlowRecord) -> String {
     let _ = writeln!(
         out,
         "started: {}",
-        record.started_at.to_rfc3339_opts(SecondsFormat::Millis, true)
+        record
+            .started_at
+            .to_rfc3339_opts(SecondsFormat::Millis, true)
     );
     let _ = writeln!(out, "duration_ms: {}", record.duration.as_millis());
     if let Some(headline) = record.outcome.headline() {

@@ -160,7 +160,7 @@ mod tests {
         assert_eq!(path_segment(".."), "_..");
         assert_eq!(path_segment(""), "_");
         assert_eq!(path_segment("a\\b\0"), "a%5Cb%00");
-        assert_ne!(path_segment("a/b"), path_segment("a%2Fb").replace("%25", "%"));
+        assert_ne!(path_segment("a/b"), path_segment("a%2Fb"));
         let long = path_segment(&"x".repeat(500));
         assert!(long.len() <= MAX_SEGMENT_LEN);
         assert_ne!(long, path_segment(&"x".repeat(501)));
@@ -179,6 +179,9 @@ mod tests {
             .unwrap();
         assert_ne!(a.dir, b.dir);
         assert!(b.run_id.starts_with(&a.run_id));
-        assert!(a.dir.starts_with(state.path().join("runs/messaging/p/setup_default")));
+        assert!(
+            a.dir
+                .starts_with(state.path().join("runs/messaging/p/setup_default"))
+        );
     }
 }

@@ -110,7 +110,13 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("providers/messaging");
         fs::create_dir_all(&dir).unwrap();
-        for name in ["zeta.gtpack", "alpha.gtpack", "Mid.GTPACK", "notes.txt", "pack.lock"] {
+        for name in [
+            "zeta.gtpack",
+            "alpha.gtpack",
+            "Mid.GTPACK",
+            "notes.txt",
+            "pack.lock",
+        ] {
             fs::write(dir.join(name), b"x").unwrap();
         }
         fs::create_dir(dir.join("folder.gtpack")).unwrap();

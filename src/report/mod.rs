@@ -31,7 +31,7 @@ pub trait Reporter {
 /// The reporter for `--format`.
 pub fn for_format(format: OutputFormat) -> Box<dyn Reporter> {
     match format {
-        OutputFormat::Text => Box::new(text::TextReporter::default()),
+        OutputFormat::Text => Box::new(text::TextReporter),
         OutputFormat::Json => Box::new(json::JsonReporter::default()),
     }
 }

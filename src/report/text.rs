@@ -57,7 +57,11 @@ pub fn render_plan(plan: &Plan, request: &Request) -> String {
     let packs = plan.packs.len();
     out.push_str(&format!(
         "{} dev {} {} ({who}, env {}): {packs} pack{} in {}\n",
-        if request.dry_run { "Plan (dry run):" } else { "Plan:" },
+        if request.dry_run {
+            "Plan (dry run):"
+        } else {
+            "Plan:"
+        },
         plan.action,
         plan.domain,
         request.env,
@@ -67,14 +71,24 @@ pub fn render_plan(plan: &Plan, request: &Request) -> String {
     let mut rows: Vec<[String; 4]> = Vec::new();
     for pack in &plan.packs {
         if let Some(error) = &pack.error {
-            rows.push([pack.label.clone(), pack.file_name.clone(), "-".into(), format!("error: pack {error}")]);
+            rows.push([
+                pack.label.clone(),
+                pack.file_name.clone(),
+                "-".into(),
+                format!("error: pack {error}"),
+            ]);
         }
         for step in &pack.steps {
             let what = match step.disposition {
                 Disposition::Run => "run".to_string(),
                 Disposition::Skip { reason } => format!("skip: {}", reason.describe()),
             };
-            rows.push([pack.label.clone(), pack.file_name.clone(), step.flow.clone(), what]);
+            rows.push([
+                pack.label.clone(),
+                pack.file_name.clone(),
+                step.flow.clone(),
+                what,
+            ]);
         }
     }
     if rows.is_empty() {
@@ -83,7 +97,13 @@ pub fn render_plan(plan: &Plan, request: &Request) -> String {
     }
     let header = ["PACK", "FILE", "FLOW", "ACTION"].map(String::from);
     let widths: Vec<usize> = (0..3)
-        .map(|c| rows.iter().chain([&header]).map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .map(|c| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     for row in [&header].into_iter().chain(&rows) {
         out.push_str(&format!(

@@ -1,6 +1,9 @@
 //! The integration tests: one binary, a module per concern, driving the real operator binary
-//! on real packs run by the real runner.
+//! on real packs run by the real runner (no mock of the runner anywhere).
 
 mod support;
 
-mod smoke;
+mod demo;
+mod plan;
+mod run;
+mod usage;

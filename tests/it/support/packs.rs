@@ -20,8 +20,8 @@ pub enum FlowBody {
     Emit(Value),
     /// One node calling a component the pack lacks: ends `PartialFailure`.
     MissingComponent,
-    /// A `session.wait` node: the flow never finishes on its own.
-    Wait,
+    /// No node at all: the runner reports `Success` having executed nothing.
+    Empty,
     /// One node calling operation `run` of the given component of the pack.
     Component(String),
 }
@@ -59,11 +59,6 @@ impl PackBuilder {
 
     pub fn flow(mut self, flow: &str, body: FlowBody) -> Self {
         self.flows.push((flow.to_string(), body));
-        self
-    }
-
-    pub fn version(mut self, version: &str) -> Self {
-        self.version = version.to_string();
         self
     }
 
@@ -121,7 +116,9 @@ pub fn zip_entries(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
         .unix_permissions(0o644)
         .last_modified_time(zip::DateTime::default());
     for (name, bytes) in entries {
-        writer.start_file(name.as_str(), options).expect("start entry");
+        writer
+            .start_file(name.as_str(), options)
+            .expect("start entry");
         writer.write_all(bytes).expect("write entry");
     }
     writer.finish().expect("finish zip").into_inner()
@@ -154,7 +151,7 @@ fn flow_entry(id: &str, body: &FlowBody) -> PackFlowEntry {
             Some("run".to_string()),
             json!({}),
         ),
-        FlowBody::Wait => ("session.wait".to_string(), None, json!({})),
+        FlowBody::Empty => ("session.wait".to_string(), None, json!({})),
         FlowBody::Component(component) => (component.clone(), Some("run".to_string()), json!({})),
     };
     let node = Node {
@@ -172,7 +169,9 @@ fn flow_entry(id: &str, body: &FlowBody) -> PackFlowEntry {
         conversational: false,
     };
     let mut nodes = indexmap::IndexMap::default();
-    nodes.insert(node_id, node);
+    if !matches!(body, FlowBody::Empty) {
+        nodes.insert(node_id, node);
+    }
     let flow_id = FlowId::from_str(id).expect("flow id");
     PackFlowEntry {
         id: flow_id.clone(),

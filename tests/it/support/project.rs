@@ -46,7 +46,11 @@ impl Project {
 
     /// Runs the operator with `args` in the project folder (`--project-root` is not added).
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = operator().args(args).current_dir(self.root()).output().expect("run binary");
+        let output = operator()
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .expect("run binary");
         Run::from(output)
     }
 }
@@ -54,7 +58,13 @@ impl Project {
 /// The binary under test, with the environment that could change its behaviour cleared.
 pub fn operator() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_greentic-operator"));
-    for var in ["GREENTIC_TENANT", "GREENTIC_TEAM", "GREENTIC_ENV", "RUST_LOG", "GREENTIC_CACHE_DIR"] {
+    for var in [
+        "GREENTIC_TENANT",
+        "GREENTIC_TEAM",
+        "GREENTIC_ENV",
+        "RUST_LOG",
+        "GREENTIC_CACHE_DIR",
+    ] {
         cmd.env_remove(var);
     }
     cmd
@@ -73,23 +83,38 @@ impl From<Output> for Run {
 impl Run {
     #[track_caller]
     pub fn code(&self, expected: i32) -> &Self {
-        assert_eq!(self.code, expected, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, expected,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn stdout_has(&self, needle: &str) -> &Self {
-        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn stderr_has(&self, needle: &str) -> &Self {
-        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
         self
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
 }

@@ -1,0 +1,269 @@
+//! Planning, seen through `--dry-run`: discovery, both manifest forms, the per-domain rules.
+
+use crate::support::packs::{PackBuilder, legacy_json_pack};
+use crate::support::project::Project;
+
+fn dry(p: &Project, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["dev"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--dry-run", "--format", "json"]);
+    p.run(&all).json()
+}
+
+fn pack_rows(doc: &serde_json::Value) -> Vec<(String, String, String)> {
+    let mut rows = Vec::new();
+    for pack in doc["plan"]["packs"].as_array().unwrap() {
+        let label = pack["label"].as_str().unwrap().to_string();
+        if let Some(error) = pack["error"].as_str() {
+            rows.push((label.clone(), "-".into(), format!("error: {error}")));
+        }
+        for step in pack["steps"].as_array().unwrap() {
+            let what = match step["disposition"].as_str().unwrap() {
+                "run" => "run".to_string(),
+                _ => format!("skip: {}", step["reason"].as_str().unwrap()),
+            };
+            rows.push((label.clone(), step["flow"].as_str().unwrap().into(), what));
+        }
+    }
+    rows
+}
+
+fn row(label: &str, flow: &str, what: &str) -> (String, String, String) {
+    (label.into(), flow.into(), what.into())
+}
+
+#[test]
+fn packs_are_planned_in_file_name_order_and_non_packs_ignored() {
+    let p = Project::new();
+    for (file, id) in [
+        ("zz.gtpack", "zz"),
+        ("aa.gtpack", "aa"),
+        ("mm.gtpack", "mm"),
+    ] {
+        p.pack(
+            "events",
+            file,
+            &PackBuilder::new(id).passing("setup_default"),
+        );
+    }
+    p.file("providers/events/readme.txt", b"not a pack");
+    let doc = dry(&p, &["setup", "events"]);
+    let labels: Vec<_> = pack_rows(&doc).into_iter().map(|r| r.0).collect();
+    assert_eq!(labels, ["aa", "mm", "zz"]);
+}
+
+#[test]
+fn a_dry_run_needs_no_tenant_prints_the_plan_and_writes_nothing() {
+    let p = Project::new();
+    p.pack(
+        "events",
+        "hooks.gtpack",
+        &PackBuilder::new("events-hooks").passing("diagnostics"),
+    );
+    p.run(&["dev", "diagnostics", "events", "--dry-run"])
+        .code(0)
+        .stdout_has("Plan (dry run): dev diagnostics events")
+        .stdout_has("events-hooks")
+        .stdout_has("Dry run: 1 flow would run, 0 skipped, 0 pack errors");
+    assert!(
+        !p.state().exists(),
+        "a dry run must not create the state folder"
+    );
+    assert!(!p.root().join(".greentic").exists());
+}
+
+#[test]
+fn verify_runs_declared_flows_and_skips_the_others_with_a_warning() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "a.gtpack",
+        &PackBuilder::new("a")
+            .passing("setup_default")
+            .passing("verify_webhooks"),
+    );
+    p.pack(
+        "messaging",
+        "b.gtpack",
+        &PackBuilder::new("b").passing("setup_default"),
+    );
+    let doc = dry(&p, &["verify", "messaging"]);
+    assert_eq!(
+        pack_rows(&doc),
+        [
+            row("a", "verify_webhooks", "run"),
+            row("b", "verify_webhooks", "skip: not_declared")
+        ]
+    );
+    p.run(&["dev", "verify", "messaging", "--dry-run"])
+        .code(0)
+        .stderr_has("warning: b (b.gtpack): verify_webhooks not declared by the pack; skipped");
+}
+
+#[test]
+fn each_domain_and_command_picks_its_own_flows() {
+    let p = Project::new();
+    let all = |id: &str| {
+        PackBuilder::new(id)
+            .passing("setup_default")
+            .passing("diagnostics")
+            .passing("verify_webhooks")
+            .passing("verify_subscriptions")
+    };
+    for domain in ["messaging", "events", "secrets"] {
+        p.pack(domain, "p.gtpack", &all(domain));
+    }
+    let flows = |args: &[&str]| -> Vec<String> {
+        pack_rows(&dry(&p, args)).into_iter().map(|r| r.1).collect()
+    };
+    assert_eq!(flows(&["setup", "messaging"]), ["setup_default"]);
+    assert_eq!(flows(&["diagnostics", "events"]), ["diagnostics"]);
+    assert_eq!(flows(&["verify", "messaging"]), ["verify_webhooks"]);
+    assert_eq!(flows(&["verify", "events"]), ["verify_subscriptions"]);
+    assert!(flows(&["verify", "secrets"]).is_empty());
+}
+
+#[test]
+fn a_missing_setup_flow_fails_the_pack_unless_allowed_and_is_a_skip_for_secrets() {
+    let p = Project::new();
+    let diag_only = |id: &str| PackBuilder::new(id).passing("diagnostics");
+    p.pack("messaging", "m.gtpack", &diag_only("m"));
+    p.pack(
+        "messaging",
+        "ok.gtpack",
+        &PackBuilder::new("ok").passing("setup_default"),
+    );
+    p.pack("secrets", "s.gtpack", &diag_only("s"));
+
+    p.run(&["dev", "setup", "messaging", "--dry-run"])
+        .code(1)
+        .stderr_has("does not declare setup_default")
+        .stderr_has("--allow-missing-setup");
+    let doc = dry(&p, &["setup", "messaging", "--allow-missing-setup"]);
+    assert_eq!(
+        pack_rows(&doc),
+        [
+            row("m", "setup_default", "skip: missing_setup_allowed"),
+            row("ok", "setup_default", "run")
+        ]
+    );
+    assert_eq!(doc["exit_code"], 0);
+    let secrets = dry(&p, &["setup", "secrets"]);
+    assert_eq!(
+        pack_rows(&secrets),
+        [row("s", "setup_default", "skip: not_declared")]
+    );
+    assert_eq!(secrets["exit_code"], 0);
+}
+
+#[test]
+fn provider_filter_matches_id_file_name_or_stem_exactly() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "slack.gtpack",
+        &PackBuilder::new("messaging-slack").passing("setup_default"),
+    );
+    p.pack(
+        "messaging",
+        "slack2.gtpack",
+        &PackBuilder::new("messaging-slack2").passing("setup_default"),
+    );
+    for wanted in ["messaging-slack", "slack.gtpack", "slack"] {
+        let doc = dry(&p, &["setup", "messaging", "--provider", wanted]);
+        let labels: Vec<_> = pack_rows(&doc).into_iter().map(|r| r.0).collect();
+        assert_eq!(labels, ["messaging-slack"], "--provider {wanted}");
+    }
+    let both = dry(
+        &p,
+        &[
+            "setup",
+            "messaging",
+            "--provider",
+            "slack",
+            "--provider",
+            "slack2",
+        ],
+    );
+    assert_eq!(pack_rows(&both).len(), 2);
+    p.run(&[
+        "dev",
+        "setup",
+        "messaging",
+        "--provider",
+        "sla",
+        "--dry-run",
+    ])
+    .code(2)
+    .stderr_has("--provider sla matches no pack")
+    .stderr_has("available: messaging-slack, messaging-slack2");
+}
+
+#[test]
+fn two_packs_with_one_id_are_both_errors_naming_each_other() {
+    let p = Project::new();
+    p.pack(
+        "events",
+        "one.gtpack",
+        &PackBuilder::new("events-same").passing("setup_default"),
+    );
+    p.pack(
+        "events",
+        "two.gtpack",
+        &PackBuilder::new("events-same").passing("setup_default"),
+    );
+    p.pack(
+        "events",
+        "three.gtpack",
+        &PackBuilder::new("events-other").passing("setup_default"),
+    );
+    let doc = dry(&p, &["setup", "events"]);
+    // Sorted by file name: one, three, two.
+    let rows = pack_rows(&doc);
+    assert!(rows[0].2.contains("as does two.gtpack"), "{rows:?}");
+    assert_eq!(rows[1], row("events-other", "setup_default", "run"));
+    assert!(rows[2].2.contains("as does one.gtpack"), "{rows:?}");
+    assert_eq!(doc["exit_code"], 1);
+}
+
+#[test]
+fn the_legacy_json_manifest_is_read_and_cbor_wins_when_both_exist() {
+    let p = Project::new();
+    p.file(
+        "providers/events/legacy.gtpack",
+        &legacy_json_pack("events-legacy", &["setup_default", "diagnostics"]),
+    );
+    let both = PackBuilder::new("events-cbor")
+        .passing("diagnostics")
+        .entry(
+            "pack.manifest.json",
+            br#"{"meta":{"pack_id":"json-id","entry_flows":["other"]}}"#,
+        );
+    p.pack("events", "both.gtpack", &both);
+    let doc = dry(&p, &["diagnostics", "events"]);
+    let packs = doc["plan"]["packs"].as_array().unwrap();
+    assert_eq!(packs[0]["info"]["pack_id"], "events-cbor");
+    assert_eq!(packs[0]["info"]["form"], "cbor");
+    assert_eq!(packs[1]["info"]["pack_id"], "events-legacy");
+    assert_eq!(packs[1]["info"]["form"], "legacy_json");
+    assert_eq!(
+        packs[1]["info"]["flows"],
+        serde_json::json!(["diagnostics", "setup_default"])
+    );
+    // The runner cannot run a JSON-only pack: the plan says so instead of failing at load time.
+    assert!(
+        packs[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("needs manifest.cbor")
+    );
+}
+
+#[test]
+fn a_missing_providers_folder_says_where_it_looked() {
+    let p = Project::new();
+    p.run(&["dev", "setup", "messaging", "--dry-run"])
+        .code(0)
+        .stderr_has("providers/messaging does not exist")
+        .stderr_has("--project-root");
+}

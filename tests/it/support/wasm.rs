@@ -1,0 +1,143 @@
+//! A real wasm component (`greentic:component/node@0.4.0`) written in WAT and wrapped with
+//! wit-component: no wasm toolchain needed. Its `invoke` optionally spins a counter (CPU work)
+//! and answers a fixed JSON document.
+
+use std::str::FromStr;
+
+use greentic_types::flow::FlowKind;
+use greentic_types::{ComponentId, ComponentManifest};
+
+/// The interface the runner's host binds for 0.4 components (from greentic-runner-host's
+/// `src/component_api.rs`).
+const NODE_WIT: &str = r#"
+package greentic:component@0.4.0;
+
+interface control {
+  should-cancel: func() -> bool;
+  yield-now: func();
+}
+
+interface node {
+  type json = string;
+  record tenant-ctx {
+    tenant: string, team: option<string>, user: option<string>, trace-id: option<string>,
+    correlation-id: option<string>, deadline-unix-ms: option<u64>, attempt: u32,
+    idempotency-key: option<string>,
+  }
+  record exec-ctx { tenant: tenant-ctx, flow-id: string, node-id: option<string> }
+  record node-error {
+    code: string, message: string, retryable: bool, backoff-ms: option<u64>, details: option<json>,
+  }
+  variant invoke-result { ok(json), err(node-error) }
+  variant stream-event { data(json), progress(u8), done, error(string) }
+  enum lifecycle-status { ok }
+  get-manifest: func() -> json;
+  on-start: func(ctx: exec-ctx) -> result<lifecycle-status, string>;
+  on-stop: func(ctx: exec-ctx, reason: string) -> result<lifecycle-status, string>;
+  invoke: func(ctx: exec-ctx, op: string, input: json) -> invoke-result;
+  invoke-stream: func(ctx: exec-ctx, op: string, input: json) -> list<stream-event>;
+}
+
+world component {
+  import control;
+  export node;
+}
+"#;
+
+/// The world the manifest declares for this component.
+pub const WORLD: &str = "greentic:component/component@0.4.0";
+
+/// The core module. Every export takes its (too many to flatten) parameters through a pointer
+/// and returns a pointer to its result area, as the canonical ABI prescribes; `cabi_realloc` is
+/// a bump allocator. `invoke` counts down `spins` (CPU work) and answers `output`, which sits
+/// at offset 1024 of memory; results are written at offset 64.
+fn core_module(output: &str, spins: u64) -> Vec<u8> {
+    let escaped: String = output.bytes().map(|b| format!("\\{b:02x}")).collect();
+    let len = output.len();
+    let wat = format!(
+        r#"(module
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 65536))
+  (data (i32.const 1024) "{escaped}")
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (local $ptr i32) (local $end i32)
+    (local.set $ptr (i32.and (i32.add (global.get $heap) (i32.sub (local.get 2) (i32.const 1)))
+                             (i32.sub (i32.const 0) (local.get 2))))
+    (local.set $end (i32.add (local.get $ptr) (local.get 3)))
+    (if (i32.gt_u (local.get $end) (i32.mul (memory.size) (i32.const 65536)))
+      (then (drop (memory.grow (i32.add (i32.shr_u (i32.sub (local.get $end)
+              (i32.mul (memory.size) (i32.const 65536))) (i32.const 16)) (i32.const 1))))))
+    (global.set $heap (local.get $end))
+    (local.get $ptr))
+  (func (export "greentic:component/node@0.4.0#get-manifest") (result i32)
+    (i32.store (i32.const 64) (i32.const 1024))
+    (i32.store (i32.const 68) (i32.const {len}))
+    (i32.const 64))
+  (func (export "greentic:component/node@0.4.0#on-start") (param i32) (result i32)
+    (i32.store8 (i32.const 64) (i32.const 0))
+    (i32.store8 (i32.const 68) (i32.const 0))
+    (i32.const 64))
+  (func (export "greentic:component/node@0.4.0#on-stop") (param i32) (result i32)
+    (i32.store8 (i32.const 64) (i32.const 0))
+    (i32.store8 (i32.const 68) (i32.const 0))
+    (i32.const 64))
+  (func (export "greentic:component/node@0.4.0#invoke") (param i32) (result i32)
+    (local $n i64)
+    (local.set $n (i64.const {spins}))
+    (block $done
+      (loop $spin
+        (br_if $done (i64.eqz (local.get $n)))
+        (local.set $n (i64.sub (local.get $n) (i64.const 1)))
+        (br $spin)))
+    (i32.store8 (i32.const 64) (i32.const 0))
+    (i32.store (i32.const 72) (i32.const 1024))
+    (i32.store (i32.const 76) (i32.const {len}))
+    (i32.const 64))
+  (func (export "greentic:component/node@0.4.0#invoke-stream") (param i32) (result i32)
+    (i32.store (i32.const 64) (i32.const 8))
+    (i32.store (i32.const 68) (i32.const 0))
+    (i32.const 64))
+)"#
+    );
+    wat::parse_str(&wat).expect("valid WAT")
+}
+
+/// A component whose `invoke` answers `output` (JSON text) after `spins` loop iterations.
+pub fn component(output: &str, spins: u64) -> Vec<u8> {
+    let mut module = core_module(output, spins);
+    let mut resolve = wit_parser::Resolve::default();
+    let package = resolve.push_str("node.wit", NODE_WIT).expect("parse WIT");
+    let world = resolve
+        .select_world(&[package], Some("component"))
+        .expect("world");
+    wit_component::embed_component_metadata(
+        &mut module,
+        &resolve,
+        world,
+        wit_component::StringEncoding::UTF8,
+    )
+    .expect("embed metadata");
+    wit_component::ComponentEncoder::default()
+        .module(&module)
+        .expect("core module")
+        .validate(true)
+        .encode()
+        .expect("encode component")
+}
+
+/// The manifest entry declaring a component built by [`component`].
+pub fn component_manifest(id: &str) -> ComponentManifest {
+    ComponentManifest {
+        id: ComponentId::from_str(id).expect("component id"),
+        version: "0.1.0".parse().unwrap(),
+        supports: vec![FlowKind::Job],
+        world: WORLD.to_string(),
+        profiles: Default::default(),
+        capabilities: Default::default(),
+        configurators: None,
+        operations: Vec::new(),
+        config_schema: None,
+        resources: Default::default(),
+        dev_flows: Default::default(),
+    }
+}
