@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::exit_code;
 use crate::lifecycle;
 use crate::logging;
 
@@ -24,6 +23,5 @@ pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone
     let code = match cli.command {
         Command::Dev(dev) => lifecycle::run(dev.into_request()),
     };
-    debug_assert!(code <= exit_code::USAGE);
     ExitCode::from(code)
 }

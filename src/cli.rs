@@ -2,6 +2,7 @@
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -99,6 +100,20 @@ pub struct LifecycleArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value = "text")]
     pub format: FormatArg,
+    /// Longest one flow may run (e.g. 90s, 5m); a flow still running is ended as timed out.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// After Ctrl-C or SIGTERM, how long running flows get to finish.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub grace_period: Duration,
+}
+
+fn parse_duration(value: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(value).map_err(|err| err.to_string())?;
+    if duration.is_zero() {
+        return Err("must be longer than zero".to_string());
+    }
+    Ok(duration)
 }
 
 impl DevCommand {
@@ -130,6 +145,8 @@ impl DevCommand {
             state_dir,
             online: common.online,
             public_base_url: common.public_base_url,
+            timeout: common.timeout,
+            grace_period: common.grace_period,
             format: match common.format {
                 FormatArg::Text => OutputFormat::Text,
                 FormatArg::Json => OutputFormat::Json,

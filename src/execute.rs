@@ -1,20 +1,26 @@
-//! Runs a plan: up to `parallel` flows at once, each recorded in its own run folder.
-//! Never prints: it hands [`Event`]s to one consumer, finished flows always in plan order.
+//! Runs a plan: up to `parallel` flows at once, each recorded in its own run folder, each
+//! bounded by `--timeout`, all stopping on an interrupt. Never prints: it hands [`Event`]s to
+//! one consumer, finished flows always in plan order.
 
 use std::num::NonZeroUsize;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use greentic_runner_desktop::RunResult;
 
 use crate::input::{FlowContext, flow_input};
+use crate::interrupt::Interrupt;
 use crate::outcome::FlowOutcome;
 use crate::plan::Plan;
 use crate::records::{FlowRecord, write_run_end, write_run_start};
 use crate::runner_exec::{FlowRunSpec, run_provider_pack_flow};
 use crate::state_layout::StateLayout;
+
+/// How often a waiting worker looks at the clock and the interrupt flag.
+const TICK: Duration = Duration::from_millis(25);
 
 /// How to run the plan's flows.
 #[derive(Debug, Clone)]
@@ -24,6 +30,10 @@ pub struct ExecSettings {
     pub parallel: NonZeroUsize,
     /// `dist_offline` for the runner.
     pub offline: bool,
+    /// Longest a flow may run before it is abandoned as timed out.
+    pub timeout: Duration,
+    /// After an interrupt, how long running flows may take to finish before they are abandoned.
+    pub grace: Duration,
 }
 
 /// What happens while a plan runs.
@@ -43,6 +53,9 @@ pub struct RunStats {
     pub skipped: usize,
     /// Packs that could not be planned (bad manifest, duplicate id, missing setup flow).
     pub pack_errors: usize,
+    /// Planned flows that never started because the command was interrupted.
+    pub not_started: usize,
+    pub interrupted: bool,
     #[serde(serialize_with = "as_millis")]
     pub wall_time: Duration,
 }
@@ -53,14 +66,14 @@ fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error
 
 impl RunStats {
     pub fn all_passed(&self) -> bool {
-        self.failed == 0 && self.pack_errors == 0
+        self.failed == 0 && self.pack_errors == 0 && !self.interrupted
     }
 }
 
 /// The results of running a plan.
 #[derive(Debug, Clone)]
 pub struct Execution {
-    /// One record per runnable flow, in plan order.
+    /// One record per flow that started, in plan order.
     pub records: Vec<FlowRecord>,
     pub stats: RunStats,
 }
@@ -70,10 +83,11 @@ enum Message {
     Finished(usize, Box<FlowRecord>),
 }
 
-/// Runs every runnable flow of `plan`.
+/// Runs every runnable flow of `plan`; stops starting flows once `interrupt` is requested.
 pub fn execute(
     plan: &Plan,
     settings: &ExecSettings,
+    interrupt: &Interrupt,
     mut on_event: impl FnMut(Event<'_>),
 ) -> Execution {
     let wall = Instant::now();
@@ -89,7 +103,7 @@ pub fn execute(
             let tx = tx.clone();
             let (jobs, next) = (&jobs, &next);
             scope.spawn(move || {
-                loop {
+                while !interrupt.is_requested() {
                     let index = next.fetch_add(1, Ordering::SeqCst);
                     let Some(&(p, s)) = jobs.get(index) else {
                         break;
@@ -97,7 +111,7 @@ pub fn execute(
                     if tx.send(Message::Started(index)).is_err() {
                         break;
                     }
-                    let record = run_one(plan, p, s, settings);
+                    let record = run_one(plan, p, s, settings, interrupt);
                     if tx.send(Message::Finished(index, Box::new(record))).is_err() {
                         break;
                     }
@@ -117,8 +131,12 @@ pub fn execute(
                 }
                 Message::Finished(index, record) => {
                     finished[index] = Some(*record);
-                    while let Some(Some(record)) = finished.get(reported) {
-                        on_event(Event::FlowFinished { record });
+                    // Report in plan order; after an interrupt some slots stay empty for good.
+                    while reported < finished.len() {
+                        match &finished[reported] {
+                            Some(record) => on_event(Event::FlowFinished { record }),
+                            None => break,
+                        }
                         reported += 1;
                     }
                 }
@@ -126,20 +144,36 @@ pub fn execute(
         }
     });
 
-    let records: Vec<FlowRecord> = finished.into_iter().flatten().collect();
+    let mut records = Vec::new();
+    for (index, slot) in finished.into_iter().enumerate() {
+        if let Some(record) = slot {
+            if index >= reported {
+                on_event(Event::FlowFinished { record: &record });
+            }
+            records.push(record);
+        }
+    }
     let passed = records.iter().filter(|r| r.outcome.is_success()).count();
     let stats = RunStats {
         passed,
         failed: records.len() - passed,
         skipped: plan.count_skipped(),
         pack_errors: plan.count_errors(),
+        not_started: jobs.len() - records.len(),
+        interrupted: interrupt.is_requested(),
         wall_time: wall.elapsed(),
     };
     Execution { records, stats }
 }
 
 /// Runs one flow and records it; whatever goes wrong becomes that flow's outcome.
-fn run_one(plan: &Plan, p: usize, s: usize, settings: &ExecSettings) -> FlowRecord {
+fn run_one(
+    plan: &Plan,
+    p: usize,
+    s: usize,
+    settings: &ExecSettings,
+    interrupt: &Interrupt,
+) -> FlowRecord {
     let pack = &plan.packs[p];
     let flow = &pack.steps[s].flow;
     let ctx = &settings.ctx;
@@ -191,30 +225,19 @@ fn run_one(plan: &Plan, p: usize, s: usize, settings: &ExecSettings) -> FlowReco
     }
 
     let spec = FlowRunSpec {
-        pack_path: &pack.path,
-        flow_id: flow,
-        tenant: &ctx.tenant,
-        team: ctx.team.as_deref(),
+        pack_path: pack.path.clone(),
+        flow_id: flow.clone(),
+        tenant: ctx.tenant.clone(),
+        team: ctx.team.clone(),
         input,
         artifacts_dir: paths.artifacts(),
         offline: settings.offline,
+        wall_limit: settings.timeout,
     };
-    // A panic inside the runner must cost one flow, not the whole command.
-    let result = catch_unwind(AssertUnwindSafe(|| run_provider_pack_flow(spec)));
+    let (outcome, result) = supervise(spec, clock, settings, interrupt);
     record.duration = clock.elapsed();
-    record.outcome = match result {
-        Ok(Ok(result)) => {
-            let outcome = FlowOutcome::from_run(&result);
-            record.runner_result = Some(result);
-            outcome
-        }
-        Ok(Err(err)) => FlowOutcome::LoadError {
-            message: format!("{err:#}"),
-        },
-        Err(panic) => FlowOutcome::LoadError {
-            message: format!("the runner panicked: {}", panic_message(&panic)),
-        },
-    };
+    record.outcome = outcome;
+    record.runner_result = result;
     if let Err(err) = write_run_end(&paths, &record) {
         record.outcome = FlowOutcome::LoadError {
             message: format!(
@@ -224,6 +247,64 @@ fn run_one(plan: &Plan, p: usize, s: usize, settings: &ExecSettings) -> FlowReco
         };
     }
     record
+}
+
+/// Runs the flow on its own thread and waits for it, its timeout, or the end of the grace
+/// period after an interrupt. The runner offers no way to cancel a run, so a flow that
+/// overstays is abandoned: its thread ends when the runner's own limits stop it (the
+/// operator sets those to the same timeout), or with the process.
+fn supervise(
+    spec: FlowRunSpec,
+    clock: Instant,
+    settings: &ExecSettings,
+    interrupt: &Interrupt,
+) -> (FlowOutcome, Option<RunResult>) {
+    let (tx, rx) = mpsc::sync_channel(1);
+    let spawned = std::thread::Builder::new()
+        .name(format!("flow {}", spec.flow_id))
+        .spawn(move || {
+            // A panic inside the runner must cost one flow, not the whole command.
+            let result = catch_unwind(AssertUnwindSafe(|| run_provider_pack_flow(spec)));
+            let _ = tx.send(result);
+        });
+    if let Err(err) = spawned {
+        let message = format!("failed to start a thread for the flow: {err}");
+        return (FlowOutcome::LoadError { message }, None);
+    }
+    loop {
+        match rx.recv_timeout(TICK) {
+            Ok(Ok(Ok(result))) => return (FlowOutcome::from_run(&result), Some(result)),
+            // The runner's own wall limit is the same timeout and may fire first.
+            Ok(Ok(Err(_))) if clock.elapsed() >= settings.timeout => {
+                let limit_ms = settings.timeout.as_millis() as u64;
+                return (FlowOutcome::TimedOut { limit_ms }, None);
+            }
+            Ok(Ok(Err(err))) => {
+                let message = format!("{err:#}");
+                return (FlowOutcome::LoadError { message }, None);
+            }
+            Ok(Err(panic)) => {
+                let message = format!("the runner panicked: {}", panic_message(&panic));
+                return (FlowOutcome::LoadError { message }, None);
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                let message = "the runner's thread ended without a result".to_string();
+                return (FlowOutcome::LoadError { message }, None);
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                if clock.elapsed() >= settings.timeout {
+                    let limit_ms = settings.timeout.as_millis() as u64;
+                    return (FlowOutcome::TimedOut { limit_ms }, None);
+                }
+                if interrupt
+                    .requested_at()
+                    .is_some_and(|at| at.elapsed() >= settings.grace)
+                {
+                    return (FlowOutcome::Interrupted, None);
+                }
+            }
+        }
+    }
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

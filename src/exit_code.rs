@@ -7,3 +7,5 @@ pub const FAILURE: u8 = 1;
 /// The command line was wrong: an unknown flag, a bad value, a `--provider` that matches no pack.
 /// clap uses the same code for its own usage errors.
 pub const USAGE: u8 = 2;
+/// The command was interrupted (Ctrl-C, SIGTERM): 128 + SIGINT, as shells report it.
+pub const INTERRUPTED: u8 = 130;

@@ -12,6 +12,7 @@ pub mod domains;
 pub mod execute;
 pub mod exit_code;
 pub mod input;
+pub mod interrupt;
 pub mod lifecycle;
 pub mod logging;
 pub mod manifest;

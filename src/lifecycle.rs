@@ -1,9 +1,12 @@
 //! One lifecycle command from request to exit code: discover, read manifests, plan, run, report.
 
+use std::time::Duration;
+
 use crate::domains::discover;
 use crate::execute::{ExecSettings, execute};
 use crate::exit_code;
 use crate::input::{FlowContext, resolve_public_base_url};
+use crate::interrupt::{self, PROCESS_INTERRUPT};
 use crate::manifest::read_pack_info;
 use crate::plan::{PlanOptions, ScannedPack, build_plan};
 use crate::report;
@@ -69,7 +72,11 @@ pub fn run(request: Request) -> u8 {
     };
 
     let layout = StateLayout::new(&request.state_dir);
-    use_component_cache(&layout);
+    configure_runner_env(&layout, request.timeout);
+    // After the environment is set: the handler runs on a thread of its own.
+    if let Err(err) = interrupt::install_handler() {
+        tracing::warn!("cannot handle Ctrl-C gracefully: {err}");
+    }
     let public_base_url = resolve_public_base_url(
         request.public_base_url.as_deref(),
         &layout,
@@ -86,9 +93,15 @@ pub fn run(request: Request) -> u8 {
         },
         parallel: request.parallel,
         offline: !request.online,
+        timeout: request.timeout,
+        grace: request.grace_period,
     };
-    let execution = execute(&plan, &settings, |event| reporter.event(&event));
-    let code = if execution.stats.all_passed() {
+    let execution = execute(&plan, &settings, &PROCESS_INTERRUPT, |event| {
+        reporter.event(&event)
+    });
+    let code = if execution.stats.interrupted {
+        exit_code::INTERRUPTED
+    } else if execution.stats.all_passed() {
         exit_code::SUCCESS
     } else {
         exit_code::FAILURE
@@ -97,12 +110,26 @@ pub fn run(request: Request) -> u8 {
     code
 }
 
-/// Points the runner's compiled-component cache into the state folder instead of the
-/// current folder, unless the user chose a place with `GREENTIC_CACHE_DIR`.
-fn use_component_cache(layout: &StateLayout) {
-    if std::env::var_os("GREENTIC_CACHE_DIR").is_none() {
-        // SAFETY: called before any flow runs, while this is the only thread of the process
-        // (the runner reads the variable only when a run builds its cache configuration).
-        unsafe { std::env::set_var("GREENTIC_CACHE_DIR", layout.component_cache()) };
+/// Settings the runner reads only from the environment, each left alone when the user set it:
+/// the compiled-component cache goes into the state folder instead of the current folder, and
+/// a wasm call's deadline follows `--timeout`, so a flow abandoned as timed out stops soon
+/// after instead of spinning on for the runner's default five minutes.
+fn configure_runner_env(layout: &StateLayout, timeout: Duration) {
+    let settings = [
+        (
+            "GREENTIC_CACHE_DIR",
+            layout.component_cache().into_os_string(),
+        ),
+        (
+            "GREENTIC_WASM_MAX_EXEC_SECS",
+            (timeout.as_secs() + 1).to_string().into(),
+        ),
+    ];
+    for (name, value) in settings {
+        if std::env::var_os(name).is_none() {
+            // SAFETY: called before any flow runs and before the signal handler's thread
+            // starts, while this is the only thread of the process.
+            unsafe { std::env::set_var(name, value) };
+        }
     }
 }

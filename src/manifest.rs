@@ -29,6 +29,9 @@ pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
 /// about 10:1, a zip bomb about 1000:1.
 pub const MAX_COMPRESSION_RATIO: u64 = 100;
 
+/// The manifest schema this operator understands (what `greentic-pack build` writes).
+pub const SCHEMA_VERSION: &str = "pack-v1";
+
 /// Which manifest form a pack's facts came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -70,8 +73,8 @@ pub enum ManifestError {
     TooManyEntries { count: usize },
     #[error("has an unsafe entry name {name:?}: {reason}")]
     UnsafeEntry { name: String, reason: &'static str },
-    #[error("has entry {name:?} twice")]
-    DuplicateEntry { name: String },
+    #[error("has duplicate entry names ({records} entries, {distinct} distinct names)")]
+    DuplicateEntries { records: u64, distinct: usize },
     #[error("has no {CBOR_MANIFEST} (nor {JSON_MANIFEST}); rebuild it with `greentic-pack build`")]
     NoManifest,
     #[error("has a {entry} of {bytes} bytes; at most {MAX_MANIFEST_BYTES} are read")]
@@ -98,6 +101,8 @@ pub enum ManifestError {
     },
     #[error("declares no flows")]
     NoFlows,
+    #[error("uses manifest schema {0:?}; this operator reads {SCHEMA_VERSION:?}")]
+    UnknownSchema(String),
 }
 
 /// Reads the manifest of the pack at `path`: only the manifest entry is decompressed.
@@ -107,8 +112,22 @@ pub fn read_pack_info(path: &Path) -> Result<PackInfo, ManifestError> {
     if bytes > MAX_PACK_BYTES {
         return Err(ManifestError::TooLarge { bytes });
     }
-    let mut archive = ZipArchive::new(io::BufReader::new(file)).map_err(ManifestError::NotAZip)?;
-    check_entry_names(&archive)?;
+    read_pack_info_from(io::BufReader::new(file))
+}
+
+/// Reads the manifest of a pack held by any seekable reader (a file, or bytes in memory).
+pub fn read_pack_info_from<R: Read + io::Seek>(mut reader: R) -> Result<PackInfo, ManifestError> {
+    let records = central_directory_records(&mut reader);
+    let mut archive = ZipArchive::new(reader).map_err(ManifestError::NotAZip)?;
+    if let Some(records) = records
+        && records > archive.len() as u64
+    {
+        return Err(ManifestError::DuplicateEntries {
+            records,
+            distinct: archive.len(),
+        });
+    }
+    check_entries(&mut archive)?;
 
     let info = if archive.index_for_name(CBOR_MANIFEST).is_some() {
         let raw = read_entry(&mut archive, CBOR_MANIFEST)?;
@@ -125,28 +144,68 @@ pub fn read_pack_info(path: &Path) -> Result<PackInfo, ManifestError> {
     Ok(info)
 }
 
-/// Refuses archives whose entry names the runner would refuse, from the central directory
-/// alone (no entry is decompressed): better one clear line at planning than a load error later.
-fn check_entry_names<R: Read + io::Seek>(archive: &ZipArchive<R>) -> Result<(), ManifestError> {
+/// Refuses archives the runner would refuse, from the central directory alone (no entry is
+/// decompressed): better one clear line at planning than a load error later.
+fn check_entries<R: Read + io::Seek>(archive: &mut ZipArchive<R>) -> Result<(), ManifestError> {
     let count = archive.len();
     if count > MAX_ENTRIES {
         return Err(ManifestError::TooManyEntries { count });
     }
-    let mut seen = std::collections::HashSet::with_capacity(count);
-    for name in archive.file_names() {
+    for index in 0..count {
+        let entry = archive
+            .by_index_raw(index)
+            .map_err(ManifestError::NotAZip)?;
+        let raw = entry.name_raw();
+        let Ok(name) = std::str::from_utf8(raw) else {
+            return Err(ManifestError::UnsafeEntry {
+                name: String::from_utf8_lossy(raw).into_owned(),
+                reason: "it is not valid UTF-8",
+            });
+        };
         if let Some(reason) = unsafe_name_reason(name) {
             return Err(ManifestError::UnsafeEntry {
                 name: name.to_string(),
                 reason,
             });
         }
-        if !seen.insert(name) {
-            return Err(ManifestError::DuplicateEntry {
+        if entry.is_symlink() {
+            return Err(ManifestError::UnsafeEntry {
                 name: name.to_string(),
+                reason: "it is a symbolic link; pack entries must be regular files",
+            });
+        }
+        // The runner refuses entries whose unix mode is not a regular file (mode 0 included).
+        let file_type = entry.unix_mode().map(|mode| mode & 0o170000);
+        if !entry.is_dir() && file_type.is_some_and(|t| t != 0o100000) {
+            return Err(ManifestError::UnsafeEntry {
+                name: name.to_string(),
+                reason: "its unix mode is not a regular file's (rebuild the zip with mode 0644)",
             });
         }
     }
     Ok(())
+}
+
+/// The entry count the archive's end-of-central-directory record declares, when it can be
+/// read (not for ZIP64 archives). The zip crate keeps one entry per name, silently dropping
+/// duplicates, so comparing the two is the only way to see that names repeat.
+fn central_directory_records<R: Read + io::Seek>(reader: &mut R) -> Option<u64> {
+    const EOCD_SIGNATURE: &[u8] = b"PK\x05\x06";
+    const EOCD_MIN: u64 = 22;
+    const MAX_COMMENT: u64 = u16::MAX as u64;
+    let len = reader.seek(io::SeekFrom::End(0)).ok()?;
+    let tail_len = len.min(EOCD_MIN + MAX_COMMENT);
+    reader.seek(io::SeekFrom::Start(len - tail_len)).ok()?;
+    let mut tail = vec![0; tail_len as usize];
+    let read = reader.read_exact(&mut tail);
+    reader.seek(io::SeekFrom::Start(0)).ok()?;
+    read.ok()?;
+    let at = tail
+        .windows(EOCD_SIGNATURE.len())
+        .rposition(|w| w == EOCD_SIGNATURE)?;
+    let total = tail.get(at + 10..at + 12)?;
+    let total = u16::from_le_bytes([total[0], total[1]]);
+    (total != u16::MAX).then_some(u64::from(total))
 }
 
 fn unsafe_name_reason(name: &str) -> Option<&'static str> {
@@ -158,8 +217,6 @@ fn unsafe_name_reason(name: &str) -> Option<&'static str> {
         Some("it is an absolute path")
     } else if name.split('/').any(|part| part == "..") {
         Some("it climbs out of the pack with `..`")
-    } else if name.contains('\u{FFFD}') {
-        Some("it is not valid UTF-8")
     } else {
         None
     }
@@ -207,6 +264,9 @@ fn read_entry<R: Read + io::Seek>(
 fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
     let manifest = greentic_types::decode_pack_manifest(raw)
         .map_err(|err| ManifestError::Cbor(err.to_string()))?;
+    if manifest.schema_version != SCHEMA_VERSION {
+        return Err(ManifestError::UnknownSchema(manifest.schema_version));
+    }
     let flows = manifest.flows.iter().map(|entry| entry.id.to_string());
     Ok(PackInfo {
         pack_id: manifest.pack_id.to_string(),
@@ -231,8 +291,7 @@ fn from_json(raw: &[u8]) -> Result<PackInfo, ManifestError> {
     }
     let meta = doc.get("meta").unwrap_or(&doc);
     let pack_id = match meta.get("pack_id").or_else(|| doc.get("pack_id")) {
-        Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
-        Some(Value::String(_)) => return Err(invalid("pack_id", "is empty")),
+        Some(Value::String(id)) => id.clone(),
         Some(_) => return Err(invalid("pack_id", "is not a string")),
         None => return Err(invalid("pack_id", "is missing")),
     };
@@ -268,7 +327,17 @@ fn from_json(raw: &[u8]) -> Result<PackInfo, ManifestError> {
         }
         Some(_) => return Err(invalid("flows", "is not a list")),
     }
-    if let Some(bad) = flows.iter().find(|id| id.trim().is_empty()) {
+    // The same rules as the CBOR form, whose decoder validates ids with these types.
+    if pack_id.parse::<greentic_types::PackId>().is_err() {
+        return Err(invalid(
+            "pack_id",
+            &format!("{pack_id:?} is not a valid pack id"),
+        ));
+    }
+    if let Some(bad) = flows
+        .iter()
+        .find(|id| id.parse::<greentic_types::FlowId>().is_err())
+    {
         return Err(invalid(
             "flows",
             &format!("holds an invalid flow id {bad:?}"),

@@ -29,6 +29,10 @@ pub enum FlowOutcome {
     NoNodesRan,
     /// The pack could not be loaded, or the run could not be set up.
     LoadError { message: String },
+    /// The flow did not finish within `--timeout`.
+    TimedOut { limit_ms: u64 },
+    /// The command was interrupted while the flow ran, and the flow outlived the grace period.
+    Interrupted,
 }
 
 impl FlowOutcome {
@@ -43,6 +47,8 @@ impl FlowOutcome {
             FlowOutcome::Failed { .. } => "FAIL",
             FlowOutcome::NoNodesRan => "EMPTY",
             FlowOutcome::LoadError { .. } => "ERROR",
+            FlowOutcome::TimedOut { .. } => "TIMEOUT",
+            FlowOutcome::Interrupted => "INTERRUPTED",
         }
     }
 
@@ -64,6 +70,13 @@ impl FlowOutcome {
                     .to_string(),
             ),
             FlowOutcome::LoadError { message } => Some(message.clone()),
+            FlowOutcome::TimedOut { limit_ms } => Some(format!(
+                "did not finish within {} (--timeout)",
+                humantime::format_duration(std::time::Duration::from_millis(*limit_ms))
+            )),
+            FlowOutcome::Interrupted => {
+                Some("interrupted before it finished (Ctrl-C or SIGTERM)".to_string())
+            }
         }
     }
 

@@ -108,6 +108,8 @@ pub fn render_summary(record: &FlowRecord) -> String {
         FlowOutcome::Failed { .. } => "failed",
         FlowOutcome::NoNodesRan => "failed (no node ran)",
         FlowOutcome::LoadError { .. } => "error",
+        FlowOutcome::TimedOut { .. } => "timed out",
+        FlowOutcome::Interrupted => "interrupted",
     };
     let _ = writeln!(out, "status: {status}");
     let _ = writeln!(

@@ -2,6 +2,7 @@
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::domains::{Action, Domain};
 
@@ -35,4 +36,8 @@ pub struct Request {
     /// `--public-base-url`, which wins over the tunnel file.
     pub public_base_url: Option<String>,
     pub format: OutputFormat,
+    /// Longest one flow may run.
+    pub timeout: Duration,
+    /// How long running flows get to finish after an interrupt.
+    pub grace_period: Duration,
 }

@@ -144,6 +144,13 @@ pub fn render_summary(plan: &Plan, execution: Option<&Execution>) -> String {
         stats.failed,
         if errors == 1 { "" } else { "s" },
     ));
+    if stats.interrupted {
+        out.push_str(&format!(
+            "Interrupted: {} planned flow{} not started\n",
+            stats.not_started,
+            if stats.not_started == 1 { "" } else { "s" }
+        ));
+    }
     let failures: Vec<_> = execution
         .records
         .iter()

@@ -4,6 +4,8 @@
 mod support;
 
 mod demo;
+mod hostile;
+mod interrupt;
 mod plan;
 mod run;
 mod usage;

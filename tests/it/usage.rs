@@ -47,3 +47,82 @@ fn an_unknown_domain_and_a_zero_parallelism_are_usage_errors() {
     ])
     .code(2);
 }
+
+/// Every file under `root`, relative to it.
+fn all_files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path.strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn hostile_names_write_nothing_and_runs_write_only_inside_the_state_folder() {
+    use crate::support::packs::PackBuilder;
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "m.gtpack",
+        &PackBuilder::new("messaging-m").passing("setup_default"),
+    );
+    let before = all_files(p.root());
+    let long = "t".repeat(500);
+    for bad in [
+        "../x",
+        "a/b",
+        "a\\b",
+        ".",
+        "..",
+        "",
+        "a\0b",
+        &long,
+        "acm\u{0435}",
+        "\u{ff0e}\u{ff0e}",
+    ] {
+        let args = [
+            "dev",
+            "setup",
+            "messaging",
+            "--tenant",
+            "acme",
+            "--team",
+            bad,
+        ];
+        if bad.contains('\0') {
+            // An argument cannot hold a NUL; the validator's unit test covers it.
+            continue;
+        }
+        p.run(&args).code(2);
+        assert_eq!(
+            all_files(p.root()),
+            before,
+            "--team {bad:?} wrote something"
+        );
+    }
+    p.run(&[
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--team",
+        "blue",
+    ])
+    .code(0);
+    for file in all_files(p.root()) {
+        assert!(
+            file.starts_with("state") || before.contains(&file),
+            "{} was written outside the state folder",
+            file.display()
+        );
+    }
+}
