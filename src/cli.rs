@@ -53,6 +53,13 @@ pub struct SetupArgs {
     /// Skip, instead of failing, packs that lack the setup flow.
     #[arg(long)]
     pub allow_missing_setup: bool,
+    /// Setup answers (JSON or YAML): greentic-setup's document, a map by provider id, or a
+    /// flat object for a single provider.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Never ask for missing answers, even at a terminal.
+    #[arg(long)]
+    pub non_interactive: bool,
 }
 
 /// Output format on stdout.
@@ -119,11 +126,15 @@ fn parse_duration(value: &str) -> Result<Duration, String> {
 impl DevCommand {
     /// The validated request; the only conversion from clap's types.
     pub fn into_request(self) -> Request {
-        let (action, common, allow_missing_setup) = match self {
-            DevCommand::Setup(args) => (Action::Setup, args.common, args.allow_missing_setup),
-            DevCommand::Diagnostics(args) => (Action::Diagnostics, args, false),
-            DevCommand::Verify(args) => (Action::Verify, args, false),
+        let (action, common, setup) = match self {
+            DevCommand::Setup(args) => {
+                let setup = (args.allow_missing_setup, args.answers, args.non_interactive);
+                (Action::Setup, args.common, setup)
+            }
+            DevCommand::Diagnostics(args) => (Action::Diagnostics, args, (false, None, false)),
+            DevCommand::Verify(args) => (Action::Verify, args, (false, None, false)),
         };
+        let (allow_missing_setup, answers, non_interactive) = setup;
         // Absolute paths, so the run folders and `artifacts_dir` files name places that stay
         // valid whatever the reader's current folder.
         let project_root = absolute(common.project_root);
@@ -146,6 +157,8 @@ impl DevCommand {
             online: common.online,
             public_base_url: common.public_base_url,
             timeout: common.timeout,
+            answers: answers.map(absolute),
+            non_interactive,
             grace_period: common.grace_period,
             format: match common.format {
                 FormatArg::Text => OutputFormat::Text,

@@ -2,6 +2,7 @@
 //! bounded by `--timeout`, all stopping on an interrupt. Never prints: it hands [`Event`]s to
 //! one consumer, finished flows always in plan order.
 
+use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,13 +11,17 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use greentic_runner_desktop::RunResult;
+use serde_json::Value;
 
 use crate::input::{FlowContext, flow_input};
 use crate::interrupt::Interrupt;
 use crate::outcome::FlowOutcome;
 use crate::plan::Plan;
 use crate::records::{FlowRecord, write_run_end, write_run_start};
+use crate::redact::Redactor;
 use crate::runner_exec::{FlowRunSpec, run_provider_pack_flow};
+use crate::secrets::{DevSecrets, SecretScope};
+use crate::setup::{PackSetup, persist};
 use crate::state_layout::StateLayout;
 
 /// How often a waiting worker looks at the clock and the interrupt flag.
@@ -34,6 +39,11 @@ pub struct ExecSettings {
     pub timeout: Duration,
     /// After an interrupt, how long running flows may take to finish before they are abandoned.
     pub grace: Duration,
+    /// The dev secrets store, shared with the runner (`None`: the runner's default manager).
+    pub secrets: Option<DevSecrets>,
+    pub scope: SecretScope,
+    /// (setup) Each pack's answers, by pack index.
+    pub setups: BTreeMap<usize, PackSetup>,
 }
 
 /// What happens while a plan runs.
@@ -177,7 +187,21 @@ fn run_one(
     let pack = &plan.packs[p];
     let flow = &pack.steps[s].flow;
     let ctx = &settings.ctx;
-    let input = flow_input(plan.domain, ctx);
+    let setup = settings.setups.get(&p);
+    let mut input = flow_input(plan.domain, ctx);
+    let redactor = Redactor::new(
+        setup
+            .map(|s| s.answers.secret_values())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, value)| value),
+    );
+    if let (Some(setup), Value::Object(map)) = (setup, &mut input) {
+        map.insert(
+            "setup_answers".into(),
+            Value::Object(setup.answers.values.clone()),
+        );
+    }
     let started_at = Utc::now();
     let clock = Instant::now();
     let mut record = FlowRecord {
@@ -217,7 +241,7 @@ fn run_one(
     };
     record.run_id = paths.run_id.clone();
     record.run_dir = paths.dir.clone();
-    if let Err(err) = write_run_start(&paths, &input, &record) {
+    if let Err(err) = write_run_start(&paths, &input, &record, &redactor) {
         record.outcome = FlowOutcome::LoadError {
             message: format!("failed to write {}: {err}", paths.dir.display()),
         };
@@ -233,12 +257,27 @@ fn run_one(
         artifacts_dir: paths.artifacts(),
         offline: settings.offline,
         wall_limit: settings.timeout,
+        secrets_manager: settings.secrets.as_ref().map(DevSecrets::manager),
     };
-    let (outcome, result) = supervise(spec, clock, settings, interrupt);
+    let (mut outcome, result) = supervise(spec, clock, settings, interrupt);
+    if outcome.is_success()
+        && let (Some(setup), Some(secrets)) = (setup, &settings.secrets)
+        && let Err(err) = persist(setup, secrets, &settings.scope)
+    {
+        outcome = FlowOutcome::LoadError {
+            message: format!("the flow passed but its answers could not be kept: {err}"),
+        };
+    }
     record.duration = clock.elapsed();
-    record.outcome = outcome;
+    record.outcome = outcome.redacted(&redactor);
     record.runner_result = result;
-    if let Err(err) = write_run_end(&paths, &record) {
+    if let Err(err) = redactor.scrub_dir(&paths.artifacts()) {
+        tracing::warn!(
+            "failed to scrub secrets from {}: {err}",
+            paths.artifacts().display()
+        );
+    }
+    if let Err(err) = write_run_end(&paths, &record, &redactor) {
         record.outcome = FlowOutcome::LoadError {
             message: format!(
                 "the flow ended but {} could not be written: {err}",

@@ -6,6 +6,7 @@
 //! and records every run with [`records`] under the paths of [`state_layout`]; [`report`]
 //! renders the plan and results. See `ARCHITECTURE.md`.
 
+pub mod answers;
 pub mod app;
 pub mod cli;
 pub mod domains;
@@ -20,9 +21,12 @@ pub mod names;
 pub mod outcome;
 pub mod plan;
 pub mod records;
+pub mod redact;
 pub mod report;
 pub mod request;
 pub mod runner_exec;
+pub mod secrets;
+pub mod setup;
 pub mod state_layout;
 
 pub use app::main_with_args;

@@ -1,8 +1,12 @@
-//! One lifecycle command from request to exit code: discover, read manifests, plan, run, report.
+//! One lifecycle command from request to exit code: discover, read manifests, plan, gather
+//! setup answers, run, report.
 
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::domains::discover;
+use crate::answers::load_answers_file;
+use crate::domains::{Action, discover};
 use crate::execute::{ExecSettings, execute};
 use crate::exit_code;
 use crate::input::{FlowContext, resolve_public_base_url};
@@ -11,21 +15,19 @@ use crate::manifest::read_pack_info;
 use crate::plan::{PlanOptions, ScannedPack, build_plan};
 use crate::report;
 use crate::request::Request;
+use crate::secrets::{DevSecrets, SecretScope, store_path};
+use crate::setup::{self, SetupSources};
 use crate::state_layout::StateLayout;
 
 /// Runs `request` and returns the exit code (see [`crate::exit_code`]).
 pub fn run(request: Request) -> u8 {
     let mut reporter = report::for_format(request.format);
-    let tenant = match (&request.tenant, request.dry_run) {
-        (Some(tenant), _) => Some(tenant.clone()),
-        (None, true) => None,
-        (None, false) => {
-            reporter.usage_error(
-                "--tenant is required to run flows (or set GREENTIC_TENANT); --dry-run works without it",
-            );
-            return exit_code::USAGE;
-        }
-    };
+    if request.tenant.is_none() && !request.dry_run {
+        reporter.usage_error(
+            "--tenant is required to run flows (or set GREENTIC_TENANT); --dry-run works without it",
+        );
+        return exit_code::USAGE;
+    }
 
     let discovery = match discover(&request.project_root, request.domain) {
         Ok(discovery) => discovery,
@@ -46,7 +48,7 @@ pub fn run(request: Request) -> u8 {
         providers: request.providers.clone(),
         allow_missing_setup: request.allow_missing_setup,
     };
-    let plan = match build_plan(
+    let mut plan = match build_plan(
         request.domain,
         request.action,
         &discovery,
@@ -59,9 +61,79 @@ pub fn run(request: Request) -> u8 {
             return exit_code::USAGE;
         }
     };
-    reporter.plan(&plan, &request);
 
-    let Some(tenant) = tenant.filter(|_| !request.dry_run) else {
+    // Secrets and setup answers, read before the plan is shown so it can say what is missing.
+    let layout = StateLayout::new(&request.state_dir);
+    let scope = SecretScope {
+        env: request.env.clone(),
+        tenant: request.tenant.clone().unwrap_or_default(),
+        team: request.team.clone(),
+    };
+    // Planning only reads a store that exists; a real run creates it (see below).
+    let store_file = store_path(&request.project_root);
+    let mut secrets = match DevSecrets::open(&store_file, false) {
+        Ok(secrets) => secrets,
+        Err(err) => {
+            reporter.fatal(&err);
+            return exit_code::FAILURE;
+        }
+    };
+    let mut setups = BTreeMap::new();
+    if request.tenant.is_some() && request.action == Action::Diagnostics {
+        setup::check_secret_presence(&mut plan, secrets.as_ref(), &scope);
+    }
+    if request.action == Action::Setup {
+        let runnable: Vec<&str> = plan
+            .packs
+            .iter()
+            .filter(|p| p.runs_anything())
+            .filter_map(|p| p.info.as_ref().map(|i| i.pack_id.as_str()))
+            .collect();
+        let answers_file = match &request.answers {
+            Some(path) => match load_answers_file(path, &runnable) {
+                Ok(file) => {
+                    for unknown in file.unknown_providers(&runnable) {
+                        reporter.warning(&format!(
+                            "{} answers provider {unknown}, which is not in the plan",
+                            path.display()
+                        ));
+                    }
+                    Some(file)
+                }
+                Err(err) => {
+                    reporter.usage_error(&err.to_string());
+                    return exit_code::USAGE;
+                }
+            },
+            None => None,
+        };
+        let interactive =
+            !request.non_interactive && !request.dry_run && std::io::stdin().is_terminal();
+        setups = setup::prepare(
+            &mut plan,
+            &SetupSources {
+                layout: &layout,
+                secrets: secrets.as_ref(),
+                scope: &scope,
+                answers_file: answers_file.as_ref(),
+                interactive,
+            },
+        );
+    }
+    reporter.plan(&plan, &request);
+    // Flows always get the dev store as their secrets manager: the runner's default (process
+    // environment variables) refuses every env but dev/test/local.
+    if secrets.is_none() && !request.dry_run {
+        secrets = match DevSecrets::open(&store_file, true) {
+            Ok(secrets) => secrets,
+            Err(err) => {
+                reporter.fatal(&err);
+                return exit_code::FAILURE;
+            }
+        };
+    }
+
+    let Some(tenant) = request.tenant.clone().filter(|_| !request.dry_run) else {
         let code = if plan.count_errors() == 0 {
             exit_code::SUCCESS
         } else {
@@ -71,8 +143,7 @@ pub fn run(request: Request) -> u8 {
         return code;
     };
 
-    let layout = StateLayout::new(&request.state_dir);
-    configure_runner_env(&layout, request.timeout);
+    configure_runner_env(&layout, &request);
     // After the environment is set: the handler runs on a thread of its own.
     if let Err(err) = interrupt::install_handler() {
         tracing::warn!("cannot handle Ctrl-C gracefully: {err}");
@@ -95,6 +166,9 @@ pub fn run(request: Request) -> u8 {
         offline: !request.online,
         timeout: request.timeout,
         grace: request.grace_period,
+        secrets,
+        scope,
+        setups,
     };
     let execution = execute(&plan, &settings, &PROCESS_INTERRUPT, |event| {
         reporter.event(&event)
@@ -111,10 +185,12 @@ pub fn run(request: Request) -> u8 {
 }
 
 /// Settings the runner reads only from the environment, each left alone when the user set it:
-/// the compiled-component cache goes into the state folder instead of the current folder, and
-/// a wasm call's deadline follows `--timeout`, so a flow abandoned as timed out stops soon
-/// after instead of spinning on for the runner's default five minutes.
-fn configure_runner_env(layout: &StateLayout, timeout: Duration) {
+/// the compiled-component cache goes into the state folder instead of the current folder; a
+/// wasm call's deadline follows `--timeout`, so a flow abandoned as timed out stops soon after
+/// instead of spinning on for the runner's default five minutes; and the runner's secret paths
+/// use the same environment as the operator's (`--env`).
+fn configure_runner_env(layout: &StateLayout, request: &Request) {
+    let timeout: Duration = request.timeout;
     let settings = [
         (
             "GREENTIC_CACHE_DIR",
@@ -124,6 +200,7 @@ fn configure_runner_env(layout: &StateLayout, timeout: Duration) {
             "GREENTIC_WASM_MAX_EXEC_SECS",
             (timeout.as_secs() + 1).to_string().into(),
         ),
+        ("GREENTIC_ENV", request.env.clone().into()),
     ];
     for (name, value) in settings {
         if std::env::var_os(name).is_none() {

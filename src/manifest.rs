@@ -50,6 +50,9 @@ pub struct PackInfo {
     /// Declared flow ids, sorted and without duplicates.
     pub flows: Vec<String>,
     pub form: ManifestForm,
+    /// The manifest's `secret_requirements`: key and whether it is required.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secret_requirements: Vec<(String, bool)>,
 }
 
 impl PackInfo {
@@ -273,6 +276,11 @@ fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
         version: manifest.version.to_string(),
         flows: sorted_unique(flows),
         form: ManifestForm::Cbor,
+        secret_requirements: manifest
+            .secret_requirements
+            .iter()
+            .map(|req| (req.key.as_str().to_string(), req.required))
+            .collect(),
     })
 }
 
@@ -348,6 +356,7 @@ fn from_json(raw: &[u8]) -> Result<PackInfo, ManifestError> {
         version,
         flows: sorted_unique(flows.into_iter()),
         form: ManifestForm::LegacyJson,
+        secret_requirements: Vec::new(),
     })
 }
 

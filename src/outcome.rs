@@ -80,6 +80,34 @@ impl FlowOutcome {
         }
     }
 
+    /// The same outcome with every secret value in its messages replaced.
+    pub fn redacted(self, redactor: &crate::redact::Redactor) -> Self {
+        if redactor.is_empty() {
+            return self;
+        }
+        match self {
+            FlowOutcome::Failed {
+                runner_status,
+                error,
+                failed_nodes,
+            } => FlowOutcome::Failed {
+                runner_status,
+                error: error.map(|e| redactor.redact(&e)),
+                failed_nodes: failed_nodes
+                    .into_iter()
+                    .map(|n| NodeFailureInfo {
+                        message: redactor.redact(&n.message),
+                        ..n
+                    })
+                    .collect(),
+            },
+            FlowOutcome::LoadError { message } => FlowOutcome::LoadError {
+                message: redactor.redact(&message),
+            },
+            other => other,
+        }
+    }
+
     /// The verdict on a run the runner completed.
     ///
     /// The runner's traps are handled here: `Success` with zero nodes is not a pass (it is what

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::answers::AnswerStatus;
 use crate::domains::{Action, Discovery, Domain};
 use crate::manifest::{ManifestForm, PackInfo};
 use crate::state_layout::path_segment;
@@ -34,6 +35,33 @@ pub struct PlannedPack {
     /// Set when the pack cannot run at all; `steps` is then empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// (setup) Each question and where its answer comes from; never a value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<AnswerStatus>,
+    /// (diagnostics) Each secret requirement and whether the store holds it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<SecretPresence>,
+}
+
+/// Whether the secrets store holds one of a pack's secret requirements.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SecretPresence {
+    pub key: String,
+    pub required: bool,
+    pub present: bool,
+}
+
+impl PlannedPack {
+    /// Puts the pack in error: nothing of it runs.
+    pub fn fail(&mut self, reason: String) {
+        self.steps.clear();
+        self.error = Some(reason);
+    }
+
+    /// True when at least one of its flows runs.
+    pub fn runs_anything(&self) -> bool {
+        self.steps.iter().any(|s| s.disposition == Disposition::Run)
+    }
 }
 
 /// One lifecycle flow of one pack.
@@ -143,6 +171,8 @@ pub fn build_plan(
         info: None,
         steps: Vec::new(),
         error: Some(np.reason.clone()),
+        answers: Vec::new(),
+        secrets: Vec::new(),
     }));
     packs.sort_by(|a, b| a.file_name.cmp(&b.file_name));
 
@@ -228,6 +258,8 @@ fn pack_from_scan(scan: ScannedPack) -> PlannedPack {
             info: Some(info),
             steps: Vec::new(),
             error: None,
+            answers: Vec::new(),
+            secrets: Vec::new(),
         },
         Err(reason) => PlannedPack {
             label: path_segment(&stem(&scan.path)),
@@ -236,6 +268,8 @@ fn pack_from_scan(scan: ScannedPack) -> PlannedPack {
             info: None,
             steps: Vec::new(),
             error: Some(reason),
+            answers: Vec::new(),
+            secrets: Vec::new(),
         },
     }
 }
@@ -297,6 +331,7 @@ mod tests {
             version: "1.0.0".into(),
             flows: flows.iter().map(|f| f.to_string()).collect(),
             form: ManifestForm::Cbor,
+            secret_requirements: Vec::new(),
         }
     }
 

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::domains::{Action, Domain};
 use crate::outcome::FlowOutcome;
+use crate::redact::Redactor;
 use crate::state_layout::RunPaths;
 
 /// Version of the `run.json` layout; bumped when a field changes meaning or goes away.
@@ -72,8 +73,13 @@ fn pretty_json(value: &impl Serialize) -> io::Result<Vec<u8>> {
 
 /// Before the run: `input.json`, `artifacts_dir`, and a `run.json` saying `running`, so a
 /// folder whose process died is never mistaken for a finished run.
-pub fn write_run_start(paths: &RunPaths, input: &Value, started: &FlowRecord) -> io::Result<()> {
-    write_atomic(&paths.input_json(), &pretty_json(input)?)?;
+pub fn write_run_start(
+    paths: &RunPaths,
+    input: &Value,
+    started: &FlowRecord,
+    redactor: &Redactor,
+) -> io::Result<()> {
+    write_atomic(&paths.input_json(), &redacted_json(input, redactor)?)?;
     let artifacts = paths.artifacts();
     write_atomic(
         &paths.artifacts_dir_file(),
@@ -91,13 +97,26 @@ pub fn write_run_start(paths: &RunPaths, input: &Value, started: &FlowRecord) ->
 }
 
 /// After the run: the final `run.json` and `summary.txt`.
-pub fn write_run_end(paths: &RunPaths, record: &FlowRecord) -> io::Result<()> {
+pub fn write_run_end(paths: &RunPaths, record: &FlowRecord, redactor: &Redactor) -> io::Result<()> {
     let file = RunFile {
         format_version: RUN_FORMAT_VERSION,
         record,
     };
-    write_atomic(&paths.run_json(), &pretty_json(&file)?)?;
-    write_atomic(&paths.summary_txt(), render_summary(record).as_bytes())
+    write_atomic(&paths.run_json(), &redacted_json(&file, redactor)?)?;
+    write_atomic(
+        &paths.summary_txt(),
+        redactor.redact(&render_summary(record)).as_bytes(),
+    )
+}
+
+fn redacted_json(value: &impl Serialize, redactor: &Redactor) -> io::Result<Vec<u8>> {
+    let bytes = pretty_json(value)?;
+    if redactor.is_empty() {
+        return Ok(bytes);
+    }
+    Ok(redactor
+        .redact(&String::from_utf8_lossy(&bytes))
+        .into_bytes())
 }
 
 /// `summary.txt`: the record in a few `key: value` lines a person can read with `cat`.

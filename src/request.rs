@@ -40,4 +40,8 @@ pub struct Request {
     pub timeout: Duration,
     /// How long running flows get to finish after an interrupt.
     pub grace_period: Duration,
+    /// (setup) `--answers FILE`.
+    pub answers: Option<PathBuf>,
+    /// (setup) Never prompt for missing answers.
+    pub non_interactive: bool,
 }

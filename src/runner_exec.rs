@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use greentic_secrets_lib::SecretsManager;
 
 use greentic_runner_desktop::{
     DevProfile, Profile, RunOptions, RunResult, TenantContext, run_pack_with_options,
@@ -13,7 +16,7 @@ use serde_json::Value;
 pub const OPERATOR_USER: &str = "operator";
 
 /// One flow to run.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct FlowRunSpec {
     pub pack_path: PathBuf,
     pub flow_id: String,
@@ -26,6 +29,8 @@ pub struct FlowRunSpec {
     pub offline: bool,
     /// The runner's own wall-clock limit for the run.
     pub wall_limit: Duration,
+    /// Where flows read and write secrets; `None` leaves the runner's default.
+    pub secrets_manager: Option<Arc<dyn SecretsManager>>,
 }
 
 /// Runs `spec.flow_id` of the pack through the runner and returns its raw result.
@@ -55,6 +60,7 @@ pub fn run_provider_pack_flow(spec: FlowRunSpec) -> anyhow::Result<RunResult> {
         },
         artifacts_dir: Some(spec.artifacts_dir),
         dist_offline: spec.offline,
+        secrets_manager: spec.secrets_manager,
         ..RunOptions::default()
     };
     run_pack_with_options(&spec.pack_path, options)

@@ -3,6 +3,7 @@
 //! ```text
 //! <state>/runs/<domain>/<pack_label>/<flow>/<run_id>/   one folder per flow run
 //!     input.json  run.json  summary.txt  artifacts_dir  artifacts/ (the runner's own files)
+//! <state>/config/<provider_id>/setup-answers.json         non-secret setup answers
 //! <state>/cache/components/                            the runner's compiled-component cache
 //! <state>/runtime/<tenant>.<team or default>/public_base_url.txt   written by the tunnel
 //! ```
@@ -99,6 +100,14 @@ impl StateLayout {
 
     pub fn component_cache(&self) -> PathBuf {
         self.root.join("cache").join("components")
+    }
+
+    /// A provider's non-secret setup answers, as greentic-setup keeps them.
+    pub fn setup_answers_file(&self, provider_id: &str) -> PathBuf {
+        self.root
+            .join("config")
+            .join(path_segment(provider_id))
+            .join("setup-answers.json")
     }
 
     /// The tunnel's file, as the existing Greentic operator writes it.

@@ -22,6 +22,10 @@ pub trait Reporter {
     fn usage_error(&mut self, message: &str) {
         eprintln!("error: {message}");
     }
+    /// Something worth knowing that does not stop the command.
+    fn warning(&mut self, message: &str) {
+        eprintln!("warning: {message}");
+    }
     /// The command could not go on at all.
     fn fatal(&mut self, error: &dyn Error) {
         eprintln!("{}", error_chain(error));

@@ -117,6 +117,43 @@ pub fn render_plan(plan: &Plan, request: &Request) -> String {
             w2 = widths[2]
         ));
     }
+    for pack in &plan.packs {
+        if !pack.answers.is_empty() {
+            let items: Vec<String> = pack
+                .answers
+                .iter()
+                .map(|a| {
+                    let source = match a.source {
+                        Some(source) => format!("{source:?}").to_lowercase(),
+                        None if a.required => "MISSING".to_string(),
+                        None => "unset".to_string(),
+                    };
+                    let secret = if a.secret { "secret, " } else { "" };
+                    format!("{} ({secret}{source})", a.name)
+                })
+                .collect();
+            out.push_str(&format!(
+                "  answers for {}: {}\n",
+                pack.label,
+                items.join(", ")
+            ));
+        }
+        if !pack.secrets.is_empty() {
+            let items: Vec<String> = pack
+                .secrets
+                .iter()
+                .map(|s| {
+                    let state = if s.present { "present" } else { "missing" };
+                    format!("{} {state}", s.key)
+                })
+                .collect();
+            out.push_str(&format!(
+                "  secrets for {}: {}\n",
+                pack.label,
+                items.join(", ")
+            ));
+        }
+    }
     out
 }
 

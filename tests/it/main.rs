@@ -8,4 +8,5 @@ mod hostile;
 mod interrupt;
 mod plan;
 mod run;
+mod setup_answers;
 mod usage;

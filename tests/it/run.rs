@@ -79,7 +79,8 @@ fn a_passing_run_writes_its_folder_with_the_verdict_and_input() {
         read_json(&dir.join("input.json")),
         serde_json::json!({
             "tenant": "acme", "team": "blue", "operator_env": "staging",
-            "public_base_url": "https://tunnel.example"
+            "public_base_url": "https://tunnel.example",
+            "setup_answers": {}
         })
     );
     let summary = fs::read_to_string(dir.join("summary.txt")).unwrap();
@@ -88,8 +89,10 @@ fn a_passing_run_writes_its_folder_with_the_verdict_and_input() {
     let artifacts = fs::read_to_string(dir.join("artifacts_dir")).unwrap();
     let transcript = Path::new(artifacts.trim()).join("transcript.jsonl");
     assert!(transcript.is_file(), "runner artifacts at {artifacts}");
-    // The runner's component cache lives in the state folder, not the current folder.
-    assert!(!p.root().join(".greentic").exists());
+    // The runner's component cache lives in the state folder, not the current folder; the only
+    // thing under .greentic is the dev secrets store.
+    assert!(!p.root().join(".greentic/cache").exists());
+    assert!(p.root().join(".greentic/dev/.dev.secrets.env").exists());
 }
 
 #[test]

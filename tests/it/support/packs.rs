@@ -34,6 +34,7 @@ pub struct PackBuilder {
     flows: Vec<(String, FlowBody)>,
     components: Vec<(ComponentManifest, Vec<u8>)>,
     extra_entries: Vec<(String, Vec<u8>)>,
+    secrets: Vec<(String, bool)>,
 }
 
 impl PackBuilder {
@@ -44,7 +45,14 @@ impl PackBuilder {
             flows: Vec::new(),
             components: Vec::new(),
             extra_entries: Vec::new(),
+            secrets: Vec::new(),
         }
+    }
+
+    /// Declares a secret requirement in the manifest.
+    pub fn secret(mut self, key: &str, required: bool) -> Self {
+        self.secrets.push((key.to_string(), required));
+        self
     }
 
     /// A flow whose single node answers `{"flow": <id>, "pack": <pack id>}`.
@@ -88,7 +96,16 @@ impl PackBuilder {
                 .collect(),
             dependencies: Vec::new(),
             capabilities: Vec::new(),
-            secret_requirements: Vec::new(),
+            secret_requirements: self
+                .secrets
+                .iter()
+                .map(|(key, required)| {
+                    let mut req = greentic_types::SecretRequirement::default();
+                    req.key = greentic_types::secrets::SecretKey::parse(key).expect("secret key");
+                    req.required = *required;
+                    req
+                })
+                .collect(),
             signatures: PackSignatures::default(),
             bootstrap: None,
             extensions: None,

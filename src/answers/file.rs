@@ -1,0 +1,164 @@
+//! `--answers FILE`: JSON or YAML (told apart by content), in the shapes Greentic tools write.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnswersFileError {
+    #[error("failed to read answers file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("answers file {} is not valid {format}: {message}", path.display())]
+    Parse {
+        path: PathBuf,
+        format: &'static str,
+        message: String,
+    },
+    #[error("answers file {} must hold an object, not {found}", path.display())]
+    NotAnObject { path: PathBuf, found: &'static str },
+    #[error(
+        "answers file {} is a flat object, which fits exactly one provider, but {count} are selected; \
+         key it by provider id or pick one with --provider",
+        path.display()
+    )]
+    FlatNeedsOneProvider { path: PathBuf, count: usize },
+}
+
+/// The answers a file gives, per provider id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnswersFile {
+    pub path: PathBuf,
+    pub per_provider: BTreeMap<String, Map<String, Value>>,
+}
+
+impl AnswersFile {
+    /// Provider ids the file answers that are not among `known`.
+    pub fn unknown_providers<'a>(&'a self, known: &[&str]) -> Vec<&'a str> {
+        self.per_provider
+            .keys()
+            .map(String::as_str)
+            .filter(|id| !known.contains(id))
+            .collect()
+    }
+}
+
+/// Loads `path`. Accepted shapes: greentic-setup's document
+/// (`{"tenant","team","env","setup_answers":{"<provider_id>":{...}}}`), a map keyed by provider
+/// id (every value an object, every key a selected provider), or a flat object of answers when
+/// exactly one provider is selected.
+pub fn load_answers_file(path: &Path, providers: &[&str]) -> Result<AnswersFile, AnswersFileError> {
+    let text = std::fs::read_to_string(path).map_err(|source| AnswersFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let doc = parse(path, &text)?;
+    let Value::Object(mut doc) = doc else {
+        return Err(AnswersFileError::NotAnObject {
+            path: path.to_path_buf(),
+            found: kind(&doc),
+        });
+    };
+    let keyed = |map: Map<String, Value>| -> BTreeMap<String, Map<String, Value>> {
+        map.into_iter()
+            .filter_map(|(id, answers)| match answers {
+                Value::Object(answers) => Some((id, answers)),
+                _ => None,
+            })
+            .collect()
+    };
+    let per_provider = if let Some(Value::Object(setup)) = doc.remove("setup_answers") {
+        keyed(setup)
+    } else if !doc.is_empty()
+        && doc.values().all(Value::is_object)
+        && doc.keys().all(|k| providers.contains(&k.as_str()))
+    {
+        keyed(doc)
+    } else if providers.len() == 1 {
+        BTreeMap::from([(providers[0].to_string(), doc)])
+    } else {
+        return Err(AnswersFileError::FlatNeedsOneProvider {
+            path: path.to_path_buf(),
+            count: providers.len(),
+        });
+    };
+    Ok(AnswersFile {
+        path: path.to_path_buf(),
+        per_provider,
+    })
+}
+
+/// JSON when the first non-blank character opens a JSON object or array, else YAML (a JSON
+/// document is also YAML, but JSON's errors point better at JSON mistakes).
+fn parse(path: &Path, text: &str) -> Result<Value, AnswersFileError> {
+    let looks_json = matches!(text.trim_start().chars().next(), Some('{' | '['));
+    let fail = |format, message: String| AnswersFileError::Parse {
+        path: path.to_path_buf(),
+        format,
+        message,
+    };
+    if looks_json {
+        serde_json::from_str(text).map_err(|e| fail("JSON", e.to_string()))
+    } else {
+        serde_yaml_gtc::from_str(text).map_err(|e| fail("YAML", e.to_string()))
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str, providers: &[&str]) -> Result<AnswersFile, AnswersFileError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("answers");
+        std::fs::write(&path, text).unwrap();
+        load_answers_file(&path, providers)
+    }
+
+    #[test]
+    fn the_three_shapes_in_json_and_yaml() {
+        let setup = load(
+            r#"{"tenant":"acme","setup_answers":{"p":{"region":"eu"}}}"#,
+            &["p", "q"],
+        )
+        .unwrap();
+        assert_eq!(setup.per_provider["p"]["region"], "eu");
+        let keyed = load("p:\n  region: eu\nq:\n  region: us\n", &["p", "q"]).unwrap();
+        assert_eq!(keyed.per_provider["q"]["region"], "us");
+        let flat = load("region: eu\n", &["p"]).unwrap();
+        assert_eq!(flat.per_provider["p"]["region"], "eu");
+        assert!(matches!(
+            load("region: eu\n", &["p", "q"]),
+            Err(AnswersFileError::FlatNeedsOneProvider { count: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn a_broken_file_names_the_position() {
+        let err = load("{\"a\": 1,\n  oops}", &["p"]).unwrap_err().to_string();
+        assert!(
+            err.contains("is not valid JSON") && err.contains("line 2"),
+            "{err}"
+        );
+        let err = load("a: [1, 2\nb: c", &["p"]).unwrap_err().to_string();
+        assert!(
+            err.contains("is not valid YAML") && err.contains("line"),
+            "{err}"
+        );
+    }
+}

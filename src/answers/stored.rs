@@ -1,0 +1,75 @@
+//! `state/config/<provider_id>/setup-answers.json`: a provider's non-secret answers, read by
+//! the rest of the platform. Updated under a file lock, written atomically.
+
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::records::write_atomic;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoredAnswersError {
+    #[error("failed to read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{} is not a JSON object ({message}); fix or delete it", path.display())]
+    Invalid { path: PathBuf, message: String },
+    #[error("failed to write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// The stored answers at `path`; empty when the file does not exist.
+pub fn load_stored(path: &Path) -> Result<Map<String, Value>, StoredAnswersError> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Map::new()),
+        Err(source) => {
+            return Err(StoredAnswersError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(StoredAnswersError::Invalid {
+            path: path.to_path_buf(),
+            message: "not an object".into(),
+        }),
+        Err(err) => Err(StoredAnswersError::Invalid {
+            path: path.to_path_buf(),
+            message: err.to_string(),
+        }),
+    }
+}
+
+/// Merges `answers` into the file at `path` (keys not given are kept), holding an exclusive
+/// lock on `<path>.lock` so two operators updating one provider lose nothing.
+pub fn save_stored(path: &Path, answers: &Map<String, Value>) -> Result<(), StoredAnswersError> {
+    let write_err = |source| StoredAnswersError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(write_err)?;
+    let lock = File::create(path.with_extension("json.lock")).map_err(write_err)?;
+    lock.lock().map_err(write_err)?;
+    let mut current = load_stored(path)?;
+    for (key, value) in answers {
+        current.insert(key.clone(), value.clone());
+    }
+    let mut bytes =
+        serde_json::to_vec_pretty(&Value::Object(current)).map_err(|e| write_err(e.into()))?;
+    bytes.push(b'\n');
+    write_atomic(path, &bytes).map_err(write_err)
+    // The lock is released when `lock` is dropped.
+}

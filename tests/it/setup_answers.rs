@@ -1,0 +1,267 @@
+//! `dev setup` with answers: where they come from, where they go, and that secrets stay secret.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use greentic_secrets_lib::{DevStore, SecretsStore};
+use serde_json::{Value, json};
+
+use crate::support::packs::{FlowBody, PackBuilder};
+use crate::support::project::Project;
+
+const TOKEN: &str = "xoxb-very-secret-4711";
+
+const SETUP_YAML: &str = "questions:
+  - name: region
+    required: true
+    default: eu-west
+    help: Where the workspace lives
+  - name: channel
+    required: true
+  - name: bot_token
+    required: true
+    secret: true
+";
+
+/// A provider whose setup flow echoes its answers (so the runner's transcript sees them).
+fn slack() -> PackBuilder {
+    PackBuilder::new("messaging-slack")
+        .entry("assets/setup.yaml", SETUP_YAML.as_bytes())
+        .secret("signing_secret", false)
+        .flow(
+            "setup_default",
+            FlowBody::Emit(json!({
+                "region": "{{entry.setup_answers.region}}",
+                "token": "{{entry.setup_answers.bot_token}}"
+            })),
+        )
+        .passing("diagnostics")
+}
+
+fn setup(p: &Project, extra: &[&str]) -> crate::support::project::Run {
+    let mut args = vec![
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--non-interactive",
+    ];
+    args.extend_from_slice(extra);
+    p.run(&args)
+}
+
+fn stored_answers(p: &Project) -> Value {
+    let path = p.state().join("config/messaging-slack/setup-answers.json");
+    serde_json::from_slice(&fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .unwrap()
+}
+
+fn store_value(p: &Project, uri: &str) -> Option<String> {
+    let store = DevStore::with_path(p.root().join(".greentic/dev/.dev.secrets.env")).unwrap();
+    let bytes = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(store.get(uri))
+        .ok()?;
+    Some(String::from_utf8(bytes).unwrap())
+}
+
+fn all_files(root: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap().flatten() {
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(entry.path());
+            } else {
+                files.push(entry.path());
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn answers_go_to_setup_answers_json_and_secrets_only_to_the_store_then_are_reused() {
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    p.file(
+        "answers.yaml",
+        format!("tenant: acme\nsetup_answers:\n  messaging-slack:\n    channel: ops\n    bot_token: {TOKEN}\n").as_bytes(),
+    );
+    let first = setup(&p, &["--answers", "answers.yaml"]);
+    first.code(0).stdout_has("1 flow run: 1 passed");
+    assert_eq!(
+        stored_answers(&p),
+        json!({"region": "eu-west", "channel": "ops"})
+    );
+    assert_eq!(
+        store_value(&p, "secrets://dev/acme/_/messaging_slack/bot_token").as_deref(),
+        Some(TOKEN)
+    );
+
+    // The next run, without --answers, finds both again.
+    let second = setup(&p, &[]);
+    second
+        .code(0)
+        .stdout_has("bot_token (secret, secretsstore)");
+
+    // The flow got the answers; the value reached the runner's transcript only as the marker.
+    let runs = p
+        .state()
+        .join("runs/messaging/messaging-slack/setup_default");
+    let run_dir = fs::read_dir(&runs)
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let input: Value =
+        serde_json::from_slice(&fs::read(run_dir.join("input.json")).unwrap()).unwrap();
+    assert_eq!(input["setup_answers"]["region"], "eu-west");
+    assert_eq!(input["setup_answers"]["bot_token"], "__REDACTED__");
+    let transcript = fs::read_to_string(run_dir.join("artifacts/transcript.jsonl")).unwrap();
+    assert!(transcript.contains(r#""region":"eu-west""#), "{transcript}");
+    assert!(
+        transcript.contains(r#""token":"__REDACTED__""#),
+        "{transcript}"
+    );
+
+    // Nowhere in a file the operator wrote (the store included: it is encrypted), nor in output.
+    for file in all_files(&p.state())
+        .into_iter()
+        .chain(all_files(&p.root().join(".greentic")))
+    {
+        let bytes = fs::read(&file).unwrap();
+        assert!(
+            !bytes.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes()),
+            "{} holds the secret",
+            file.display()
+        );
+    }
+    for run in [&first, &second] {
+        assert!(!run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN));
+    }
+}
+
+#[test]
+fn every_accepted_shape_of_answers_file_works_in_json_and_yaml() {
+    let shapes = [
+        (
+            "a.json",
+            format!(
+                r#"{{"setup_answers":{{"messaging-slack":{{"channel":"c1","bot_token":"{TOKEN}"}}}}}}"#
+            ),
+        ),
+        (
+            "b.yaml",
+            format!("messaging-slack:\n  channel: c2\n  bot_token: {TOKEN}\n"),
+        ),
+        (
+            "c.txt",
+            format!("{{\"channel\": \"c3\", \"bot_token\": \"{TOKEN}\"}}"),
+        ),
+        ("d.answers", format!("channel: c4\nbot_token: {TOKEN}\n")),
+    ];
+    for (file, text) in shapes {
+        let p = Project::new();
+        p.pack("messaging", "slack.gtpack", &slack());
+        p.file(file, text.as_bytes());
+        setup(&p, &["--answers", file]).code(0);
+        let expected = format!("c{}", &"abcd".find(&file[..1]).map(|i| i + 1).unwrap());
+        assert_eq!(stored_answers(&p)["channel"], expected.as_str(), "{file}");
+    }
+}
+
+#[test]
+fn answers_file_beats_stored_answers_which_beat_defaults() {
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    p.file(
+        "state/config/messaging-slack/setup-answers.json",
+        br#"{"region": "us-east", "channel": "stored"}"#,
+    );
+    p.file(
+        "a.yaml",
+        format!("channel: from-file\nbot_token: {TOKEN}\n").as_bytes(),
+    );
+    setup(&p, &["--answers", "a.yaml"]).code(0);
+    assert_eq!(
+        stored_answers(&p),
+        json!({"region": "us-east", "channel": "from-file"})
+    );
+}
+
+#[test]
+fn a_missing_required_answer_fails_only_that_pack_and_names_the_key() {
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    p.pack(
+        "messaging",
+        "plain.gtpack",
+        &PackBuilder::new("messaging-plain").passing("setup_default"),
+    );
+    p.file("a.yaml", b"messaging-slack:\n  channel: ops\n");
+    setup(&p, &["--answers", "a.yaml"])
+        .code(1)
+        .stdout_has("1 flow run: 1 passed")
+        .stderr_has(
+            "slack.gtpack lacks required setup answers: bot_token; give them in an --answers file",
+        );
+    assert!(!p.state().join("config/messaging-slack").exists());
+}
+
+#[test]
+fn a_broken_answers_file_names_the_file_and_the_position() {
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    p.file("bad.json", b"{\n  \"channel\": \"ops\",\n  oops\n}");
+    setup(&p, &["--answers", "bad.json"])
+        .code(2)
+        .stderr_has("bad.json is not valid JSON")
+        .stderr_has("line 3");
+    p.file("bad.yaml", b"channel: [ops\nbot_token: x\n");
+    setup(&p, &["--answers", "bad.yaml"])
+        .code(2)
+        .stderr_has("bad.yaml is not valid YAML");
+}
+
+#[test]
+fn an_answer_for_a_provider_not_in_the_plan_is_a_warning() {
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    p.file(
+        "a.yaml",
+        format!("setup_answers:\n  messaging-slack:\n    channel: x\n    bot_token: {TOKEN}\n  messaging-teams:\n    x: 1\n").as_bytes(),
+    );
+    setup(&p, &["--answers", "a.yaml"])
+        .code(0)
+        .stderr_has("answers provider messaging-teams, which is not in the plan");
+}
+
+#[test]
+fn a_dry_run_shows_which_answers_are_present_never_their_values() {
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    p.file("a.yaml", format!("bot_token: {TOKEN}\n").as_bytes());
+    let run = setup(&p, &["--answers", "a.yaml", "--dry-run"]);
+    run.code(1)
+        .stdout_has("answers for messaging-slack: region (default), channel (MISSING), bot_token (secret, answersfile)");
+    assert!(!run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN));
+    assert!(!p.state().exists() && !p.root().join(".greentic").exists());
+}
+
+#[test]
+fn diagnostics_reports_each_secret_requirement_as_present_or_missing() {
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    p.file(
+        "a.yaml",
+        format!("channel: ops\nbot_token: {TOKEN}\n").as_bytes(),
+    );
+    setup(&p, &["--answers", "a.yaml"]).code(0);
+    p.run(&["dev", "diagnostics", "messaging", "--tenant", "acme"])
+        .code(0)
+        .stdout_has("secrets for messaging-slack: signing_secret missing");
+}
