@@ -3,6 +3,7 @@
 
 mod support;
 
+mod bench_packs;
 mod demo;
 mod hostile;
 mod interrupt;
