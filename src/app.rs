@@ -3,9 +3,10 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, DevCommand, lifecycle_request};
+use crate::history_cmd;
 use crate::lifecycle;
 use crate::logging;
 
@@ -21,7 +22,22 @@ pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone
     };
     logging::init(cli.verbose, cli.quiet);
     let code = match cli.command {
-        Command::Dev(dev) => lifecycle::run(dev.into_request()),
+        Command::Dev(DevCommand::Runs(args)) => history_cmd::runs(&args, cli.color),
+        Command::Dev(DevCommand::Show(args)) => history_cmd::show(&args, cli.color),
+        Command::Dev(dev) => match lifecycle_request(dev, cli.color) {
+            Some(request) => lifecycle::run(request),
+            None => unreachable!("runs and show are handled above"),
+        },
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(
+                shell,
+                &mut command,
+                "greentic-operator",
+                &mut std::io::stdout(),
+            );
+            crate::exit_code::SUCCESS
+        }
     };
     ExitCode::from(code)
 }

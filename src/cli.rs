@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domains::{Action, Domain};
 use crate::names::validate_name;
+use crate::report::ColorChoice;
 use crate::request::{OutputFormat, Request};
 
 /// Runs Greentic provider packs' lifecycle flows (setup, diagnostics, verify), in-process.
@@ -22,13 +23,34 @@ pub struct Cli {
     /// Only errors on stderr.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Colour in human output (NO_COLOR is honoured by `auto`).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once per process; boxing buys nothing"
+)]
 pub enum Command {
     /// Developer commands on a project folder.
     #[command(subcommand)]
     Dev(DevCommand),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  greentic-operator completions bash > ~/.local/share/bash-completion/completions/greentic-operator"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -44,6 +66,68 @@ pub enum DevCommand {
     /// Run the domain's verify flows (messaging: verify_webhooks, events: verify_subscriptions).
     #[command(after_help = "Example:\n  greentic-operator dev verify messaging --tenant acme")]
     Verify(LifecycleArgs),
+    /// List recorded runs, newest first.
+    #[command(after_help = "Example:\n  greentic-operator dev runs --failed --last 5")]
+    Runs(RunsArgs),
+    /// Show one recorded run: summary, failing nodes, flow outputs, artifact paths.
+    #[command(after_help = "Example:\n  greentic-operator dev show latest")]
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StateArgs {
+    /// The project folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub project_root: PathBuf,
+    /// The state folder [default: <project-root>/state].
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FormatArg,
+}
+
+impl StateArgs {
+    pub fn state_dir(&self) -> PathBuf {
+        let root = absolute(self.project_root.clone());
+        self.state_dir
+            .clone()
+            .map(absolute)
+            .unwrap_or_else(|| root.join("state"))
+    }
+
+    pub fn format(&self) -> OutputFormat {
+        match self.format {
+            FormatArg::Text => OutputFormat::Text,
+            FormatArg::Json => OutputFormat::Json,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+    /// Only runs of this domain.
+    #[arg(long, value_enum)]
+    pub domain: Option<Domain>,
+    /// Only runs of this pack id.
+    #[arg(long = "provider", value_name = "PROVIDER")]
+    pub provider: Option<String>,
+    /// Only runs that did not pass.
+    #[arg(long)]
+    pub failed: bool,
+    /// At most N runs.
+    #[arg(long, value_name = "N", default_value = "20")]
+    pub last: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+    /// A run id (as `dev runs` lists it) or `latest`.
+    pub run: String,
 }
 
 #[derive(Debug, Args)]
@@ -107,6 +191,9 @@ pub struct LifecycleArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value = "text")]
     pub format: FormatArg,
+    /// Also write a JUnit XML report of the plan and results here.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
     /// Longest one flow may run (e.g. 90s, 5m); a flow still running is ended as timed out.
     #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
     pub timeout: Duration,
@@ -123,16 +210,17 @@ fn parse_duration(value: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
-impl DevCommand {
-    /// The validated request; the only conversion from clap's types.
-    pub fn into_request(self) -> Request {
-        let (action, common, setup) = match self {
+/// The validated request of a lifecycle command; the only conversion from clap's types.
+pub fn lifecycle_request(command: DevCommand, color: ColorChoice) -> Option<Request> {
+    {
+        let (action, common, setup) = match command {
             DevCommand::Setup(args) => {
                 let setup = (args.allow_missing_setup, args.answers, args.non_interactive);
                 (Action::Setup, args.common, setup)
             }
             DevCommand::Diagnostics(args) => (Action::Diagnostics, args, (false, None, false)),
             DevCommand::Verify(args) => (Action::Verify, args, (false, None, false)),
+            DevCommand::Runs(_) | DevCommand::Show(_) => return None,
         };
         let (allow_missing_setup, answers, non_interactive) = setup;
         // Absolute paths, so the run folders and `artifacts_dir` files name places that stay
@@ -142,7 +230,9 @@ impl DevCommand {
             .state_dir
             .map(absolute)
             .unwrap_or_else(|| project_root.join("state"));
-        Request {
+        Some(Request {
+            color,
+            junit: common.junit.map(absolute),
             domain: common.domain,
             action,
             tenant: common.tenant,
@@ -164,7 +254,7 @@ impl DevCommand {
                 FormatArg::Text => OutputFormat::Text,
                 FormatArg::Json => OutputFormat::Json,
             },
-        }
+        })
     }
 }
 

@@ -12,6 +12,8 @@ pub mod cli;
 pub mod domains;
 pub mod execute;
 pub mod exit_code;
+pub mod history;
+pub mod history_cmd;
 pub mod input;
 pub mod interrupt;
 pub mod lifecycle;

@@ -21,7 +21,7 @@ use crate::state_layout::StateLayout;
 
 /// Runs `request` and returns the exit code (see [`crate::exit_code`]).
 pub fn run(request: Request) -> u8 {
-    let mut reporter = report::for_format(request.format);
+    let mut reporter = report::for_format(request.format, request.color);
     if request.tenant.is_none() && !request.dry_run {
         reporter.usage_error(
             "--tenant is required to run flows (or set GREENTIC_TENANT); --dry-run works without it",
@@ -140,6 +140,7 @@ pub fn run(request: Request) -> u8 {
             exit_code::FAILURE
         };
         reporter.finish(&plan, None, code);
+        write_junit(&request, &plan, None, reporter.as_mut());
         return code;
     };
 
@@ -181,7 +182,24 @@ pub fn run(request: Request) -> u8 {
         exit_code::FAILURE
     };
     reporter.finish(&plan, Some(&execution), code);
+    write_junit(&request, &plan, Some(&execution), reporter.as_mut());
     code
+}
+
+fn write_junit(
+    request: &Request,
+    plan: &crate::plan::Plan,
+    execution: Option<&crate::execute::Execution>,
+    reporter: &mut dyn report::Reporter,
+) {
+    if let Some(path) = &request.junit
+        && let Err(err) = report::junit::write_junit(path, plan, execution)
+    {
+        reporter.warning(&format!(
+            "failed to write the JUnit report {}: {err}",
+            path.display()
+        ));
+    }
 }
 
 /// Settings the runner reads only from the environment, each left alone when the user set it:

@@ -44,4 +44,7 @@ pub struct Request {
     pub answers: Option<PathBuf>,
     /// (setup) Never prompt for missing answers.
     pub non_interactive: bool,
+    /// `--junit PATH`.
+    pub junit: Option<PathBuf>,
+    pub color: crate::report::ColorChoice,
 }

@@ -1,8 +1,13 @@
 //! Rendering: the plan, each finished flow, and the summary, as text or JSON. The only module
 //! that writes to stdout and stderr.
 
+pub mod history;
 mod json;
+pub mod junit;
+pub mod style;
 mod text;
+
+pub use style::ColorChoice;
 
 use std::error::Error;
 
@@ -33,9 +38,9 @@ pub trait Reporter {
 }
 
 /// The reporter for `--format`.
-pub fn for_format(format: OutputFormat) -> Box<dyn Reporter> {
+pub fn for_format(format: OutputFormat, color: ColorChoice) -> Box<dyn Reporter> {
     match format {
-        OutputFormat::Text => Box::new(text::TextReporter),
+        OutputFormat::Text => Box::new(text::TextReporter::new(color)),
         OutputFormat::Json => Box::new(json::JsonReporter::default()),
     }
 }

@@ -1,16 +1,50 @@
 //! Human output: the plan as a table, a line per finished flow, a summary with every failure.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::time::Duration;
 
+use super::style::{ColorChoice, Styles, paint};
 use super::{Reporter, plan_warnings};
 use crate::execute::{Event, Execution};
 use crate::outcome::FlowOutcome;
 use crate::plan::{Disposition, Plan};
 use crate::request::Request;
 
-#[derive(Default)]
-pub struct TextReporter;
+/// Prints to stdout as things happen; a progress bar on stderr when it is a terminal.
+pub struct TextReporter {
+    styles: Styles,
+    /// Shown only on an interactive stderr, never in CI.
+    progress: Option<ProgressBar>,
+    running: Vec<String>,
+}
+
+impl TextReporter {
+    pub fn new(color: ColorChoice) -> Self {
+        Self {
+            styles: Styles::new(color.for_stdout()),
+            progress: None,
+            running: Vec::new(),
+        }
+    }
+
+    fn println(&self, line: &str) {
+        let write = || {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+        };
+        match &self.progress {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+}
+
+/// A live progress bar only where a person watches: stderr is a terminal and not in CI.
+fn wants_progress() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+}
 
 impl Reporter for TextReporter {
     fn plan(&mut self, plan: &Plan, request: &Request) {
@@ -18,26 +52,56 @@ impl Reporter for TextReporter {
             eprintln!("{line}");
         }
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(render_plan(plan, request).as_bytes());
+        let _ = out.write_all(render_plan(plan, request, &self.styles).as_bytes());
+        drop(out);
+        let total = plan.count_runnable() as u64;
+        if !request.dry_run && total > 0 && wants_progress() {
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(100));
+            self.progress = Some(bar);
+        }
     }
 
     fn event(&mut self, event: &Event<'_>) {
-        if let Event::FlowFinished { record } = event {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(
-                out,
-                "{:>9} [{}] {} {}",
-                record.outcome.label(),
-                seconds(record.duration),
-                record.pack_id,
-                record.flow
-            );
+        match event {
+            Event::FlowStarted { pack_label, flow } => {
+                self.running.push(format!("{pack_label} {flow}"));
+            }
+            Event::FlowFinished { record } => {
+                let name = format!("{} {}", record.pack_id, record.flow);
+                self.running.retain(|r| *r != name);
+                let style = if record.outcome.is_success() {
+                    self.styles.pass
+                } else {
+                    self.styles.fail
+                };
+                self.println(&format!(
+                    "{} [{}] {name}",
+                    paint(style, &format!("{:>11}", record.outcome.label())),
+                    seconds(record.duration),
+                ));
+                if let Some(bar) = &self.progress {
+                    bar.inc(1);
+                }
+            }
+        }
+        if let Some(bar) = &self.progress {
+            bar.set_message(format!("running: {}", self.running.join(", ")));
         }
     }
 
     fn finish(&mut self, plan: &Plan, execution: Option<&Execution>, _exit_code: u8) {
+        if let Some(bar) = self.progress.take() {
+            bar.finish_and_clear();
+        }
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(render_summary(plan, execution).as_bytes());
+        let _ = out.write_all(render_summary(plan, execution, &self.styles).as_bytes());
     }
 }
 
@@ -47,7 +111,7 @@ fn seconds(d: Duration) -> String {
 }
 
 /// The plan header and table.
-pub fn render_plan(plan: &Plan, request: &Request) -> String {
+pub fn render_plan(plan: &Plan, request: &Request, styles: &Styles) -> String {
     let mut out = String::new();
     let who = match (&request.tenant, &request.team) {
         (Some(t), Some(team)) => format!("tenant {t}, team {team}"),
@@ -57,11 +121,14 @@ pub fn render_plan(plan: &Plan, request: &Request) -> String {
     let packs = plan.packs.len();
     out.push_str(&format!(
         "{} dev {} {} ({who}, env {}): {packs} pack{} in {}\n",
-        if request.dry_run {
-            "Plan (dry run):"
-        } else {
-            "Plan:"
-        },
+        paint(
+            styles.header,
+            if request.dry_run {
+                "Plan (dry run):"
+            } else {
+                "Plan:"
+            }
+        ),
         plan.action,
         plan.domain,
         request.env,
@@ -158,7 +225,7 @@ pub fn render_plan(plan: &Plan, request: &Request) -> String {
 }
 
 /// The summary line, then each failure and pack error with where to look.
-pub fn render_summary(plan: &Plan, execution: Option<&Execution>) -> String {
+pub fn render_summary(plan: &Plan, execution: Option<&Execution>, styles: &Styles) -> String {
     let mut out = String::new();
     let skipped = plan.count_skipped();
     let errors = plan.count_errors();
@@ -174,7 +241,8 @@ pub fn render_summary(plan: &Plan, execution: Option<&Execution>) -> String {
     let stats = &execution.stats;
     let ran = execution.records.len();
     out.push_str(&format!(
-        "Summary [{}] {ran} flow{} run: {} passed, {} failed, {skipped} skipped, {errors} pack error{}\n",
+        "{} [{}] {ran} flow{} run: {} passed, {} failed, {skipped} skipped, {errors} pack error{}\n",
+        paint(styles.header, "Summary"),
         seconds(stats.wall_time),
         if ran == 1 { "" } else { "s" },
         stats.passed,
@@ -194,11 +262,11 @@ pub fn render_summary(plan: &Plan, execution: Option<&Execution>) -> String {
         .filter(|r| !r.outcome.is_success())
         .collect();
     if !failures.is_empty() {
-        out.push_str("\nFailures:\n");
+        out.push_str(&format!("\n{}\n", paint(styles.fail, "Failures:")));
         for record in failures {
             out.push_str(&format!(
                 "  {} {} {}: {}\n",
-                record.outcome.label(),
+                paint(styles.fail, record.outcome.label()),
                 record.pack_id,
                 record.flow,
                 record.outcome.headline().unwrap_or_default()
@@ -220,7 +288,7 @@ pub fn render_summary(plan: &Plan, execution: Option<&Execution>) -> String {
         }
     }
     if errors > 0 {
-        out.push_str("\nPack errors:\n");
+        out.push_str(&format!("\n{}\n", paint(styles.fail, "Pack errors:")));
         for pack in plan.packs.iter().filter(|p| p.error.is_some()) {
             out.push_str(&format!(
                 "  {}: {}\n",

@@ -7,6 +7,7 @@ mod bench_packs;
 mod demo;
 mod hostile;
 mod interrupt;
+mod output;
 mod plan;
 mod run;
 mod setup_answers;

@@ -270,11 +270,26 @@ fn diagnostics_reports_each_secret_requirement_as_present_or_missing() {
 fn two_operators_setting_up_at_once_lose_no_answer_and_corrupt_no_file() {
     let p = Project::new();
     p.pack("messaging", "slack.gtpack", &slack());
-    p.file("a.yaml", format!("channel: a\nfrom_a: 1\nbot_token: {TOKEN}\n").as_bytes());
-    p.file("b.yaml", format!("channel: b\nfrom_b: 2\nbot_token: {TOKEN}\n").as_bytes());
+    p.file(
+        "a.yaml",
+        format!("channel: a\nfrom_a: 1\nbot_token: {TOKEN}\n").as_bytes(),
+    );
+    p.file(
+        "b.yaml",
+        format!("channel: b\nfrom_b: 2\nbot_token: {TOKEN}\n").as_bytes(),
+    );
     let spawn = |file: &str| {
         crate::support::project::operator()
-            .args(["dev", "setup", "messaging", "--tenant", "acme", "--non-interactive", "--answers", file])
+            .args([
+                "dev",
+                "setup",
+                "messaging",
+                "--tenant",
+                "acme",
+                "--non-interactive",
+                "--answers",
+                file,
+            ])
             .current_dir(p.root())
             .output()
             .unwrap()
@@ -290,7 +305,12 @@ fn two_operators_setting_up_at_once_lose_no_answer_and_corrupt_no_file() {
     assert_eq!(stored["from_a"], 1);
     assert_eq!(stored["from_b"], 2);
     assert!(stored["channel"] == "a" || stored["channel"] == "b");
-    assert_eq!(store_value(&p, "secrets://dev/acme/_/messaging_slack/bot_token").as_deref(), Some(TOKEN));
-    let runs = p.state().join("runs/messaging/messaging-slack/setup_default");
+    assert_eq!(
+        store_value(&p, "secrets://dev/acme/_/messaging_slack/bot_token").as_deref(),
+        Some(TOKEN)
+    );
+    let runs = p
+        .state()
+        .join("runs/messaging/messaging-slack/setup_default");
     assert_eq!(fs::read_dir(runs).unwrap().count(), 2);
 }

@@ -1,0 +1,230 @@
+//! What people and CI see: colours, the progress bar, JUnit, history, completions.
+
+use std::process::Command;
+
+use crate::support::packs::{FlowBody, PackBuilder};
+use crate::support::project::{Project, Run, operator};
+use crate::support::wasm;
+
+fn two_packs() -> Project {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "a.gtpack",
+        &PackBuilder::new("messaging-a").passing("setup_default"),
+    );
+    p.pack(
+        "messaging",
+        "b.gtpack",
+        &PackBuilder::new("messaging-b")
+            .failing("setup_default")
+            .passing("verify_webhooks"),
+    );
+    p
+}
+
+/// Runs the operator inside a pseudo-terminal (util-linux `script`), as a person would.
+fn in_terminal(p: &Project, args: &str, env: &[(&str, &str)]) -> String {
+    let bin = env!("CARGO_BIN_EXE_greentic-operator");
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &format!("{bin} {args}"), "/dev/null"])
+        .current_dir(p.root())
+        .env_remove("CI")
+        .env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+}
+
+#[test]
+fn a_terminal_gets_a_progress_bar_and_colour_and_a_pipe_gets_neither() {
+    let p = Project::new();
+    let slow = PackBuilder::new("messaging-slow")
+        .component(
+            wasm::component_manifest("spinner"),
+            wasm::component("{}", 1 << 42),
+        )
+        .flow("setup_default", FlowBody::Component("spinner".into()));
+    p.pack("messaging", "slow.gtpack", &slow);
+    let screen = in_terminal(
+        &p,
+        "dev setup messaging --tenant acme --timeout 1500ms",
+        &[],
+    );
+    assert!(
+        screen.contains("running: messaging-slow setup_default"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("\u{1b}["),
+        "no colour on a terminal: {screen}"
+    );
+
+    let piped = p.run(&[
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--timeout",
+        "1s",
+    ]);
+    assert!(!piped.stdout.contains("running:") && !piped.stderr.contains("running:"));
+    assert!(!piped.stdout.contains('\u{1b}') && !piped.stderr.contains('\u{1b}'));
+}
+
+#[test]
+fn no_color_turns_colour_off_and_always_turns_it_on() {
+    let p = two_packs();
+    let plain = in_terminal(
+        &p,
+        "dev setup messaging --tenant acme",
+        &[("NO_COLOR", "1")],
+    );
+    assert!(
+        plain.contains("Summary") && !plain.contains("\u{1b}[1m"),
+        "{plain}"
+    );
+    let forced = p.run(&[
+        "--color",
+        "always",
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+    ]);
+    assert!(forced.stdout.contains("\u{1b}["));
+}
+
+#[test]
+fn junit_lists_every_planned_flow_with_failures_and_skips() {
+    let p = two_packs();
+    p.run(&[
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--junit",
+        "report.xml",
+    ])
+    .code(1);
+    let xml = std::fs::read_to_string(p.root().join("report.xml")).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut cases, mut failures, mut suite_attrs) = (0, Vec::new(), Vec::new());
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Eof => break,
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                match e.name().as_ref() {
+                    b"testcase" => cases += 1,
+                    b"failure" => failures.push(
+                        e.try_get_attribute("message")
+                            .unwrap()
+                            .unwrap()
+                            .unescape_value()
+                            .unwrap()
+                            .into_owned(),
+                    ),
+                    b"testsuite" => {
+                        for a in e.attributes() {
+                            let a = a.unwrap();
+                            suite_attrs.push((
+                                String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
+                                a.unescape_value().unwrap().into_owned(),
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(cases, 2);
+    assert_eq!(failures.len(), 1);
+    assert!(failures[0].contains("absent.component"), "{failures:?}");
+    assert!(
+        suite_attrs.contains(&("failures".into(), "1".into())),
+        "{suite_attrs:?}"
+    );
+    assert!(xml.contains("run folder: "));
+
+    // A skipped flow is a skipped test case.
+    p.run(&[
+        "dev", "verify", "events", "--tenant", "acme", "--junit", "v.xml",
+    ])
+    .code(0);
+    p.pack(
+        "events",
+        "e.gtpack",
+        &PackBuilder::new("events-e").passing("setup_default"),
+    );
+    p.run(&[
+        "dev", "verify", "events", "--tenant", "acme", "--junit", "v.xml",
+    ])
+    .code(0);
+    let xml = std::fs::read_to_string(p.root().join("v.xml")).unwrap();
+    assert!(
+        xml.contains("<skipped message=\"not declared by the pack\""),
+        "{xml}"
+    );
+}
+
+#[test]
+fn runs_and_show_answer_what_happened_last_time() {
+    let p = two_packs();
+    p.run(&["dev", "setup", "messaging", "--tenant", "acme"])
+        .code(1);
+    p.run(&["dev", "verify", "messaging", "--tenant", "acme"])
+        .code(0);
+
+    let all = p.run(&["dev", "runs", "--format", "json"]).code(0).json();
+    let runs = all["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 3);
+    assert_eq!(runs[0]["flow"], "verify_webhooks", "newest first");
+    let failed = p.run(&["dev", "runs", "--failed"]);
+    failed
+        .code(0)
+        .stdout_has("messaging-b")
+        .stdout_has("failed");
+    assert!(!failed.stdout.contains("messaging-a"));
+    let last = p
+        .run(&["dev", "runs", "--last", "1", "--format", "json"])
+        .json();
+    assert_eq!(last["runs"].as_array().unwrap().len(), 1);
+
+    p.run(&["dev", "show", "latest"])
+        .code(0)
+        .stdout_has("status:   passed")
+        .stdout_has("step: {\"flow\":\"verify_webhooks\",\"ok\":true,\"pack\":\"messaging-b\"}")
+        .stdout_has("transcript: ");
+    let failed_id = runs.iter().find(|r| r["status"] == "failed").unwrap()["run_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    p.run(&["dev", "show", &failed_id])
+        .code(0)
+        .stdout_has("failed node step: [")
+        .stdout_has("absent.component");
+    p.run(&["dev", "show", "nope"])
+        .code(2)
+        .stderr_has("no run \"nope\"");
+}
+
+#[test]
+fn completions_help_and_version_work() {
+    let bash = Run::from(operator().args(["completions", "bash"]).output().unwrap());
+    bash.code(0).stdout_has("complete -F _greentic__operator");
+    let help = Run::from(
+        operator()
+            .args(["dev", "setup", "--help"])
+            .output()
+            .unwrap(),
+    );
+    help.code(0).stdout_has("Example:").stdout_has("--answers");
+    let version = Run::from(operator().arg("--version").output().unwrap());
+    version.code(0).stdout_has(env!("CARGO_PKG_VERSION"));
+}
