@@ -228,3 +228,46 @@ fn completions_help_and_version_work() {
     let version = Run::from(operator().arg("--version").output().unwrap());
     version.code(0).stdout_has(env!("CARGO_PKG_VERSION"));
 }
+
+/// Human output with the temp folder, durations and run ids blanked.
+fn normalise(text: &str, root: &std::path::Path) -> String {
+    let text = text.replace(&root.display().to_string(), "[ROOT]");
+    text.lines()
+        .map(|line| {
+            let mut line = line.to_string();
+            if let (Some(a), Some(b)) = (line.find('['), line.find("s]"))
+                && a < b
+                && line[a + 1..b].trim().parse::<f64>().is_ok()
+            {
+                line.replace_range(a..b + 2, "[TIME]");
+            }
+            if let Some(i) = line.rfind("/setup_default/") {
+                line.replace_range(i + "/setup_default/".len().., "[RUN_ID]");
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn human_output_snapshot_plan_results_summary_failures() {
+    let p = two_packs();
+    p.pack(
+        "messaging",
+        "c.gtpack",
+        &PackBuilder::new("messaging-c").passing("diagnostics"),
+    );
+    p.file("providers/messaging/d.gtpack", b"not a zip");
+    let run = p.run(&[
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--allow-missing-setup",
+    ]);
+    run.code(1);
+    insta::assert_snapshot!("setup_stdout", normalise(&run.stdout, p.root()));
+    insta::assert_snapshot!("setup_stderr", normalise(&run.stderr, p.root()));
+}
