@@ -74,12 +74,13 @@ pub enum DevCommand {
     Show(ShowArgs),
 }
 
+/// Where the project and its state are, and how to print: shared by every `dev` command.
 #[derive(Debug, Args)]
 pub struct StateArgs {
-    /// The project folder.
+    /// The project folder holding `providers/<domain>/*.gtpack`.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub project_root: PathBuf,
-    /// The state folder [default: <project-root>/state].
+    /// Where runs are recorded [default: <project-root>/state].
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
     /// Output format on stdout.
@@ -88,6 +89,10 @@ pub struct StateArgs {
 }
 
 impl StateArgs {
+    pub fn project_root(&self) -> PathBuf {
+        absolute(self.project_root.clone())
+    }
+
     pub fn state_dir(&self) -> PathBuf {
         let root = absolute(self.project_root.clone());
         self.state_dir
@@ -173,12 +178,8 @@ pub struct LifecycleArgs {
     /// Run up to N flows at once (results are still shown in plan order).
     #[arg(long, value_name = "N", default_value = "1")]
     pub parallel: NonZeroUsize,
-    /// The project folder holding `providers/<domain>/*.gtpack`.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub project_root: PathBuf,
-    /// Where runs are recorded [default: <project-root>/state].
-    #[arg(long, value_name = "DIR")]
-    pub state_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub state: StateArgs,
     /// Let the runner fetch remote components (default: offline).
     #[arg(long)]
     pub online: bool,
@@ -188,9 +189,6 @@ pub struct LifecycleArgs {
     /// Public URL sent to messaging and events providers [default: the tunnel file in the state folder].
     #[arg(long, value_name = "URL")]
     pub public_base_url: Option<String>,
-    /// Output format on stdout.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: FormatArg,
     /// Also write a JUnit XML report of the plan and results here.
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,
@@ -223,13 +221,6 @@ pub fn lifecycle_request(command: DevCommand, color: ColorChoice) -> Option<Requ
             DevCommand::Runs(_) | DevCommand::Show(_) => return None,
         };
         let (allow_missing_setup, answers, non_interactive) = setup;
-        // Absolute paths, so the run folders and `artifacts_dir` files name places that stay
-        // valid whatever the reader's current folder.
-        let project_root = absolute(common.project_root);
-        let state_dir = common
-            .state_dir
-            .map(absolute)
-            .unwrap_or_else(|| project_root.join("state"));
         Some(Request {
             color,
             junit: common.junit.map(absolute),
@@ -242,22 +233,21 @@ pub fn lifecycle_request(command: DevCommand, color: ColorChoice) -> Option<Requ
             dry_run: common.dry_run,
             parallel: common.parallel,
             allow_missing_setup,
-            project_root,
-            state_dir,
+            project_root: common.state.project_root(),
+            state_dir: common.state.state_dir(),
             online: common.online,
             public_base_url: common.public_base_url,
             timeout: common.timeout,
             answers: answers.map(absolute),
             non_interactive,
             grace_period: common.grace_period,
-            format: match common.format {
-                FormatArg::Text => OutputFormat::Text,
-                FormatArg::Json => OutputFormat::Json,
-            },
+            format: common.state.format(),
         })
     }
 }
 
+/// Absolute paths, so the run folders and `artifacts_dir` files name places that stay valid
+/// whatever the reader's current folder.
 fn absolute(path: PathBuf) -> PathBuf {
     std::path::absolute(&path).unwrap_or(path)
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use super::style::{ColorChoice, Styles, paint};
+use super::table::render_table;
 use crate::history::RunEntry;
 use crate::request::OutputFormat;
 
@@ -37,30 +38,17 @@ pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {
         .collect();
     let header = [
         "RUN", "DOMAIN", "PACK", "FLOW", "STATUS", "STARTED", "DURATION",
-    ]
-    .map(String::from);
-    let widths: Vec<usize> = (0..7)
-        .map(|c| {
-            rows.iter()
-                .chain([&header])
-                .map(|r| r[c].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for (i, row) in [&header].into_iter().chain(&rows).enumerate() {
-        let mut line = String::new();
-        for (c, cell) in row.iter().enumerate() {
-            let padded = format!("{cell:<w$}  ", w = widths[c]);
-            let style = match (i, c) {
-                (0, _) => styles.header,
-                (_, 4) if cell == "passed" => styles.pass,
-                (_, 4) => styles.fail,
-                _ => anstyle::Style::new(),
-            };
-            line.push_str(&paint(style, &padded));
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
+    ];
+    for line in render_table(header, &rows, |i, c, cell| {
+        let style = match (i, c) {
+            (0, _) => styles.header,
+            (_, 4) if cell.trim_end() == "passed" => styles.pass,
+            (_, 4) => styles.fail,
+            _ => anstyle::Style::new(),
+        };
+        paint(style, cell)
+    }) {
+        let _ = writeln!(out, "{line}");
     }
 }
 

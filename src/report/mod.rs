@@ -5,6 +5,7 @@ pub mod history;
 mod json;
 pub mod junit;
 pub mod style;
+mod table;
 mod text;
 
 pub use style::ColorChoice;

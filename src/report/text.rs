@@ -6,6 +6,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::time::Duration;
 
 use super::style::{ColorChoice, Styles, paint};
+use super::table::render_table;
 use super::{Reporter, plan_warnings};
 use crate::execute::{Event, Execution};
 use crate::outcome::FlowOutcome;
@@ -162,27 +163,14 @@ pub fn render_plan(plan: &Plan, request: &Request, styles: &Styles) -> String {
         out.push_str("  nothing to run\n");
         return out;
     }
-    let header = ["PACK", "FILE", "FLOW", "ACTION"].map(String::from);
-    let widths: Vec<usize> = (0..3)
-        .map(|c| {
-            rows.iter()
-                .chain([&header])
-                .map(|r| r[c].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for row in [&header].into_iter().chain(&rows) {
-        out.push_str(&format!(
-            "  {:<w0$}  {:<w1$}  {:<w2$}  {}\n",
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2]
-        ));
+    for line in render_table(["PACK", "FILE", "FLOW", "ACTION"], &rows, |i, _, cell| {
+        if i == 0 {
+            paint(styles.header, cell)
+        } else {
+            cell.to_string()
+        }
+    }) {
+        out.push_str(&format!("  {line}\n"));
     }
     for pack in &plan.packs {
         if !pack.answers.is_empty() {

@@ -6,28 +6,19 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::support::packs::{FlowBody, PackBuilder, zip_entries};
-use crate::support::project::Project;
+use crate::support::project::{Project, files_under};
 use crate::support::wasm;
 
 /// Every run folder under `state/runs`, sorted.
 fn run_dirs(state: &Path) -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    let mut stack = vec![state.join("runs")];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.join("run.json").is_file() {
-                dirs.push(path);
-            } else if path.is_dir() {
-                stack.push(path);
-            }
-        }
-    }
-    dirs.sort();
-    dirs
+    files_under(&state.join("runs"))
+        .into_iter()
+        .filter(|f| {
+            f.file_name().is_some_and(|n| n == "run.json")
+                && !f.parent().unwrap().ends_with("artifacts")
+        })
+        .map(|f| f.parent().unwrap().to_path_buf())
+        .collect()
 }
 
 fn read_json(path: &Path) -> Value {

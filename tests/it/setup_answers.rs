@@ -1,13 +1,12 @@
 //! `dev setup` with answers: where they come from, where they go, and that secrets stay secret.
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use greentic_secrets_lib::{DevStore, SecretsStore};
 use serde_json::{Value, json};
 
 use crate::support::packs::{FlowBody, PackBuilder};
-use crate::support::project::Project;
+use crate::support::project::{Project, files_under};
 
 const TOKEN: &str = "xoxb-very-secret-4711";
 
@@ -67,21 +66,6 @@ fn store_value(p: &Project, uri: &str) -> Option<String> {
     Some(String::from_utf8(bytes).unwrap())
 }
 
-fn all_files(root: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap().flatten() {
-            if entry.file_type().unwrap().is_dir() {
-                stack.push(entry.path());
-            } else {
-                files.push(entry.path());
-            }
-        }
-    }
-    files
-}
-
 #[test]
 fn answers_go_to_setup_answers_json_and_secrets_only_to_the_store_then_are_reused() {
     let p = Project::new();
@@ -129,9 +113,9 @@ fn answers_go_to_setup_answers_json_and_secrets_only_to_the_store_then_are_reuse
     );
 
     // Nowhere in a file the operator wrote (the store included: it is encrypted), nor in output.
-    for file in all_files(&p.state())
+    for file in files_under(&p.state())
         .into_iter()
-        .chain(all_files(&p.root().join(".greentic")))
+        .chain(files_under(&p.root().join(".greentic")))
     {
         let bytes = fs::read(&file).unwrap();
         assert!(

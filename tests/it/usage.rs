@@ -1,6 +1,6 @@
 //! Usage errors exit 2 and say what to do.
 
-use crate::support::project::Project;
+use crate::support::project::{Project, files_under};
 
 #[test]
 fn running_flows_needs_a_tenant() {
@@ -50,19 +50,10 @@ fn an_unknown_domain_and_a_zero_parallelism_are_usage_errors() {
 
 /// Every file under `root`, relative to it.
 fn all_files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if entry.file_type().unwrap().is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path.strip_prefix(root).unwrap().to_path_buf());
-            }
-        }
-    }
-    files
+    files_under(root)
+        .into_iter()
+        .map(|f| f.strip_prefix(root).unwrap().to_path_buf())
+        .collect()
 }
 
 #[test]
