@@ -169,7 +169,10 @@ fn generate_bench_packs() {
         );
     }
     if want("cache-32") {
-        report("cache-32", write_set(&root, "cache-32", [cache_pack(32, 1)]));
+        report(
+            "cache-32",
+            write_set(&root, "cache-32", [cache_pack(32, 1)]),
+        );
     }
     if want("cpu-16") {
         report("cpu-16", write_set(&root, "cpu-16", cpu_packs(16, spins)));
