@@ -120,6 +120,10 @@ if want cache; then
     # The same with 32 components, where compiling outweighs the process's fixed costs.
     hf cache32-cold --warmup 1 --runs "$runs" --prepare "rm -rf $s" -n "first run, 32 components" "$(setup_cache cache-32)"
     hf cache32-warm --warmup 1 --runs "$runs" -n "second run, 32 components" "$(setup_cache cache-32)"
+    # And with 4 components of realistic size (~320 KB of wasm each).
+    r=$(((runs + 1) / 2))
+    hf cachelarge-cold --warmup 1 --runs "$r" --prepare "rm -rf $s" -n "first run, 4 x 320 KB components" "$(setup_cache cache-4-large)"
+    hf cachelarge-warm --warmup 1 --runs "$r" -n "second run, 4 x 320 KB components" "$(setup_cache cache-4-large)"
     # Where the cold run's time goes, flow by flow (the runner's own duration).
     rm -rf "$s"
     $(setup_cache cache-4) --format json >"$out/cache-cold-run.json"
@@ -134,7 +138,10 @@ if want parallel; then
     cpu() { echo "$op dev setup messaging --tenant acme --project-root $packs/cpu-16 --state-dir $s --parallel $1"; }
     # One untimed run compiles the component into the cache and checks every flow passes.
     $(cpu 2) --format json >"$out/cpu-16-check.json"
-    hf parallel --runs 5 -n "parallel 1" "$(cpu 1)" -n "parallel 2" "$(cpu 2)" -n "parallel 8" "$(cpu 8)"
+    # Interleaved rounds (1 2 8, 1 2 8, ...): each round takes ~25 s, long enough for this
+    # machine's speed to drift between hyperfine's blocks of runs.
+    "$py" "$bench/interleave.py" "$out/parallel.json" 5 \
+        "parallel 1" "$(cpu 1)" "parallel 2" "$(cpu 2)" "parallel 8" "$(cpu 8)"
 fi
 
 # --- e. peak memory: 500 flows versus 50 in one process -------------------------------------------

@@ -102,6 +102,11 @@ if cold and warm:
         c, w = med(next(iter(c32.values()))), med(next(iter(w32.values())))
         row("c. first run / second run (32 components)", f"{fmt_s(c)} / {fmt_s(w)}",
             f"{c / w:.2f}x", "(>= 8x)", yes(c / w >= 8))
+    cl, wl = load("cachelarge-cold"), load("cachelarge-warm")
+    if cl and wl:
+        c, w = med(next(iter(cl.values()))), med(next(iter(wl.values())))
+        row("c. first run / second run (4 x 320 KB components)", f"{fmt_s(c)} / {fmt_s(w)}",
+            f"{c / w:.2f}x", ">= 8x", yes(c / w >= 8))
     files = text("cache-files-after-first.txt"), text("cache-files-after-change.txt")
     if all(files):
         row("c. files in state/cache/components", f"{files[0]} after first run, {files[1]} after the change")

@@ -14,11 +14,13 @@
 //! | `cache-4` | one pack declaring 4 distinct real wasm components; `setup_default` calls the first |
 //! | `cache-4-v2` | the same pack id with the first component changed (other output, so other bytes) |
 //! | `cache-32` | the same pack with 32 distinct components, so that compiling them outweighs the rest |
+//! | `cache-4-large` | a pack of 4 components of realistic size (~300 KB of code each, `BENCH_LARGE_FUNCTIONS`) |
 //! | `cpu-16` | 16 packs whose `setup_default` calls a wasm component spinning `BENCH_CPU_SPINS` times |
 //! | `empty` | a project with an empty `providers/messaging/` |
 //!
 //! `BENCH_SETS=a,b` writes only the named sets; `BENCH_CPU_SPINS` overrides the CPU work of
-//! `cpu-16` (default [`DEFAULT_CPU_SPINS`]).
+//! `cpu-16` (default [`DEFAULT_CPU_SPINS`]); `BENCH_LARGE_FUNCTIONS` the size of the `cache-4-large`
+//! components (default [`DEFAULT_LARGE_FUNCTIONS`]).
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +30,9 @@ use crate::support::wasm;
 /// Loop iterations of the `cpu-16` component: about 0.7 s of one core in a release build on the
 /// 2-core benchmark machine (see BENCHMARKS.md).
 const DEFAULT_CPU_SPINS: u64 = 750_000_000;
+
+/// Filler functions of each `cache-4-large` component (about 200 bytes of code each).
+const DEFAULT_LARGE_FUNCTIONS: usize = 1_500;
 
 /// Size of the incompressible extra entry some plan packs carry.
 const BLOB_BYTES: usize = 1 << 20;
@@ -112,6 +117,102 @@ fn cache_pack(components: usize, generation: u32) -> (String, Vec<u8>) {
     ("bench-cache.gtpack".to_string(), pack.build())
 }
 
+/// A component of the same interface and behaviour as [`wasm::component`] (spins 0) whose core
+/// module also carries `functions` never-called functions of ~200 bytes of code each: real
+/// provider components are hundreds of KB, and compiling them is what the component cache
+/// saves. The interface (WIT world) is decoded from a [`wasm::component`], so it stays the one
+/// the test support defines.
+fn large_component(output: &str, functions: usize) -> Vec<u8> {
+    let wit_component::DecodedWasm::Component(resolve, world) =
+        wit_component::decode(&wasm::component("{}", 0)).expect("decode the test component")
+    else {
+        panic!("the test component is not a component");
+    };
+    let escaped: String = output.bytes().map(|b| format!("\\{b:02x}")).collect();
+    let len = output.len();
+    let mut filler = String::new();
+    for f in 0..functions {
+        filler.push_str("  (func (param i64) (result i64)\n");
+        for k in 0..16 {
+            filler.push_str(&format!(
+                "    (local.set 0 (i64.xor (i64.mul (local.get 0) (i64.const {})) (i64.const {})))\n",
+                f * 31 + k + 3,
+                f ^ (k << 7)
+            ));
+        }
+        filler.push_str("    (local.get 0))\n");
+    }
+    let wat = format!(
+        r#"(module
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 65536))
+  (data (i32.const 1024) "{escaped}")
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (local $ptr i32) (local $end i32)
+    (local.set $ptr (i32.and (i32.add (global.get $heap) (i32.sub (local.get 2) (i32.const 1)))
+                             (i32.sub (i32.const 0) (local.get 2))))
+    (local.set $end (i32.add (local.get $ptr) (local.get 3)))
+    (if (i32.gt_u (local.get $end) (i32.mul (memory.size) (i32.const 65536)))
+      (then (drop (memory.grow (i32.add (i32.shr_u (i32.sub (local.get $end)
+              (i32.mul (memory.size) (i32.const 65536))) (i32.const 16)) (i32.const 1))))))
+    (global.set $heap (local.get $end))
+    (local.get $ptr))
+  (func (export "greentic:component/node@0.4.0#get-manifest") (result i32)
+    (i32.store (i32.const 64) (i32.const 1024))
+    (i32.store (i32.const 68) (i32.const {len}))
+    (i32.const 64))
+  (func (export "greentic:component/node@0.4.0#on-start") (param i32) (result i32)
+    (i32.store8 (i32.const 64) (i32.const 0))
+    (i32.store8 (i32.const 68) (i32.const 0))
+    (i32.const 64))
+  (func (export "greentic:component/node@0.4.0#on-stop") (param i32) (result i32)
+    (i32.store8 (i32.const 64) (i32.const 0))
+    (i32.store8 (i32.const 68) (i32.const 0))
+    (i32.const 64))
+  (func (export "greentic:component/node@0.4.0#invoke") (param i32) (result i32)
+    (i32.store8 (i32.const 64) (i32.const 0))
+    (i32.store (i32.const 72) (i32.const 1024))
+    (i32.store (i32.const 76) (i32.const {len}))
+    (i32.const 64))
+  (func (export "greentic:component/node@0.4.0#invoke-stream") (param i32) (result i32)
+    (i32.store (i32.const 64) (i32.const 8))
+    (i32.store (i32.const 68) (i32.const 0))
+    (i32.const 64))
+{filler})"#
+    );
+    let mut module = wat::parse_str(&wat).expect("valid WAT");
+    wit_component::embed_component_metadata(
+        &mut module,
+        &resolve,
+        world,
+        wit_component::StringEncoding::UTF8,
+    )
+    .expect("embed metadata");
+    wit_component::ComponentEncoder::default()
+        .module(&module)
+        .expect("core module")
+        .validate(true)
+        .encode()
+        .expect("encode component")
+}
+
+/// `cache_pack` with components of about `functions` x 200 bytes of code each.
+fn large_cache_pack(components: usize, functions: usize) -> (String, Vec<u8>) {
+    let mut pack = PackBuilder::new("bench-cache-large");
+    for i in 0..components {
+        let output = format!(r#"{{"component":"large-c{i}","ok":true}}"#);
+        pack = pack.component(
+            wasm::component_manifest(&format!("bench-large-c{i}")),
+            large_component(&output, functions),
+        );
+    }
+    let pack = pack.flow(
+        "setup_default",
+        FlowBody::Component("bench-large-c0".into()),
+    );
+    ("bench-cache-large.gtpack".to_string(), pack.build())
+}
+
 fn cpu_packs(n: usize, spins: u64) -> Vec<(String, Vec<u8>)> {
     let component = wasm::component(r#"{"ok":true,"work":"spin"}"#, spins);
     (0..n)
@@ -172,6 +273,16 @@ fn generate_bench_packs() {
         report(
             "cache-32",
             write_set(&root, "cache-32", [cache_pack(32, 1)]),
+        );
+    }
+    if want("cache-4-large") {
+        let functions: usize = std::env::var("BENCH_LARGE_FUNCTIONS")
+            .ok()
+            .map(|s| s.parse().expect("BENCH_LARGE_FUNCTIONS is a number"))
+            .unwrap_or(DEFAULT_LARGE_FUNCTIONS);
+        report(
+            "cache-4-large",
+            write_set(&root, "cache-4-large", [large_cache_pack(4, functions)]),
         );
     }
     if want("cpu-16") {
