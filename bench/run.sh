@@ -33,6 +33,9 @@ need_apt=()
 command -v hyperfine >/dev/null || need_apt+=(hyperfine)
 [[ -x /usr/bin/time ]] || need_apt+=(time)
 command -v python3 >/dev/null || need_apt+=(python3)
+# jemalloc only for the allocator experiment of section e (LD_PRELOAD, no rebuild).
+jemalloc=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+[[ -e $jemalloc ]] || need_apt+=(libjemalloc2)
 if ((${#need_apt[@]})); then
     echo "installing ${need_apt[*]} (apt-get)" >&2
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
@@ -166,6 +169,15 @@ if want memory; then
                 "$op" dev setup messaging --tenant acme --project-root "$packs/inproc-$n" \
                 --state-dir "${mem_dirs[$v]}" >/dev/null
         done
+        # The same with jemalloc preloaded in place of glibc's malloc, on the first folder.
+        if [[ -e $jemalloc ]]; then
+            for i in 1 2; do
+                rm -rf "${mem_dirs[0]}"
+                LD_PRELOAD=$jemalloc /usr/bin/time -v -o "$out/time-v-$n-jemalloc-$i.txt" \
+                    "$op" dev setup messaging --tenant acme --project-root "$packs/inproc-$n" \
+                    --state-dir "${mem_dirs[0]}" >/dev/null
+            done
+        fi
     done
     rm -rf "${mem_dirs[@]}"
 fi
