@@ -8,6 +8,7 @@
 
 pub mod answers;
 pub mod app;
+pub mod device_code;
 pub mod cli;
 pub mod domains;
 pub mod execute;

@@ -53,6 +53,10 @@ pub struct PackInfo {
     /// The manifest's `secret_requirements`: key and whether it is required.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secret_requirements: Vec<(String, bool)>,
+    /// The inline payload of the `messaging.oauth_device_code.v1` extension, unchecked (the
+    /// device-code action reads it); `null` when the extension is declared without one.
+    #[serde(skip)]
+    pub oauth_device_code: Option<serde_json::Value>,
 }
 
 impl PackInfo {
@@ -281,7 +285,24 @@ fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
             .iter()
             .map(|req| (req.key.as_str().to_string(), req.required))
             .collect(),
+        oauth_device_code: device_code_payload(&manifest),
     })
+}
+
+/// The device-code extension's payload. A declaration without an inline payload (only a
+/// `location`) yields `null`, which the action's metadata check reports.
+fn device_code_payload(manifest: &greentic_types::PackManifest) -> Option<Value> {
+    let extension = manifest
+        .extensions
+        .as_ref()?
+        .get(crate::device_code::EXTENSION_KEY)?;
+    Some(
+        extension
+            .inline
+            .as_ref()
+            .and_then(|inline| serde_json::to_value(inline).ok())
+            .unwrap_or(Value::Null),
+    )
 }
 
 /// Reads the legacy JSON form leniently: `meta.pack_id` (or a top-level `pack_id`),
@@ -357,6 +378,7 @@ fn from_json(raw: &[u8]) -> Result<PackInfo, ManifestError> {
         flows: sorted_unique(flows.into_iter()),
         form: ManifestForm::LegacyJson,
         secret_requirements: Vec::new(),
+        oauth_device_code: None,
     })
 }
 

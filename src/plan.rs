@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::answers::AnswerStatus;
+use crate::device_code::DeviceCodeMetadata;
 use crate::domains::{Action, Discovery, Domain};
 use crate::manifest::{ManifestForm, PackInfo};
 use crate::state_layout::path_segment;
@@ -41,6 +42,9 @@ pub struct PlannedPack {
     /// (diagnostics) Each secret requirement and whether the store holds it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<SecretPresence>,
+    /// (setup) The provider's device-code login, run after its setup flow passes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_code: Option<DeviceCodeMetadata>,
 }
 
 /// Whether the secrets store holds one of a pack's secret requirements.
@@ -173,6 +177,7 @@ pub fn build_plan(
         error: Some(np.reason.clone()),
         answers: Vec::new(),
         secrets: Vec::new(),
+        device_code: None,
     }));
     packs.sort_by(|a, b| a.file_name.cmp(&b.file_name));
 
@@ -260,6 +265,7 @@ fn pack_from_scan(scan: ScannedPack) -> PlannedPack {
             error: None,
             answers: Vec::new(),
             secrets: Vec::new(),
+            device_code: None,
         },
         Err(reason) => PlannedPack {
             label: path_segment(&stem(&scan.path)),
@@ -270,6 +276,7 @@ fn pack_from_scan(scan: ScannedPack) -> PlannedPack {
             error: Some(reason),
             answers: Vec::new(),
             secrets: Vec::new(),
+            device_code: None,
         },
     }
 }

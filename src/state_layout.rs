@@ -4,6 +4,8 @@
 //! <state>/runs/<domain>/<pack_label>/<flow>/<run_id>/   one folder per flow run
 //!     input.json  run.json  summary.txt  artifacts_dir  artifacts/ (the runner's own files)
 //! <state>/config/<provider_id>/setup-answers.json         non-secret setup answers
+//! <state>/actions/<env>/<tenant>/<team or _>/<provider_id>/oauth-device-code.json
+//!                                                       a device-code login's state
 //! <state>/cache/components/                            the runner's compiled-component cache
 //! <state>/runtime/<tenant>.<team or default>/public_base_url.txt   written by the tunnel
 //! ```
@@ -108,6 +110,23 @@ impl StateLayout {
             .join("config")
             .join(path_segment(provider_id))
             .join("setup-answers.json")
+    }
+
+    /// The state of a provider's device-code login for one env, tenant and team.
+    pub fn device_code_action_file(
+        &self,
+        env: &str,
+        tenant: &str,
+        team: Option<&str>,
+        provider_id: &str,
+    ) -> PathBuf {
+        self.root
+            .join("actions")
+            .join(path_segment(env))
+            .join(path_segment(tenant))
+            .join(team.map_or_else(|| "_".to_string(), path_segment))
+            .join(path_segment(provider_id))
+            .join("oauth-device-code.json")
     }
 
     /// The tunnel's file, as the existing Greentic operator writes it.

@@ -1,0 +1,330 @@
+//! The `messaging.oauth_device_code.v1` manifest extension: what a provider declares about its
+//! device-code login, read and checked once while planning, so a malformed declaration fails
+//! that pack (naming the field) before anything runs.
+
+use std::collections::BTreeMap;
+
+use oauth2::url::Url;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The manifest extension key.
+pub const EXTENSION_KEY: &str = "messaging.oauth_device_code.v1";
+
+/// The operation a provisioning entry must name for the operator to call it.
+pub const APPLY_ANSWERS_OP: &str = "apply-answers";
+
+/// A provider's device-code login, as declared in its manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceCodeMetadata {
+    /// A human name for the provider ("Microsoft Teams"), shown with the code.
+    #[serde(default)]
+    pub label: Option<String>,
+    pub device_code_url: String,
+    pub token_url: String,
+    /// Shown when the authorization server's answer carries no verification URI.
+    #[serde(default)]
+    pub verification_uri: Option<String>,
+    /// The setup answer holding the OAuth client id.
+    #[serde(default = "default_client_id_key")]
+    pub client_id_config_key: String,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Token-response field -> setup answer key, kept in the dev secrets store.
+    #[serde(default)]
+    pub secrets_out: BTreeMap<String, String>,
+    /// Token-response field -> setup answer key, kept in `setup-answers.json`.
+    #[serde(default)]
+    pub config_out: BTreeMap<String, String>,
+    #[serde(default)]
+    pub post_login_discovery: Vec<DiscoveryStep>,
+    #[serde(default)]
+    pub setup_modes: BTreeMap<String, SetupMode>,
+    /// The mode used when the setup answers name none (`setup_mode`).
+    #[serde(default)]
+    pub default_mode: Option<String>,
+    /// Things to check, shown when the login fails.
+    #[serde(default)]
+    pub error_checklist: Vec<String>,
+    /// What the person should do, when the mode does not say it itself.
+    #[serde(default)]
+    pub instructions: Option<String>,
+    #[serde(default)]
+    pub success_message: Option<String>,
+    /// Display labels: `verification_uri`, `user_code`, `verification_uri_complete`.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// One way of setting a provider up (a bot/app, a channel subscription, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SetupMode {
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub instructions: Option<String>,
+    #[serde(default)]
+    pub success_message: Option<String>,
+    /// Named provisioning steps run after the login.
+    #[serde(default)]
+    pub provisioning: BTreeMap<String, Provisioning>,
+}
+
+/// A provider component operation to call once the login and discovery are done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provisioning {
+    pub component_ref: String,
+    pub op: String,
+    /// Key in the component's returned `config` -> setup answer key.
+    #[serde(default)]
+    pub output_keys: BTreeMap<String, String>,
+}
+
+/// A GET made with the access token after the login, saving values from its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscoveryStep {
+    pub id: String,
+    #[serde(default = "default_method")]
+    pub method: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    /// A URL with `{key}` placeholders filled from earlier answers named in `requires`.
+    #[serde(default)]
+    pub url_template: Option<String>,
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Dotted JSON path in the answer -> setup answer key.
+    #[serde(default)]
+    pub save: BTreeMap<String, String>,
+    #[serde(default)]
+    pub select: Option<DiscoverySelect>,
+}
+
+/// Choosing one item of an array in a discovery answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscoverySelect {
+    pub from: String,
+    pub label: String,
+    pub value: String,
+    pub save_as: String,
+    #[serde(default)]
+    pub label_save_as: Option<String>,
+    #[serde(default)]
+    pub default_label: Option<String>,
+    #[serde(default)]
+    pub default_filter: Option<String>,
+}
+
+fn default_client_id_key() -> String {
+    "client_id".to_string()
+}
+
+fn default_method() -> String {
+    "GET".to_string()
+}
+
+/// Why a declaration is unusable: the field (a path like `post_login_discovery[0].url`) and
+/// what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("declares {EXTENSION_KEY} with a bad field `{field}`: {problem}")]
+pub struct MetadataError {
+    pub field: String,
+    pub problem: String,
+}
+
+fn bad(field: impl Into<String>, problem: impl Into<String>) -> MetadataError {
+    MetadataError {
+        field: field.into(),
+        problem: problem.into(),
+    }
+}
+
+impl DeviceCodeMetadata {
+    /// Reads an extension payload, unwrapping `{"inline": ...}`, and checks it.
+    pub fn from_payload(payload: &Value) -> Result<Self, MetadataError> {
+        if payload.is_null() {
+            return Err(bad(
+                "inline",
+                "is missing: the operator reads the declaration from the manifest's inline payload",
+            ));
+        }
+        let mut payload = payload;
+        while let Some(inner) = payload.as_object().and_then(|o| o.get("inline"))
+            && payload.as_object().is_some_and(|o| o.len() == 1)
+        {
+            payload = inner;
+        }
+        let metadata: Self = serde_path_to_error::deserialize(payload).map_err(|err| {
+            let path = err.path().to_string();
+            let field = if path == "." { "(top level)".into() } else { path };
+            bad(field, err.into_inner().to_string())
+        })?;
+        metadata.check()?;
+        Ok(metadata)
+    }
+
+    /// The chosen mode's instructions, else the provider's own, if any.
+    pub fn instructions_for(&self, mode: Option<&str>) -> Option<&str> {
+        mode.and_then(|m| self.setup_modes.get(m))
+            .and_then(|m| m.instructions.as_deref())
+            .or(self.instructions.as_deref())
+    }
+
+    pub fn success_message_for(&self, mode: Option<&str>) -> Option<&str> {
+        mode.and_then(|m| self.setup_modes.get(m))
+            .and_then(|m| m.success_message.as_deref())
+            .or(self.success_message.as_deref())
+    }
+
+    /// The `apply-answers` provisioning steps of `mode`, in name order.
+    pub fn finalizers(&self, mode: Option<&str>) -> Vec<(&str, &Provisioning)> {
+        mode.and_then(|m| self.setup_modes.get(m))
+            .map(|m| {
+                m.provisioning
+                    .iter()
+                    .filter(|(_, p)| p.op == APPLY_ANSWERS_OP)
+                    .map(|(name, p)| (name.as_str(), p))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn check(&self) -> Result<(), MetadataError> {
+        check_url("device_code_url", &self.device_code_url)?;
+        check_url("token_url", &self.token_url)?;
+        if let Some(uri) = &self.verification_uri {
+            check_url("verification_uri", uri)?;
+        }
+        if self.client_id_config_key.trim().is_empty() {
+            return Err(bad("client_id_config_key", "is empty"));
+        }
+        for (name, map) in [("secrets_out", &self.secrets_out), ("config_out", &self.config_out)] {
+            for (from, to) in map {
+                if from.trim().is_empty() || to.trim().is_empty() {
+                    return Err(bad(format!("{name}.{from}"), "maps an empty name"));
+                }
+            }
+        }
+        if let Some(key) = self.secrets_out.values().find(|k| self.config_out.values().any(|c| c == *k)) {
+            return Err(bad(
+                "config_out",
+                format!("writes `{key}`, which secrets_out also writes; a value is either secret or not"),
+            ));
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        for (i, step) in self.post_login_discovery.iter().enumerate() {
+            let at = |field: &str| format!("post_login_discovery[{i}].{field}");
+            if step.id.trim().is_empty() {
+                return Err(bad(at("id"), "is empty"));
+            }
+            if !ids.insert(step.id.as_str()) {
+                return Err(bad(at("id"), format!("`{}` is used by two steps", step.id)));
+            }
+            if !step.method.eq_ignore_ascii_case("GET") {
+                return Err(bad(at("method"), format!("`{}` is not supported; discovery only reads (GET)", step.method)));
+            }
+            match (&step.url, &step.url_template) {
+                (Some(url), None) => check_url(&at("url"), url)?,
+                (None, Some(template)) => {
+                    for name in placeholders(template) {
+                        if !step.requires.iter().any(|r| r == name) {
+                            return Err(bad(at("url_template"), format!("uses `{{{name}}}`, which `requires` does not list")));
+                        }
+                    }
+                }
+                (Some(_), Some(_)) => return Err(bad(at("url"), "and url_template are both set; give one")),
+                (None, None) => return Err(bad(at("url"), "is missing (give url or url_template)")),
+            }
+            if let Some(select) = &step.select {
+                for (field, value) in [("from", &select.from), ("label", &select.label), ("value", &select.value), ("save_as", &select.save_as)] {
+                    if value.trim().is_empty() {
+                        return Err(bad(at(&format!("select.{field}")), "is empty"));
+                    }
+                }
+            }
+        }
+        if let Some(mode) = &self.default_mode
+            && !self.setup_modes.contains_key(mode)
+        {
+            return Err(bad("default_mode", format!("names `{mode}`, which setup_modes does not declare")));
+        }
+        for (mode, declared) in &self.setup_modes {
+            for (name, step) in &declared.provisioning {
+                let at = |field: &str| format!("setup_modes.{mode}.provisioning.{name}.{field}");
+                if step.component_ref.trim().is_empty() {
+                    return Err(bad(at("component_ref"), "is empty"));
+                }
+                if step.op.trim().is_empty() {
+                    return Err(bad(at("op"), "is empty"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_url(field: &str, value: &str) -> Result<(), MetadataError> {
+    let url = Url::parse(value).map_err(|err| bad(field, format!("`{value}` is not a URL: {err}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad(field, format!("`{value}` is not an http(s) URL")));
+    }
+    Ok(())
+}
+
+/// The `{name}` placeholders of a URL template (`{{ name }}` is accepted too).
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let after = rest[start..].trim_start_matches('{');
+        let Some(end) = after.find('}') else { break };
+        let name = after[..end].trim();
+        if !name.is_empty() {
+            names.push(name);
+        }
+        rest = after[end..].trim_start_matches('}');
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn minimal() -> Value {
+        json!({"device_code_url": "https://login.example/device", "token_url": "https://login.example/token"})
+    }
+
+    #[test]
+    fn inline_wrapper_is_unwrapped_and_defaults_apply() {
+        let metadata = DeviceCodeMetadata::from_payload(&json!({"inline": minimal()})).unwrap();
+        assert_eq!(metadata.client_id_config_key, "client_id");
+        assert!(metadata.scopes.is_empty());
+    }
+
+    #[test]
+    fn a_bad_field_is_named() {
+        let mut payload = minimal();
+        payload["post_login_discovery"] = json!([{"id": "teams", "url": "https://graph.example/teams", "select": {"from": "value", "label": "name"}}]);
+        let err = DeviceCodeMetadata::from_payload(&payload).unwrap_err();
+        assert_eq!(err.field, "post_login_discovery[0].select");
+        assert!(err.problem.contains("value"), "{err}");
+
+        let err = DeviceCodeMetadata::from_payload(&json!({"token_url": "https://x.example"})).unwrap_err();
+        assert!(err.problem.contains("device_code_url"), "{err}");
+
+        let mut payload = minimal();
+        payload["token_url"] = json!("not a url");
+        assert_eq!(DeviceCodeMetadata::from_payload(&payload).unwrap_err().field, "token_url");
+
+        let mut payload = minimal();
+        payload["post_login_discovery"] = json!([{"id": "c", "url_template": "https://g.example/teams/{team_id}/channels"}]);
+        assert_eq!(DeviceCodeMetadata::from_payload(&payload).unwrap_err().field, "post_login_discovery[0].url_template");
+    }
+
+    #[test]
+    fn placeholders_accept_both_brace_styles() {
+        assert_eq!(placeholders("https://x/{a}/b/{{ c }}"), vec!["a", "c"]);
+    }
+}

@@ -1,0 +1,117 @@
+//! What one device-code action did, for the reporters: its outcome, and the prompt shown to
+//! the person logging in.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::discovery::Selection;
+
+/// The action's name in plans and results.
+pub const ACTION_NAME: &str = "oauth_device_code";
+
+/// How one device-code action ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ActionOutcome {
+    /// Logged in, outputs stored and read back, provider finalized. `already`: done by an
+    /// earlier run and still in place, so nothing was asked.
+    Complete { already: bool },
+    /// Not finished, resumable by running setup again (the code is still valid, or the
+    /// provider's finalization answered ok:false).
+    Pending { reason: String },
+    Failed {
+        message: String,
+        /// The provider's `error_checklist`.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        checklist: Vec<String>,
+    },
+    /// Not attempted (its setup flow did not pass, or the command was interrupted first).
+    Skipped { reason: String },
+}
+
+impl ActionOutcome {
+    pub fn is_success(&self) -> bool {
+        matches!(self, ActionOutcome::Complete { .. })
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            ActionOutcome::Complete { .. } => "DONE",
+            ActionOutcome::Pending { .. } => "PENDING",
+            ActionOutcome::Failed { .. } => "FAIL",
+            ActionOutcome::Skipped { .. } => "SKIP",
+        }
+    }
+
+    pub fn headline(&self) -> Option<&str> {
+        match self {
+            ActionOutcome::Complete { .. } => None,
+            ActionOutcome::Pending { reason } | ActionOutcome::Skipped { reason } => Some(reason),
+            ActionOutcome::Failed { message, .. } => Some(message),
+        }
+    }
+}
+
+/// One provider's device-code action.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionRecord {
+    pub pack_id: String,
+    pub pack_path: PathBuf,
+    pub action: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// The persisted state (`state/actions/...`).
+    pub state_file: PathBuf,
+    #[serde(serialize_with = "as_millis")]
+    pub duration: Duration,
+    #[serde(flatten)]
+    pub outcome: ActionOutcome,
+    /// The provider's `success_message` for its mode, on completion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success_message: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub selections: Vec<Selection>,
+    /// Names (never values) of what was stored.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stored_secrets: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stored_config: Vec<String>,
+}
+
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
+}
+
+/// What the person has to do to log in.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceCodePrompt {
+    pub pack_id: String,
+    /// The provider's display name, when it declares one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// The provider's instructions for its mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<String>,
+    pub verification_uri: String,
+    pub user_code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_uri_complete: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    /// True when polling resumes a code issued by an earlier run.
+    pub resumed: bool,
+    /// The provider's display labels (`verification_uri`, `user_code`, ...).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+}
+
+impl DeviceCodePrompt {
+    pub fn label_for<'a>(&'a self, key: &str, default: &'a str) -> &'a str {
+        self.labels.get(key).map_or(default, String::as_str)
+    }
+}

@@ -1,0 +1,155 @@
+//! The persisted state of one provider's device-code login: pending (with the device session
+//! while the code is still valid, so a new run resumes polling), complete or failed, with
+//! timestamps. Never a token: those live only in the secrets store.
+
+use std::io;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::records::write_atomic;
+
+/// Version of the state file; bumped when a field changes meaning.
+pub const STATE_FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    Pending,
+    Complete,
+    Failed,
+}
+
+/// What is still to do while pending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PendingStage {
+    /// The person has not finished the login yet.
+    Login,
+    /// The login worked and its outputs are stored; the provider's finalization has not
+    /// accepted them yet.
+    Finalize,
+}
+
+/// A device authorization still being polled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceSession {
+    pub client_id: String,
+    /// The device code (RFC 8628 section 3.2): needed to resume polling; useless once expired.
+    pub device_code: String,
+    pub user_code: String,
+    pub verification_uri: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification_uri_complete: Option<String>,
+    /// Seconds between polls, including any `slow_down` increase seen so far.
+    pub interval_secs: u64,
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl DeviceSession {
+    pub fn is_valid_at(&self, now: DateTime<Utc>) -> bool {
+        now < self.expires_at
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionState {
+    pub format_version: u32,
+    pub provider_id: String,
+    pub status: ActionStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<PendingStage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Only while pending at the login stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<DeviceSession>,
+    /// Why the last attempt did not complete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    /// Setup answer keys the login stored in the secrets store (names only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secret_keys: Vec<String>,
+    /// Setup answer keys the login stored in `setup-answers.json`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub config_keys: Vec<String>,
+}
+
+impl ActionState {
+    pub fn new(provider_id: &str, now: DateTime<Utc>) -> Self {
+        Self {
+            format_version: STATE_FORMAT_VERSION,
+            provider_id: provider_id.to_string(),
+            status: ActionStatus::Pending,
+            stage: Some(PendingStage::Login),
+            mode: None,
+            created_at: now,
+            updated_at: now,
+            completed_at: None,
+            session: None,
+            last_error: None,
+            secret_keys: Vec::new(),
+            config_keys: Vec::new(),
+        }
+    }
+
+    /// Reads the state at `path`; `None` when there is none. A file that cannot be parsed is
+    /// treated as absent (a fresh login is always safe) and reported as a warning by the caller.
+    pub fn load(path: &Path) -> Result<Option<Self>, String> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|err| format!("{} is not a device-code state file: {err}", path.display())),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(format!("failed to read {}: {err}", path.display())),
+        }
+    }
+
+    pub fn save(&mut self, path: &Path) -> io::Result<()> {
+        self.updated_at = Utc::now();
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;
+        bytes.push(b'\n');
+        write_atomic(path, &bytes)
+    }
+
+    /// The session to resume: pending at the login stage, for this client, not yet expired.
+    pub fn resumable_session(&self, client_id: &str, now: DateTime<Utc>) -> Option<&DeviceSession> {
+        (self.status == ActionStatus::Pending && self.stage == Some(PendingStage::Login))
+            .then_some(self.session.as_ref())
+            .flatten()
+            .filter(|s| s.client_id == client_id && s.is_valid_at(now))
+    }
+
+    pub fn mark_pending(&mut self, stage: PendingStage, error: Option<String>) {
+        self.status = ActionStatus::Pending;
+        self.stage = Some(stage);
+        self.last_error = error;
+        if stage != PendingStage::Login {
+            self.session = None;
+        }
+    }
+
+    pub fn mark_failed(&mut self, error: String) {
+        self.status = ActionStatus::Failed;
+        self.stage = None;
+        self.session = None;
+        self.last_error = Some(error);
+    }
+
+    pub fn mark_complete(&mut self, now: DateTime<Utc>) {
+        self.status = ActionStatus::Complete;
+        self.stage = None;
+        self.session = None;
+        self.last_error = None;
+        self.completed_at = Some(now);
+    }
+}
