@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::domains::{Action, Domain};
 use crate::names::validate_name;
 use crate::report::ColorChoice;
-use crate::request::{OutputFormat, Request};
+use crate::request::{OutputFormat, Request, SetupOptions};
 
 /// Runs Greentic provider packs' lifecycle flows (setup, diagnostics, verify), in-process.
 #[derive(Debug, Parser)]
@@ -149,6 +149,14 @@ pub struct SetupArgs {
     /// Never ask for missing answers, even at a terminal.
     #[arg(long)]
     pub non_interactive: bool,
+    /// How long to wait for a device-code login in this run [default: until the code expires
+    /// at a terminal; 5m with --non-interactive or in CI]. The login stays pending: run setup
+    /// again to keep waiting while the code is valid.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub device_code_timeout: Option<Duration>,
+    /// Log in again even when an earlier device-code login completed.
+    #[arg(long)]
+    pub relogin: bool,
 }
 
 /// Output format on stdout.
@@ -213,14 +221,19 @@ pub fn lifecycle_request(command: DevCommand, color: ColorChoice) -> Option<Requ
     {
         let (action, common, setup) = match command {
             DevCommand::Setup(args) => {
-                let setup = (args.allow_missing_setup, args.answers, args.non_interactive);
+                let setup = SetupOptions {
+                    allow_missing_setup: args.allow_missing_setup,
+                    answers: args.answers.map(absolute),
+                    non_interactive: args.non_interactive,
+                    device_code_timeout: args.device_code_timeout,
+                    relogin: args.relogin,
+                };
                 (Action::Setup, args.common, setup)
             }
-            DevCommand::Diagnostics(args) => (Action::Diagnostics, args, (false, None, false)),
-            DevCommand::Verify(args) => (Action::Verify, args, (false, None, false)),
+            DevCommand::Diagnostics(args) => (Action::Diagnostics, args, SetupOptions::default()),
+            DevCommand::Verify(args) => (Action::Verify, args, SetupOptions::default()),
             DevCommand::Runs(_) | DevCommand::Show(_) => return None,
         };
-        let (allow_missing_setup, answers, non_interactive) = setup;
         Some(Request {
             color,
             junit: common.junit.map(absolute),
@@ -232,14 +245,12 @@ pub fn lifecycle_request(command: DevCommand, color: ColorChoice) -> Option<Requ
             providers: common.providers,
             dry_run: common.dry_run,
             parallel: common.parallel,
-            allow_missing_setup,
+            setup,
             project_root: common.state.project_root(),
             state_dir: common.state.state_dir(),
             online: common.online,
             public_base_url: common.public_base_url,
             timeout: common.timeout,
-            answers: answers.map(absolute),
-            non_interactive,
             grace_period: common.grace_period,
             format: common.state.format(),
         })

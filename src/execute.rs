@@ -13,6 +13,7 @@ use chrono::Utc;
 use greentic_runner_desktop::RunResult;
 use serde_json::Value;
 
+use crate::device_code::{ActionOutcome, ActionRecord, DeviceCodePrompt};
 use crate::input::{FlowContext, flow_input};
 use crate::interrupt::Interrupt;
 use crate::outcome::FlowOutcome;
@@ -53,6 +54,10 @@ pub enum Event<'a> {
     FlowStarted { pack_label: &'a str, flow: &'a str },
     /// A flow ended; these arrive in plan order whatever `parallel` is.
     FlowFinished { record: &'a FlowRecord },
+    /// (setup) A device-code login waits for a person: show the code and where to enter it.
+    DeviceCode { prompt: &'a DeviceCodePrompt },
+    /// (setup) A provider's device-code action ended (after every flow).
+    ActionFinished { record: &'a ActionRecord },
 }
 
 /// Counts over the whole command, summarised once into the exit code.
@@ -66,6 +71,10 @@ pub struct RunStats {
     /// Planned flows that never started because the command was interrupted.
     pub not_started: usize,
     pub interrupted: bool,
+    /// (setup) Device-code actions completed, left pending, failed.
+    pub actions_complete: usize,
+    pub actions_pending: usize,
+    pub actions_failed: usize,
     #[serde(serialize_with = "as_millis")]
     pub wall_time: Duration,
 }
@@ -76,7 +85,11 @@ fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error
 
 impl RunStats {
     pub fn all_passed(&self) -> bool {
-        self.failed == 0 && self.pack_errors == 0 && !self.interrupted
+        self.failed == 0
+            && self.pack_errors == 0
+            && !self.interrupted
+            && self.actions_pending == 0
+            && self.actions_failed == 0
     }
 }
 
@@ -85,7 +98,26 @@ impl RunStats {
 pub struct Execution {
     /// One record per flow that started, in plan order.
     pub records: Vec<FlowRecord>,
+    /// (setup) One record per device-code action, in plan order.
+    pub actions: Vec<ActionRecord>,
     pub stats: RunStats,
+}
+
+impl Execution {
+    /// Adds the device-code actions that ran after the flows.
+    pub fn add_actions(&mut self, actions: Vec<ActionRecord>, interrupt: &Interrupt) {
+        for action in &actions {
+            match action.outcome {
+                ActionOutcome::Complete { .. } => self.stats.actions_complete += 1,
+                ActionOutcome::Pending { .. } => self.stats.actions_pending += 1,
+                ActionOutcome::Failed { .. } => self.stats.actions_failed += 1,
+                ActionOutcome::Skipped { .. } => {}
+            }
+            self.stats.wall_time += action.duration;
+        }
+        self.actions.extend(actions);
+        self.stats.interrupted |= interrupt.is_requested();
+    }
 }
 
 enum Message {
@@ -172,8 +204,13 @@ pub fn execute(
         not_started: jobs.len() - records.len(),
         interrupted: interrupt.is_requested(),
         wall_time: wall.elapsed(),
+        ..RunStats::default()
     };
-    Execution { records, stats }
+    Execution {
+        records,
+        actions: Vec::new(),
+        stats,
+    }
 }
 
 /// Runs one flow and records it; whatever goes wrong becomes that flow's outcome.

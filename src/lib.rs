@@ -8,8 +8,8 @@
 
 pub mod answers;
 pub mod app;
-pub mod device_code;
 pub mod cli;
+pub mod device_code;
 pub mod domains;
 pub mod execute;
 pub mod exit_code;

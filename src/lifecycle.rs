@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use crate::answers::load_answers_file;
+use crate::device_code;
 use crate::domains::{Action, discover};
 use crate::execute::{ExecSettings, execute};
 use crate::exit_code;
@@ -46,7 +47,7 @@ pub fn run(request: Request) -> u8 {
         .collect();
     let options = PlanOptions {
         providers: request.providers.clone(),
-        allow_missing_setup: request.allow_missing_setup,
+        allow_missing_setup: request.setup.allow_missing_setup,
     };
     let mut plan = match build_plan(
         request.domain,
@@ -83,13 +84,14 @@ pub fn run(request: Request) -> u8 {
         setup::check_secret_presence(&mut plan, secrets.as_ref(), &scope);
     }
     if request.action == Action::Setup {
+        device_code::attach_metadata(&mut plan);
         let runnable: Vec<&str> = plan
             .packs
             .iter()
             .filter(|p| p.runs_anything())
             .filter_map(|p| p.info.as_ref().map(|i| i.pack_id.as_str()))
             .collect();
-        let answers_file = match &request.answers {
+        let answers_file = match &request.setup.answers {
             Some(path) => match load_answers_file(path, &runnable) {
                 Ok(file) => {
                     for unknown in file.unknown_providers(&runnable) {
@@ -108,7 +110,7 @@ pub fn run(request: Request) -> u8 {
             None => None,
         };
         let interactive =
-            !request.non_interactive && !request.dry_run && std::io::stdin().is_terminal();
+            !request.setup.non_interactive && !request.dry_run && std::io::stdin().is_terminal();
         setups = setup::prepare(
             &mut plan,
             &SetupSources {
@@ -171,9 +173,22 @@ pub fn run(request: Request) -> u8 {
         scope,
         setups,
     };
-    let execution = execute(&plan, &settings, &PROCESS_INTERRUPT, |event| {
+    let mut execution = execute(&plan, &settings, &PROCESS_INTERRUPT, |event| {
         reporter.event(&event)
     });
+    if request.action == Action::Setup
+        && let Some(secrets) = &settings.secrets
+    {
+        let actions = run_device_code_actions(
+            &plan,
+            &execution,
+            &settings,
+            &request,
+            secrets,
+            reporter.as_mut(),
+        );
+        execution.add_actions(actions, &PROCESS_INTERRUPT);
+    }
     let code = if execution.stats.interrupted {
         exit_code::INTERRUPTED
     } else if execution.stats.all_passed() {
@@ -185,6 +200,47 @@ pub fn run(request: Request) -> u8 {
     write_junit(&request, &plan, Some(&execution), reporter.as_mut());
     code
 }
+
+/// The device-code logins of `dev setup`, after every flow. Waiting for a person is bounded by
+/// `--device-code-timeout`; without it, by the code's own expiry at a terminal, and by five
+/// minutes where nobody may be watching (`--non-interactive`, CI, no terminal).
+fn run_device_code_actions(
+    plan: &crate::plan::Plan,
+    execution: &crate::execute::Execution,
+    settings: &ExecSettings,
+    request: &Request,
+    secrets: &DevSecrets,
+    reporter: &mut dyn report::Reporter,
+) -> Vec<device_code::ActionRecord> {
+    let watched = !request.setup.non_interactive
+        && std::env::var_os("CI").is_none()
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal();
+    let poll_limit = request
+        .setup
+        .device_code_timeout
+        .or((!watched).then_some(UNWATCHED_LOGIN_WAIT));
+    let action_settings = device_code::ActionSettings {
+        layout: &settings.layout,
+        scope: &settings.scope,
+        secrets,
+        bundle_name: device_code::discovery::bundle_name(&request.project_root),
+        interactive: watched,
+        poll_limit,
+        relogin: request.setup.relogin,
+    };
+    device_code::run_actions(
+        plan,
+        execution,
+        &settings.setups,
+        &action_settings,
+        &PROCESS_INTERRUPT,
+        |event| reporter.event(&event),
+    )
+}
+
+/// How long a device-code login is waited for when nobody may be watching.
+const UNWATCHED_LOGIN_WAIT: Duration = Duration::from_secs(300);
 
 fn write_junit(
     request: &Request,

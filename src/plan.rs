@@ -339,6 +339,7 @@ mod tests {
             flows: flows.iter().map(|f| f.to_string()).collect(),
             form: ManifestForm::Cbor,
             secret_requirements: Vec::new(),
+            oauth_device_code: None,
         }
     }
 

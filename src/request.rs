@@ -28,7 +28,8 @@ pub struct Request {
     pub providers: Vec<String>,
     pub dry_run: bool,
     pub parallel: NonZeroUsize,
-    pub allow_missing_setup: bool,
+    /// What only `dev setup` takes.
+    pub setup: SetupOptions,
     pub project_root: PathBuf,
     pub state_dir: PathBuf,
     /// `--online`: let the runner fetch remote components (`dist_offline = false`).
@@ -40,11 +41,22 @@ pub struct Request {
     pub timeout: Duration,
     /// How long running flows get to finish after an interrupt.
     pub grace_period: Duration,
-    /// (setup) `--answers FILE`.
-    pub answers: Option<PathBuf>,
-    /// (setup) Never prompt for missing answers.
-    pub non_interactive: bool,
     /// `--junit PATH`.
     pub junit: Option<PathBuf>,
     pub color: crate::report::ColorChoice,
+}
+
+/// The options of `dev setup` (all off for the other commands).
+#[derive(Debug, Clone, Default)]
+pub struct SetupOptions {
+    /// Skip, instead of failing, packs without the setup flow.
+    pub allow_missing_setup: bool,
+    /// `--answers FILE`.
+    pub answers: Option<PathBuf>,
+    /// Never prompt.
+    pub non_interactive: bool,
+    /// `--device-code-timeout`: longest wait for a device-code login in this run.
+    pub device_code_timeout: Option<Duration>,
+    /// `--relogin`: log in again even when an earlier login completed.
+    pub relogin: bool,
 }

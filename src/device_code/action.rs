@@ -130,8 +130,9 @@ impl Run<'_> {
             if previous.status == ActionStatus::Complete && !self.ctx.relogin {
                 if self.outputs_in_place(&previous) {
                     self.state = previous;
-                    self.record.success_message =
-                        metadata.success_message_for(mode.as_deref()).map(str::to_string);
+                    self.record.success_message = metadata
+                        .success_message_for(mode.as_deref())
+                        .map(str::to_string);
                     self.record.stored_secrets = self.state.secret_keys.clone();
                     self.record.stored_config = self.state.config_keys.clone();
                     return ActionOutcome::Complete { already: true };
@@ -174,7 +175,11 @@ impl Run<'_> {
         let now = Utc::now();
         let (session, resumed) = match self.state.resumable_session(&client_id, now) {
             Some(session) => (session.clone(), true),
-            None => match self.ctx.runtime.block_on(request_code(metadata, &client_id, &http)) {
+            None => match self
+                .ctx
+                .runtime
+                .block_on(request_code(metadata, &client_id, &http))
+            {
                 Ok(session) => (session, false),
                 Err(message) => return self.fail(message),
             },
@@ -219,13 +224,16 @@ impl Run<'_> {
                 }
                 let until = session.expires_at.format("%H:%M:%S UTC");
                 let reason = if interrupted {
-                    format!("interrupted before the login finished; run setup again before {until} to keep waiting for the same code")
+                    format!(
+                        "interrupted before the login finished; run setup again before {until} to keep waiting for the same code"
+                    )
                 } else {
                     format!(
                         "the login did not finish within --device-code-timeout; run setup again before {until} to keep waiting for the same code"
                     )
                 };
-                self.state.mark_pending(PendingStage::Login, Some(reason.clone()));
+                self.state
+                    .mark_pending(PendingStage::Login, Some(reason.clone()));
                 if let Err(err) = self.save() {
                     return self.fail(err);
                 }
@@ -238,7 +246,9 @@ impl Run<'_> {
                     "access_denied" | "authorization_declined" => "the login was declined",
                     _ => "the authorization server refused the login",
                 };
-                return self.fail(format!("{hint}: {error}{detail}; run setup again for a new code"));
+                return self.fail(format!(
+                    "{hint}: {error}{detail}; run setup again for a new code"
+                ));
             }
             Err(message) => return self.fail(message),
         };
@@ -284,7 +294,8 @@ impl Run<'_> {
             Discovered::default()
         } else {
             let Some(access_token) = tokens.get("access_token").and_then(Value::as_str) else {
-                return self.fail("the token answer has no access_token, which discovery needs".into());
+                return self
+                    .fail("the token answer has no access_token, which discovery needs".into());
             };
             match self.ctx.runtime.block_on(discover(
                 &metadata.post_login_discovery,
@@ -294,7 +305,9 @@ impl Run<'_> {
                 self.ctx.bundle_name,
             )) {
                 Ok(discovered) => discovered,
-                Err(message) => return self.fail(format!("{message}; run setup again to log in and retry")),
+                Err(message) => {
+                    return self.fail(format!("{message}; run setup again to log in and retry"));
+                }
             }
         };
         self.record.selections = discovered.selections.clone();
@@ -391,7 +404,8 @@ impl Run<'_> {
                          fix that and run setup again: the login is kept",
                         step.component_ref, step.op
                     );
-                    self.state.mark_pending(PendingStage::Finalize, Some(reason.clone()));
+                    self.state
+                        .mark_pending(PendingStage::Finalize, Some(reason.clone()));
                     if let Err(err) = self.save() {
                         return self.fail(err);
                     }
@@ -441,7 +455,8 @@ impl Run<'_> {
         config: &BTreeMap<String, String>,
     ) -> Result<(), String> {
         for (key, value) in secrets {
-            let uri = secret_uri(self.ctx.scope, self.pack.pack_id, key).map_err(|e| e.to_string())?;
+            let uri =
+                secret_uri(self.ctx.scope, self.pack.pack_id, key).map_err(|e| e.to_string())?;
             self.ctx
                 .secrets
                 .put_verified(&uri, value)
@@ -490,7 +505,10 @@ impl Run<'_> {
     fn outputs_in_place(&self, state: &ActionState) -> bool {
         let stored = load_stored(&self.ctx.config_file).unwrap_or_default();
         state.config_keys.iter().all(|k| stored.contains_key(k))
-            && state.secret_keys.iter().all(|k| self.read_secret(k).is_some())
+            && state
+                .secret_keys
+                .iter()
+                .all(|k| self.read_secret(k).is_some())
     }
 
     fn read_secret(&self, key: &str) -> Option<String> {
@@ -572,5 +590,9 @@ fn choose_mode(
 }
 
 fn join(items: &[&String]) -> String {
-    items.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

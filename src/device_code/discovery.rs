@@ -69,7 +69,9 @@ pub async fn discover(
         }
         if let Some(select) = &step.select {
             let selection = select_item(&step.id, select, &body, bundle_name)?;
-            found.values.insert(select.save_as.clone(), selection.value.clone());
+            found
+                .values
+                .insert(select.save_as.clone(), selection.value.clone());
             found
                 .values
                 .insert(label_key(select), selection.label.clone());
@@ -93,10 +95,9 @@ async fn get_json(
         .await
         .map_err(|err| format!("discovery step `{step}` (GET {url}) failed: {err}"))?;
     let status = response.status();
-    let text = response
-        .text()
-        .await
-        .map_err(|err| format!("discovery step `{step}` (GET {url}) failed reading the answer: {err}"))?;
+    let text = response.text().await.map_err(|err| {
+        format!("discovery step `{step}` (GET {url}) failed reading the answer: {err}")
+    })?;
     if !status.is_success() {
         return Err(format!(
             "discovery step `{step}` (GET {url}) answered {status}: {}",
@@ -104,7 +105,10 @@ async fn get_json(
         ));
     }
     serde_json::from_str(&text).map_err(|err| {
-        format!("discovery step `{step}` (GET {url}) did not answer JSON ({err}): {}", body_start(&text))
+        format!(
+            "discovery step `{step}` (GET {url}) did not answer JSON ({err}): {}",
+            body_start(&text)
+        )
     })
 }
 
@@ -129,7 +133,12 @@ pub fn select_item(
 ) -> Result<Selection, String> {
     let items = at_path(body, &select.from)
         .and_then(Value::as_array)
-        .ok_or_else(|| format!("discovery step `{step}`: `{}` is not a list in the answer", select.from))?;
+        .ok_or_else(|| {
+            format!(
+                "discovery step `{step}`: `{}` is not a list in the answer",
+                select.from
+            )
+        })?;
     if items.is_empty() {
         return Err(format!(
             "discovery step `{step}`: the list `{}` is empty, nothing to select",
@@ -163,12 +172,14 @@ pub fn select_item(
         },
     };
     let item = &items[index];
-    let value = at_path(item, &select.value).and_then(scalar_text).ok_or_else(|| {
-        format!(
-            "discovery step `{step}`: the selected item has no `{}`",
-            select.value
-        )
-    })?;
+    let value = at_path(item, &select.value)
+        .and_then(scalar_text)
+        .ok_or_else(|| {
+            format!(
+                "discovery step `{step}`: the selected item has no `{}`",
+                select.value
+            )
+        })?;
     Ok(Selection {
         step: step.to_string(),
         label: label_of(item).unwrap_or_else(|| value.clone()),
@@ -195,7 +206,9 @@ pub fn with_bundle_name(text: &str, bundle_name: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
-        let Some(end) = rest[start..].find("}}") else { break };
+        let Some(end) = rest[start..].find("}}") else {
+            break;
+        };
         let name = rest[start + 2..start + end].trim();
         out.push_str(&rest[..start]);
         if name == "bundle_name" {
@@ -317,17 +330,28 @@ mod tests {
     fn templates_fill_and_encode() {
         let lookup = |k: &str| (k == "team_id").then(|| "a b/c:d@e".to_string());
         assert_eq!(
-            fill_template("https://g.example/teams/{team_id}/x/{{ team_id }}/{other}", &lookup),
+            fill_template(
+                "https://g.example/teams/{team_id}/x/{{ team_id }}/{other}",
+                &lookup
+            ),
             "https://g.example/teams/a%20b%2Fc:d@e/x/a%20b%2Fc:d@e/{other}"
         );
-        assert_eq!(with_bundle_name("Team {{bundle_name}} x {{ other }}", "Acme"), "Team Acme x {{ other }}");
+        assert_eq!(
+            with_bundle_name("Team {{bundle_name}} x {{ other }}", "Acme"),
+            "Team Acme x {{ other }}"
+        );
     }
 
     #[test]
     fn paths_reach_into_objects_and_arrays() {
         let doc = json!({"value": [{"id": 7, "n": {"x": true}}]});
         assert_eq!(at_path(&doc, "value.0.id"), Some(&json!(7)));
-        assert_eq!(at_path(&doc, "value.0.n.x").and_then(scalar_text).as_deref(), Some("true"));
+        assert_eq!(
+            at_path(&doc, "value.0.n.x")
+                .and_then(scalar_text)
+                .as_deref(),
+            Some("true")
+        );
         assert_eq!(at_path(&doc, ""), Some(&doc));
         assert_eq!(at_path(&doc, "value.1"), None);
     }

@@ -55,7 +55,12 @@ pub async fn call_operation(
         ComponentResolution::default(),
     )
     .await
-    .map_err(|err| format!("failed to load {} for finalization: {err:#}", pack_path.display()))?;
+    .map_err(|err| {
+        format!(
+            "failed to load {} for finalization: {err:#}",
+            pack_path.display()
+        )
+    })?;
     let call_id = format!("greentic-operator:{component_ref}:{op}");
     let ctx = ExecCtx {
         tenant: TenantCtx {
@@ -118,18 +123,28 @@ mod tests {
     fn answers_are_read_as_the_contract_says() {
         assert_eq!(
             interpret(json!({"ok": false, "error": {"code": "x", "message": "bot not installed"}})),
-            Finalized::Rejected { message: "bot not installed".into() }
+            Finalized::Rejected {
+                message: "bot not installed".into()
+            }
         );
         assert_eq!(
             interpret(json!({"ok": false, "message": "later"})),
-            Finalized::Rejected { message: "later".into() }
+            Finalized::Rejected {
+                message: "later".into()
+            }
         );
-        let Finalized::Accepted { config } = interpret(json!({"ok": true, "config": {"a": "1"}})) else {
+        let Finalized::Accepted { config } = interpret(json!({"ok": true, "config": {"a": "1"}}))
+        else {
             panic!()
         };
         assert_eq!(config.get("a"), Some(&json!("1")));
-        let Finalized::Accepted { config } = interpret(json!({"b": 2})) else { panic!() };
+        let Finalized::Accepted { config } = interpret(json!({"b": 2})) else {
+            panic!()
+        };
         assert_eq!(config.get("b"), Some(&json!(2)));
-        assert_eq!(interpret(json!("text")), Finalized::Accepted { config: Map::new() });
+        assert_eq!(
+            interpret(json!("text")),
+            Finalized::Accepted { config: Map::new() }
+        );
     }
 }

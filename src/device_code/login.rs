@@ -138,9 +138,15 @@ pub enum PollOutcome {
     Tokens(Map<String, Value>),
     /// Not done yet: the operator's deadline passed or the command was interrupted; the code
     /// may still be valid. `interval_secs` includes any `slow_down` seen.
-    StillPending { interval_secs: u64, interrupted: bool },
+    StillPending {
+        interval_secs: u64,
+        interrupted: bool,
+    },
     /// The server ended the login: `expired_token`, `access_denied`, or another error.
-    Failed { error: String, description: Option<String> },
+    Failed {
+        error: String,
+        description: Option<String>,
+    },
 }
 
 /// Polls until the login ends or `deadline` (never past the code's expiry) passes.
@@ -176,9 +182,10 @@ pub async fn poll(
         tokio::time::sleep(wait.min(until_deadline))
     };
     let timeout = (deadline - now).to_std().unwrap_or_default();
-    let polling = client
-        .exchange_device_access_token(&details)
-        .request_async(http, sleep, Some(timeout));
+    let polling =
+        client
+            .exchange_device_access_token(&details)
+            .request_async(http, sleep, Some(timeout));
     let result = tokio::select! {
         result = polling => result,
         () = interrupted(interrupt) => {
@@ -209,7 +216,11 @@ pub async fn poll(
                 description: response.error_description().cloned(),
             })
         }
-        Err(err) => Err(describe("polling the token endpoint", &metadata.token_url, err)),
+        Err(err) => Err(describe(
+            "polling the token endpoint",
+            &metadata.token_url,
+            err,
+        )),
     }
 }
 

@@ -156,7 +156,11 @@ impl DeviceCodeMetadata {
         }
         let metadata: Self = serde_path_to_error::deserialize(payload).map_err(|err| {
             let path = err.path().to_string();
-            let field = if path == "." { "(top level)".into() } else { path };
+            let field = if path == "." {
+                "(top level)".into()
+            } else {
+                path
+            };
             bad(field, err.into_inner().to_string())
         })?;
         metadata.check()?;
@@ -198,17 +202,26 @@ impl DeviceCodeMetadata {
         if self.client_id_config_key.trim().is_empty() {
             return Err(bad("client_id_config_key", "is empty"));
         }
-        for (name, map) in [("secrets_out", &self.secrets_out), ("config_out", &self.config_out)] {
+        for (name, map) in [
+            ("secrets_out", &self.secrets_out),
+            ("config_out", &self.config_out),
+        ] {
             for (from, to) in map {
                 if from.trim().is_empty() || to.trim().is_empty() {
                     return Err(bad(format!("{name}.{from}"), "maps an empty name"));
                 }
             }
         }
-        if let Some(key) = self.secrets_out.values().find(|k| self.config_out.values().any(|c| c == *k)) {
+        if let Some(key) = self
+            .secrets_out
+            .values()
+            .find(|k| self.config_out.values().any(|c| c == *k))
+        {
             return Err(bad(
                 "config_out",
-                format!("writes `{key}`, which secrets_out also writes; a value is either secret or not"),
+                format!(
+                    "writes `{key}`, which secrets_out also writes; a value is either secret or not"
+                ),
             ));
         }
         let mut ids = std::collections::BTreeSet::new();
@@ -221,22 +234,40 @@ impl DeviceCodeMetadata {
                 return Err(bad(at("id"), format!("`{}` is used by two steps", step.id)));
             }
             if !step.method.eq_ignore_ascii_case("GET") {
-                return Err(bad(at("method"), format!("`{}` is not supported; discovery only reads (GET)", step.method)));
+                return Err(bad(
+                    at("method"),
+                    format!(
+                        "`{}` is not supported; discovery only reads (GET)",
+                        step.method
+                    ),
+                ));
             }
             match (&step.url, &step.url_template) {
                 (Some(url), None) => check_url(&at("url"), url)?,
                 (None, Some(template)) => {
                     for name in placeholders(template) {
                         if !step.requires.iter().any(|r| r == name) {
-                            return Err(bad(at("url_template"), format!("uses `{{{name}}}`, which `requires` does not list")));
+                            return Err(bad(
+                                at("url_template"),
+                                format!("uses `{{{name}}}`, which `requires` does not list"),
+                            ));
                         }
                     }
                 }
-                (Some(_), Some(_)) => return Err(bad(at("url"), "and url_template are both set; give one")),
-                (None, None) => return Err(bad(at("url"), "is missing (give url or url_template)")),
+                (Some(_), Some(_)) => {
+                    return Err(bad(at("url"), "and url_template are both set; give one"));
+                }
+                (None, None) => {
+                    return Err(bad(at("url"), "is missing (give url or url_template)"));
+                }
             }
             if let Some(select) = &step.select {
-                for (field, value) in [("from", &select.from), ("label", &select.label), ("value", &select.value), ("save_as", &select.save_as)] {
+                for (field, value) in [
+                    ("from", &select.from),
+                    ("label", &select.label),
+                    ("value", &select.value),
+                    ("save_as", &select.save_as),
+                ] {
                     if value.trim().is_empty() {
                         return Err(bad(at(&format!("select.{field}")), "is empty"));
                     }
@@ -246,7 +277,10 @@ impl DeviceCodeMetadata {
         if let Some(mode) = &self.default_mode
             && !self.setup_modes.contains_key(mode)
         {
-            return Err(bad("default_mode", format!("names `{mode}`, which setup_modes does not declare")));
+            return Err(bad(
+                "default_mode",
+                format!("names `{mode}`, which setup_modes does not declare"),
+            ));
         }
         for (mode, declared) in &self.setup_modes {
             for (name, step) in &declared.provisioning {
@@ -264,7 +298,8 @@ impl DeviceCodeMetadata {
 }
 
 fn check_url(field: &str, value: &str) -> Result<(), MetadataError> {
-    let url = Url::parse(value).map_err(|err| bad(field, format!("`{value}` is not a URL: {err}")))?;
+    let url =
+        Url::parse(value).map_err(|err| bad(field, format!("`{value}` is not a URL: {err}")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad(field, format!("`{value}` is not an http(s) URL")));
     }
@@ -311,16 +346,28 @@ mod tests {
         assert_eq!(err.field, "post_login_discovery[0].select");
         assert!(err.problem.contains("value"), "{err}");
 
-        let err = DeviceCodeMetadata::from_payload(&json!({"token_url": "https://x.example"})).unwrap_err();
+        let err = DeviceCodeMetadata::from_payload(&json!({"token_url": "https://x.example"}))
+            .unwrap_err();
         assert!(err.problem.contains("device_code_url"), "{err}");
 
         let mut payload = minimal();
         payload["token_url"] = json!("not a url");
-        assert_eq!(DeviceCodeMetadata::from_payload(&payload).unwrap_err().field, "token_url");
+        assert_eq!(
+            DeviceCodeMetadata::from_payload(&payload)
+                .unwrap_err()
+                .field,
+            "token_url"
+        );
 
         let mut payload = minimal();
-        payload["post_login_discovery"] = json!([{"id": "c", "url_template": "https://g.example/teams/{team_id}/channels"}]);
-        assert_eq!(DeviceCodeMetadata::from_payload(&payload).unwrap_err().field, "post_login_discovery[0].url_template");
+        payload["post_login_discovery"] =
+            json!([{"id": "c", "url_template": "https://g.example/teams/{team_id}/channels"}]);
+        assert_eq!(
+            DeviceCodeMetadata::from_payload(&payload)
+                .unwrap_err()
+                .field,
+            "post_login_discovery[0].url_template"
+        );
     }
 
     #[test]

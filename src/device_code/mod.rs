@@ -19,7 +19,15 @@ pub use action::{ActionContext, ActionPack, MODE_ANSWER, run_action};
 pub use metadata::{DeviceCodeMetadata, EXTENSION_KEY};
 pub use record::{ACTION_NAME, ActionOutcome, ActionRecord, DeviceCodePrompt};
 
-use crate::plan::Plan;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::execute::{Event, Execution};
+use crate::interrupt::Interrupt;
+use crate::plan::{Plan, PlannedPack};
+use crate::secrets::{DevSecrets, SecretScope};
+use crate::setup::PackSetup;
+use crate::state_layout::StateLayout;
 
 /// Reads the extension of every pack whose setup runs; a malformed declaration fails that
 /// pack, naming the field.
@@ -37,4 +45,105 @@ pub fn attach_metadata(plan: &mut Plan) {
             Err(err) => pack.fail(err.to_string()),
         }
     }
+}
+
+/// Settings of the action phase, shared by every pack.
+pub struct ActionSettings<'a> {
+    pub layout: &'a StateLayout,
+    pub scope: &'a SecretScope,
+    pub secrets: &'a DevSecrets,
+    pub bundle_name: String,
+    pub interactive: bool,
+    pub poll_limit: Option<Duration>,
+    pub relogin: bool,
+}
+
+/// Runs the device-code action of every pack that declares one, in plan order, once its
+/// setup flows have run: only a pack whose flows all passed logs in.
+pub fn run_actions(
+    plan: &Plan,
+    execution: &Execution,
+    setups: &BTreeMap<usize, PackSetup>,
+    settings: &ActionSettings<'_>,
+    interrupt: &Interrupt,
+    mut on_event: impl FnMut(Event<'_>),
+) -> Vec<ActionRecord> {
+    let wanted: Vec<(usize, &PlannedPack, &DeviceCodeMetadata)> = plan
+        .packs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((i, p, p.device_code.as_ref()?)))
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            tracing::error!("cannot start the device-code actions: {err}");
+            return Vec::new();
+        }
+    };
+    let mut records = Vec::new();
+    for (index, pack, metadata) in wanted {
+        let Some(info) = &pack.info else { continue };
+        let runs: Vec<_> = execution
+            .records
+            .iter()
+            .filter(|r| r.pack_path == pack.path)
+            .collect();
+        let setup = setups.get(&index);
+        let skip = if interrupt.is_requested() {
+            Some("the command was interrupted first".to_string())
+        } else if runs.is_empty() || setup.is_none() {
+            Some("its setup flow did not run".to_string())
+        } else if let Some(failed) = runs.iter().find(|r| !r.outcome.is_success()) {
+            Some(format!("{} did not pass", failed.flow))
+        } else {
+            None
+        };
+        let state_file = settings.layout.device_code_action_file(
+            &settings.scope.env,
+            &settings.scope.tenant,
+            settings.scope.team.as_deref(),
+            &info.pack_id,
+        );
+        let record = match (skip, setup) {
+            (None, Some(setup)) => {
+                let ctx = ActionContext {
+                    scope: settings.scope,
+                    secrets: settings.secrets,
+                    state_file,
+                    config_file: setup.config_path.clone(),
+                    bundle_name: &settings.bundle_name,
+                    interactive: settings.interactive,
+                    poll_limit: settings.poll_limit,
+                    relogin: settings.relogin,
+                    interrupt,
+                    runtime: &runtime,
+                };
+                let action = ActionPack {
+                    pack_id: &info.pack_id,
+                    pack_path: &pack.path,
+                    metadata,
+                    answers: &setup.answers.values,
+                };
+                run_action(&action, &ctx, &mut |prompt| {
+                    on_event(Event::DeviceCode { prompt })
+                })
+            }
+            (reason, _) => ActionRecord::skipped(
+                &info.pack_id,
+                &pack.path,
+                state_file,
+                reason.unwrap_or_default(),
+            ),
+        };
+        on_event(Event::ActionFinished { record: &record });
+        records.push(record);
+    }
+    records
 }

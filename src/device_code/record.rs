@@ -82,6 +82,30 @@ pub struct ActionRecord {
     pub stored_config: Vec<String>,
 }
 
+impl ActionRecord {
+    /// An action that was not attempted.
+    pub fn skipped(
+        pack_id: &str,
+        pack_path: &std::path::Path,
+        state_file: PathBuf,
+        reason: String,
+    ) -> Self {
+        Self {
+            pack_id: pack_id.to_string(),
+            pack_path: pack_path.to_path_buf(),
+            action: ACTION_NAME,
+            mode: None,
+            state_file,
+            duration: Duration::ZERO,
+            outcome: ActionOutcome::Skipped { reason },
+            success_message: None,
+            selections: Vec::new(),
+            stored_secrets: Vec::new(),
+            stored_config: Vec::new(),
+        }
+    }
+}
+
 fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(d.as_millis() as u64)
 }

@@ -103,9 +103,9 @@ impl ActionState {
     /// treated as absent (a fresh login is always safe) and reported as a warning by the caller.
     pub fn load(path: &Path) -> Result<Option<Self>, String> {
         match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|err| format!("{} is not a device-code state file: {err}", path.display())),
+            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|err| {
+                format!("{} is not a device-code state file: {err}", path.display())
+            }),
             Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(err) => Err(format!("failed to read {}: {err}", path.display())),
         }

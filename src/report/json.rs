@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{Reporter, plan_warnings};
+use crate::device_code::ActionRecord;
 use crate::domains::{Action, Domain};
 use crate::execute::{Event, Execution, RunStats};
 use crate::outcome::FlowOutcome;
@@ -49,6 +50,9 @@ struct Document<'a> {
     command: Option<CommandView>,
     plan: &'a Plan,
     results: Vec<ResultView<'a>>,
+    /// (setup) Device-code actions.
+    #[serde(skip_serializing_if = "<[ActionRecord]>::is_empty")]
+    actions: &'a [ActionRecord],
     summary: Option<RunStats>,
     exit_code: u8,
 }
@@ -70,7 +74,11 @@ impl Reporter for JsonReporter {
         });
     }
 
-    fn event(&mut self, _event: &Event<'_>) {}
+    fn event(&mut self, event: &Event<'_>) {
+        if let Event::DeviceCode { prompt } = event {
+            eprint!("{}", super::render_device_code(prompt));
+        }
+    }
 
     fn finish(&mut self, plan: &Plan, execution: Option<&Execution>, exit_code: u8) {
         let results = execution
@@ -94,6 +102,7 @@ impl Reporter for JsonReporter {
             command: self.command.take(),
             plan,
             results,
+            actions: execution.map_or(&[][..], |e| &e.actions),
             summary: execution.map(|e| e.stats),
             exit_code,
         };

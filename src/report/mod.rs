@@ -12,6 +12,7 @@ pub use style::ColorChoice;
 
 use std::error::Error;
 
+use crate::device_code::DeviceCodePrompt;
 use crate::execute::{Event, Execution};
 use crate::plan::{Disposition, Plan};
 use crate::request::{OutputFormat, Request};
@@ -90,4 +91,55 @@ pub fn plan_warnings(plan: &Plan, request: &Request) -> Vec<String> {
         }
     }
     lines
+}
+
+/// What a person needs to log in with a device code, for stderr whatever the output format
+/// (the code must reach a person even when stdout is JSON for a script).
+pub fn render_device_code(prompt: &DeviceCodePrompt) -> String {
+    let mut out = String::new();
+    let who = match &prompt.provider_label {
+        Some(label) => format!("{} ({label})", prompt.pack_id),
+        None => prompt.pack_id.clone(),
+    };
+    let mode = prompt
+        .mode
+        .as_ref()
+        .map(|m| format!(", mode {m}"))
+        .unwrap_or_default();
+    out.push_str(&format!("\nLogin for {who}{mode}:\n"));
+    match &prompt.instructions {
+        Some(text) => {
+            for line in text.lines() {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        None => out.push_str("  Sign in at the address below with this code.\n"),
+    }
+    let open = prompt.label_for("verification_uri", "Open");
+    let code = prompt.label_for("user_code", "Code");
+    let width = open.len().max(code.len()) + 1;
+    out.push_str(&format!(
+        "  {:width$} {}\n",
+        format!("{open}:"),
+        prompt.verification_uri
+    ));
+    out.push_str(&format!(
+        "  {:width$} {}\n",
+        format!("{code}:"),
+        prompt.user_code
+    ));
+    if let Some(complete) = &prompt.verification_uri_complete {
+        let label = prompt.label_for("verification_uri_complete", "Or open (code filled in)");
+        out.push_str(&format!("  {label}: {complete}\n"));
+    }
+    let resumed = if prompt.resumed {
+        " (the code from an earlier run)"
+    } else {
+        ""
+    };
+    out.push_str(&format!(
+        "  Waiting for the login until {}{resumed}; Ctrl-C leaves it pending, and setup resumes it.\n\n",
+        prompt.expires_at.format("%H:%M:%S UTC")
+    ));
+    out
 }

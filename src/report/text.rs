@@ -8,6 +8,8 @@ use std::time::Duration;
 use super::style::{ColorChoice, Styles, paint};
 use super::table::render_table;
 use super::{Reporter, plan_warnings};
+use crate::device_code::discovery::ChosenBy;
+use crate::device_code::{ACTION_NAME, ActionOutcome};
 use crate::execute::{Event, Execution};
 use crate::outcome::FlowOutcome;
 use crate::plan::{Disposition, Plan};
@@ -91,6 +93,53 @@ impl Reporter for TextReporter {
                     bar.inc(1);
                 }
             }
+            Event::DeviceCode { prompt } => {
+                let text = super::render_device_code(prompt);
+                let write = || eprint!("{text}");
+                match &self.progress {
+                    Some(bar) => bar.suspend(write),
+                    None => write(),
+                }
+            }
+            Event::ActionFinished { record } => {
+                let style = if record.outcome.is_success() {
+                    self.styles.pass
+                } else {
+                    self.styles.fail
+                };
+                self.println(&format!(
+                    "{} [{}] {} {}",
+                    paint(style, &format!("{:>11}", record.outcome.label())),
+                    seconds(record.duration),
+                    record.pack_id,
+                    record.action,
+                ));
+                for selection in &record.selections {
+                    self.println(&format!(
+                        "{:24}selected `{}` from {} ({} of {})",
+                        "",
+                        selection.label,
+                        selection.step,
+                        match selection.chosen_by {
+                            ChosenBy::DefaultLabel => "its default label",
+                            ChosenBy::DefaultFilter => "its default filter",
+                            ChosenBy::FirstItem => "the first item",
+                        },
+                        selection.candidates
+                    ));
+                }
+                if let ActionOutcome::Complete { already } = record.outcome {
+                    if already {
+                        self.println(&format!(
+                            "{:24}already complete (--relogin logs in again)",
+                            ""
+                        ));
+                    }
+                    if let Some(message) = &record.success_message {
+                        self.println(&format!("{:24}{message}", ""));
+                    }
+                }
+            }
         }
         if let Some(bar) = &self.progress {
             bar.set_message(format!("running: {}", self.running.join(", ")));
@@ -156,6 +205,14 @@ pub fn render_plan(plan: &Plan, request: &Request, styles: &Styles) -> String {
                 pack.file_name.clone(),
                 step.flow.clone(),
                 what,
+            ]);
+        }
+        if pack.device_code.is_some() && pack.error.is_none() {
+            rows.push([
+                pack.label.clone(),
+                pack.file_name.clone(),
+                ACTION_NAME.to_string(),
+                "login after setup passes".to_string(),
             ]);
         }
     }
@@ -237,6 +294,12 @@ pub fn render_summary(plan: &Plan, execution: Option<&Execution>, styles: &Style
         stats.failed,
         if errors == 1 { "" } else { "s" },
     ));
+    if !execution.actions.is_empty() {
+        out.push_str(&format!(
+            "Logins: {} complete, {} pending, {} failed\n",
+            stats.actions_complete, stats.actions_pending, stats.actions_failed
+        ));
+    }
     if stats.interrupted {
         out.push_str(&format!(
             "Interrupted: {} planned flow{} not started\n",
@@ -273,6 +336,37 @@ pub fn render_summary(plan: &Plan, execution: Option<&Execution>, styles: &Style
             if !record.run_dir.as_os_str().is_empty() {
                 out.push_str(&format!("      run folder: {}\n", record.run_dir.display()));
             }
+        }
+    }
+    let unfinished: Vec<_> = execution
+        .actions
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.outcome,
+                ActionOutcome::Pending { .. } | ActionOutcome::Failed { .. }
+            )
+        })
+        .collect();
+    if !unfinished.is_empty() {
+        out.push_str(&format!(
+            "\n{}\n",
+            paint(styles.fail, "Logins not complete:")
+        ));
+        for action in unfinished {
+            out.push_str(&format!(
+                "  {} {} {}: {}\n",
+                paint(styles.fail, action.outcome.label()),
+                action.pack_id,
+                action.action,
+                action.outcome.headline().unwrap_or_default()
+            ));
+            if let ActionOutcome::Failed { checklist, .. } = &action.outcome {
+                for item in checklist {
+                    out.push_str(&format!("      check: {item}\n"));
+                }
+            }
+            out.push_str(&format!("      state: {}\n", action.state_file.display()));
         }
     }
     if errors > 0 {

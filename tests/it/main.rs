@@ -5,6 +5,7 @@ mod support;
 
 mod bench_packs;
 mod demo;
+mod device_code;
 mod hostile;
 mod interrupt;
 mod output;

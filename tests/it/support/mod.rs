@@ -1,5 +1,6 @@
 //! Test helpers: real packs built in code, and a builder that drives the real binary.
 
+pub mod auth_server;
 pub mod demo;
 pub mod packs;
 pub mod project;

@@ -8,7 +8,9 @@ use greentic_types::flow::{
     ComponentRef, Flow, FlowKind, FlowMetadata, InputMapping, Node, OutputMapping, Routing,
     TelemetryHints,
 };
-use greentic_types::pack_manifest::{PackFlowEntry, PackKind, PackManifest, PackSignatures};
+use greentic_types::pack_manifest::{
+    ExtensionInline, ExtensionRef, PackFlowEntry, PackKind, PackManifest, PackSignatures,
+};
 use greentic_types::{ComponentId, ComponentManifest, FlowId, NodeId, PackId};
 use serde_json::{Value, json};
 use zip::write::SimpleFileOptions;
@@ -35,6 +37,7 @@ pub struct PackBuilder {
     components: Vec<(ComponentManifest, Vec<u8>)>,
     extra_entries: Vec<(String, Vec<u8>)>,
     secrets: Vec<(String, bool)>,
+    extensions: BTreeMap<String, Value>,
 }
 
 impl PackBuilder {
@@ -46,7 +49,14 @@ impl PackBuilder {
             components: Vec::new(),
             extra_entries: Vec::new(),
             secrets: Vec::new(),
+            extensions: BTreeMap::new(),
         }
+    }
+
+    /// Declares a manifest extension with an inline payload.
+    pub fn extension(mut self, key: &str, payload: Value) -> Self {
+        self.extensions.insert(key.to_string(), payload);
+        self
     }
 
     /// Declares a secret requirement in the manifest.
@@ -108,7 +118,21 @@ impl PackBuilder {
                 .collect(),
             signatures: PackSignatures::default(),
             bootstrap: None,
-            extensions: None,
+            extensions: (!self.extensions.is_empty()).then(|| {
+                self.extensions
+                    .iter()
+                    .map(|(key, payload)| {
+                        let extension = ExtensionRef {
+                            kind: key.clone(),
+                            version: "1.0.0".into(),
+                            digest: None,
+                            location: None,
+                            inline: Some(ExtensionInline::Other(payload.clone())),
+                        };
+                        (key.clone(), extension)
+                    })
+                    .collect()
+            }),
             agents: BTreeMap::new(),
         }
     }
