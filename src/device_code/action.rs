@@ -425,8 +425,8 @@ impl Run<'_> {
             let mut public = BTreeMap::new();
             for (key, value) in picked {
                 let text = value_text(&value);
-                let secret = secret_keys.contains(&key.as_str())
-                    || self.redactor_values.iter().any(|s| *s == text);
+                let secret =
+                    secret_keys.contains(&key.as_str()) || self.redactor_values.contains(&text);
                 if secret {
                     secrets.insert(key, text);
                 } else {
@@ -484,7 +484,7 @@ impl Run<'_> {
     fn read_back(&self) -> Result<(), String> {
         let stored = load_stored(&self.ctx.config_file).map_err(|e| e.to_string())?;
         for key in &self.state.config_keys {
-            if !stored.get(key).is_some_and(|v| !v.is_null()) {
+            if stored.get(key).is_none_or(Value::is_null) {
                 return Err(format!(
                     "`{key}` does not read back from {}",
                     self.ctx.config_file.display()

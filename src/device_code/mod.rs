@@ -100,10 +100,10 @@ pub fn run_actions(
             Some("the command was interrupted first".to_string())
         } else if runs.is_empty() || setup.is_none() {
             Some("its setup flow did not run".to_string())
-        } else if let Some(failed) = runs.iter().find(|r| !r.outcome.is_success()) {
-            Some(format!("{} did not pass", failed.flow))
         } else {
-            None
+            runs.iter()
+                .find(|r| !r.outcome.is_success())
+                .map(|failed| format!("{} did not pass", failed.flow))
         };
         let state_file = settings.layout.device_code_action_file(
             &settings.scope.env,
