@@ -262,7 +262,8 @@ fn write_junit(
 /// the compiled-component cache goes into the state folder instead of the current folder; a
 /// wasm call's deadline follows `--timeout`, so a flow abandoned as timed out stops soon after
 /// instead of spinning on for the runner's default five minutes; and the runner's secret paths
-/// use the same environment as the operator's (`--env`).
+/// use the same environment as the operator's (`--env`); and provider components may read
+/// their secrets.
 fn configure_runner_env(layout: &StateLayout, request: &Request) {
     let timeout: Duration = request.timeout;
     let settings = [
@@ -275,6 +276,10 @@ fn configure_runner_env(layout: &StateLayout, request: &Request) {
             (timeout.as_secs() + 1).to_string().into(),
         ),
         ("GREENTIC_ENV", request.env.clone().into()),
+        // The host refuses every secret read of a provider component in its default
+        // "provider-core only" mode; providers set up here read their secrets from the dev
+        // store (as greentic-setup lets them).
+        ("GREENTIC_PROVIDER_CORE_ONLY", "0".into()),
     ];
     for (name, value) in settings {
         if std::env::var_os(name).is_none() {

@@ -1,5 +1,5 @@
 //! `--junit PATH`: a JUnit XML report, so CI systems show lifecycle flows like tests:
-//! one test suite per command, one test case per planned flow.
+//! one test suite per command, one test case per planned flow (and per device-code login).
 
 use std::io::Cursor;
 use std::path::Path;
@@ -7,6 +7,7 @@ use std::path::Path;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event as XmlEvent};
 
+use crate::device_code::ActionOutcome;
 use crate::execute::Execution;
 use crate::plan::{Disposition, Plan};
 use crate::records::write_atomic;
@@ -59,6 +60,31 @@ fn render(plan: &Plan, execution: Option<&Execution>) -> Result<Vec<u8>, quick_x
                 name: step.flow.clone(),
                 seconds,
                 result,
+            });
+        }
+        if let Some(action) = execution
+            .into_iter()
+            .flat_map(|e| &e.actions)
+            .find(|a| a.pack_path == pack.path)
+        {
+            let detail = || {
+                format!(
+                    "{}\nstate: {}",
+                    action.outcome.headline().unwrap_or_default(),
+                    action.state_file.display()
+                )
+            };
+            cases.push(Case {
+                classname: classname.clone(),
+                name: action.action.to_string(),
+                seconds: action.duration.as_secs_f64(),
+                result: match &action.outcome {
+                    ActionOutcome::Complete { .. } => CaseResult::Passed,
+                    ActionOutcome::Skipped { reason } => CaseResult::Skipped(reason.clone()),
+                    ActionOutcome::Pending { .. } | ActionOutcome::Failed { .. } => {
+                        CaseResult::Failure(detail())
+                    }
+                },
             });
         }
     }

@@ -373,11 +373,14 @@ fn a_provider_answering_ok_false_keeps_the_action_pending_and_the_login() {
         json!({"ok": false, "error": "the Greentic app is not installed in the team yet"})
             .to_string();
     let p = project(&server, metadata(&server.uri()), &rejecting);
-    let run = setup(&p, &[]);
+    let run = setup(&p, &["--junit", "report.xml"]);
     run.code(1)
         .stdout_has("PENDING")
         .stdout_has("the Greentic app is not installed in the team yet")
         .stdout_has("Logins: 0 complete, 1 pending, 0 failed");
+    let junit = fs::read_to_string(p.root().join("report.xml")).unwrap();
+    assert!(junit.contains(r#"name="oauth_device_code""#), "{junit}");
+    assert!(junit.contains("<failure"), "{junit}");
     let state = action_state(&p);
     assert_eq!(state["status"], "pending");
     assert_eq!(state["stage"], "finalize");
@@ -445,6 +448,44 @@ fn a_killed_setup_resumes_polling_the_same_code() {
     );
     assert_eq!(action_state(&p)["status"], "complete");
     assert_no_token(&p, &[&run]);
+}
+
+#[test]
+fn ctrl_c_while_waiting_leaves_the_login_pending_and_exits_130() {
+    let server = AuthServer::start(vec![oauth_error("authorization_pending")]);
+    let p = project(&server, metadata(&server.uri()), &accepting());
+    let child = operator()
+        .args([
+            "dev",
+            "setup",
+            "messaging",
+            "--tenant",
+            "acme",
+            "--non-interactive",
+            "--answers",
+            "answers.json",
+        ])
+        .current_dir(p.root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..600 {
+        if !server.token.polls().is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // SAFETY: kill(2) on our own child's pid, which has not been waited for, so not reused.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(sent, 0, "kill failed");
+    let run = Run::from(child.wait_with_output().unwrap());
+    run.code(130)
+        .stdout_has("PENDING")
+        .stdout_has("interrupted before the login finished");
+    let state = action_state(&p);
+    assert_eq!(state["status"], "pending");
+    assert_eq!(state["session"]["user_code"], USER_CODE);
 }
 
 #[test]
