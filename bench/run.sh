@@ -33,9 +33,6 @@ need_apt=()
 command -v hyperfine >/dev/null || need_apt+=(hyperfine)
 [[ -x /usr/bin/time ]] || need_apt+=(time)
 command -v python3 >/dev/null || need_apt+=(python3)
-# jemalloc only for the allocator experiment of section e (LD_PRELOAD, no rebuild).
-jemalloc=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
-[[ -e $jemalloc ]] || need_apt+=(libjemalloc2)
 if ((${#need_apt[@]})); then
     echo "installing ${need_apt[*]} (apt-get)" >&2
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
@@ -148,36 +145,22 @@ if want parallel; then
 fi
 
 # --- e. peak memory: 500 flows versus 50 in one process -------------------------------------------
-# Peak RSS turned out to depend on the length of the state folder's path (allocation sizes, so
-# heap fragmentation): each count runs with three state folders whose paths differ in length,
-# twice each, and once more per folder with glibc's mmap threshold lowered to 4 KiB, which
-# returns freed blocks at once (an experiment telling fragmentation from live memory).
+# Peak RSS depended on the length of the state folder's path under glibc's malloc (allocation
+# sizes, so heap fragmentation): each count still runs with three state folders whose paths
+# differ in length, three times each. The binary uses mimalloc (src/main.rs); the glibc and
+# jemalloc experiments that led there are in BENCHMARKS.md.
 if want memory; then
     say "e. peak RSS of 50 and 500 sequential flows"
     mem_dirs=("$out/m" "$out/state-mem" "$out/state-for-the-peak-memory-benchmark")
     for n in 50 500; do
         for v in 0 1 2; do
-            for i in 1 2; do
+            for i in 1 2 3; do
                 rm -rf "${mem_dirs[$v]}"
                 /usr/bin/time -v -o "$out/time-v-$n-path$v-$i.txt" \
                     "$op" dev setup messaging --tenant acme --project-root "$packs/inproc-$n" \
                     --state-dir "${mem_dirs[$v]}" >/dev/null
             done
-            rm -rf "${mem_dirs[$v]}"
-            GLIBC_TUNABLES=glibc.malloc.mmap_threshold=4096 /usr/bin/time -v \
-                -o "$out/time-v-$n-mmap4k-path$v.txt" \
-                "$op" dev setup messaging --tenant acme --project-root "$packs/inproc-$n" \
-                --state-dir "${mem_dirs[$v]}" >/dev/null
         done
-        # The same with jemalloc preloaded in place of glibc's malloc, on the first folder.
-        if [[ -e $jemalloc ]]; then
-            for i in 1 2; do
-                rm -rf "${mem_dirs[0]}"
-                LD_PRELOAD=$jemalloc /usr/bin/time -v -o "$out/time-v-$n-jemalloc-$i.txt" \
-                    "$op" dev setup messaging --tenant acme --project-root "$packs/inproc-$n" \
-                    --state-dir "${mem_dirs[0]}" >/dev/null
-            done
-        fi
     done
     rm -rf "${mem_dirs[@]}"
 fi

@@ -66,6 +66,7 @@ pub fn run_action(
         ctx,
         state: ActionState::new(pack.pack_id, Utc::now()),
         redactor_values: Vec::new(),
+        mode_note: None,
         record: ActionRecord {
             pack_id: pack.pack_id.to_string(),
             pack_path: pack.pack_path.to_path_buf(),
@@ -103,6 +104,8 @@ struct Run<'a> {
     /// Secret values seen so far, scrubbed from every message.
     redactor_values: Vec<String>,
     record: ActionRecord,
+    /// Set when the mode was picked without anyone choosing it.
+    mode_note: Option<String>,
 }
 
 impl Run<'_> {
@@ -121,10 +124,11 @@ impl Run<'_> {
             .iter()
             .map(|(k, v)| (k.clone(), value_text(v)))
             .collect();
-        let mode = match choose_mode(metadata, &answers, self.ctx.interactive) {
-            Ok(mode) => mode,
+        let (mode, mode_note) = match choose_mode(metadata, &answers, self.ctx.interactive) {
+            Ok(chosen) => chosen,
             Err(message) => return self.fail(message),
         };
+        self.mode_note = mode_note;
         self.record.mode = mode.clone();
         if let Some(previous) = previous {
             if previous.status == ActionStatus::Complete && !self.ctx.relogin {
@@ -201,6 +205,7 @@ impl Run<'_> {
             expires_at: session.expires_at,
             resumed,
             labels: metadata.labels.clone(),
+            mode_note: self.mode_note.clone(),
         });
         let deadline = match self.ctx.poll_limit {
             Some(limit) => Utc::now() + chrono::Duration::from_std(limit).unwrap_or_default(),
@@ -542,17 +547,18 @@ fn push_unique(keys: &mut Vec<String>, key: &str) {
     }
 }
 
-/// The mode to set up: the `setup_mode` answer, else the declared default, else the only one;
-/// with several and no choice, a person is asked, and without one it is an error.
+/// The mode to set up, and a note when nobody chose it: the `setup_mode` answer, else the
+/// declared default, else the only one; with several and no choice, a person is asked at a
+/// terminal, and elsewhere the fallback (the first with a finalization step) is used and named.
 fn choose_mode(
     metadata: &DeviceCodeMetadata,
     answers: &BTreeMap<String, String>,
     interactive: bool,
-) -> Result<Option<String>, String> {
+) -> Result<(Option<String>, Option<String>), String> {
     let modes: Vec<&String> = metadata.setup_modes.keys().collect();
     if let Some(chosen) = answers.get(MODE_ANSWER) {
         if modes.is_empty() || metadata.setup_modes.contains_key(chosen) {
-            return Ok(Some(chosen.clone()));
+            return Ok((Some(chosen.clone()), None));
         }
         return Err(format!(
             "the setup answer `{MODE_ANSWER}` is `{chosen}`, which is not one of its modes: {}",
@@ -560,11 +566,11 @@ fn choose_mode(
         ));
     }
     if let Some(default) = &metadata.default_mode {
-        return Ok(Some(default.clone()));
+        return Ok((Some(default.clone()), None));
     }
     match modes.as_slice() {
-        [] => Ok(None),
-        [only] => Ok(Some((*only).clone())),
+        [] => Ok((None, None)),
+        [only] => Ok((Some((*only).clone()), None)),
         _ if interactive => {
             let items: Vec<String> = metadata
                 .setup_modes
@@ -579,13 +585,18 @@ fn choose_mode(
                 .items(&items)
                 .default(0)
                 .interact()
-                .map(|i| Some(modes[i].clone()))
+                .map(|i| (Some(modes[i].clone()), None))
                 .map_err(|err| format!("no setup mode chosen: {err}"))
         }
-        _ => Err(format!(
-            "declares several setup modes ({}); choose one with the setup answer `{MODE_ANSWER}`",
-            join(&modes)
-        )),
+        _ => {
+            let fallback = metadata.fallback_mode().map(str::to_string);
+            let note = format!(
+                "no setup mode was chosen; using `{}` (answer `{MODE_ANSWER}` with one of: {})",
+                fallback.as_deref().unwrap_or_default(),
+                join(&modes)
+            );
+            Ok((fallback, Some(note)))
+        }
     }
 }
 

@@ -70,10 +70,13 @@ pub struct SetupMode {
     pub provisioning: BTreeMap<String, Provisioning>,
 }
 
-/// A provider component operation to call once the login and discovery are done.
+/// A provisioning step of a mode. Only `apply-answers` steps naming a component are the
+/// operator's to run; others (e.g. ones a provider's own component reads) are left alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provisioning {
+    #[serde(default)]
     pub component_ref: String,
+    #[serde(default)]
     pub op: String,
     /// Key in the component's returned `config` -> setup answer key.
     #[serde(default)]
@@ -107,7 +110,8 @@ pub struct DiscoverySelect {
     pub label: String,
     pub value: String,
     pub save_as: String,
-    #[serde(default)]
+    /// (`save_label_as` is accepted too: published packs use both spellings.)
+    #[serde(default, alias = "save_label_as")]
     pub label_save_as: Option<String>,
     #[serde(default)]
     pub default_label: Option<String>,
@@ -180,13 +184,23 @@ impl DeviceCodeMetadata {
             .or(self.success_message.as_deref())
     }
 
-    /// The `apply-answers` provisioning steps of `mode`, in name order.
+    /// The mode used when nobody chose one: the first (by name) with a finalization step, else
+    /// the first.
+    pub fn fallback_mode(&self) -> Option<&str> {
+        self.setup_modes
+            .keys()
+            .find(|m| !self.finalizers(Some(m)).is_empty())
+            .or_else(|| self.setup_modes.keys().next())
+            .map(String::as_str)
+    }
+
+    /// The `apply-answers` provisioning steps of `mode` that name a component, in name order.
     pub fn finalizers(&self, mode: Option<&str>) -> Vec<(&str, &Provisioning)> {
         mode.and_then(|m| self.setup_modes.get(m))
             .map(|m| {
                 m.provisioning
                     .iter()
-                    .filter(|(_, p)| p.op == APPLY_ANSWERS_OP)
+                    .filter(|(_, p)| p.op == APPLY_ANSWERS_OP && !p.component_ref.trim().is_empty())
                     .map(|(name, p)| (name.as_str(), p))
                     .collect()
             })
@@ -282,17 +296,6 @@ impl DeviceCodeMetadata {
                 format!("names `{mode}`, which setup_modes does not declare"),
             ));
         }
-        for (mode, declared) in &self.setup_modes {
-            for (name, step) in &declared.provisioning {
-                let at = |field: &str| format!("setup_modes.{mode}.provisioning.{name}.{field}");
-                if step.component_ref.trim().is_empty() {
-                    return Err(bad(at("component_ref"), "is empty"));
-                }
-                if step.op.trim().is_empty() {
-                    return Err(bad(at("op"), "is empty"));
-                }
-            }
-        }
         Ok(())
     }
 }
@@ -368,6 +371,25 @@ mod tests {
                 .field,
             "post_login_discovery[0].url_template"
         );
+    }
+
+    #[test]
+    fn published_spellings_and_foreign_provisioning_are_accepted() {
+        let mut payload = minimal();
+        payload["post_login_discovery"] = json!([{"id": "teams", "url": "https://g.example/t",
+            "select": {"from": "value", "label": "n", "value": "id", "save_as": "team_id",
+                       "save_label_as": "team_title"}}]);
+        payload["setup_modes"] = json!({
+            "graph_channel": {"provisioning": {"teams_channel": {"op": "apply-answers",
+                "mode": "create_if_missing", "graph": {"method": "POST"}}}},
+            "bot": {"provisioning": {"bot": {"op": "apply-answers", "component_ref": "bot-setup"}}}
+        });
+        let metadata = DeviceCodeMetadata::from_payload(&payload).unwrap();
+        let select = metadata.post_login_discovery[0].select.as_ref().unwrap();
+        assert_eq!(select.label_save_as.as_deref(), Some("team_title"));
+        // A step without a component is not the operator's to call.
+        assert!(metadata.finalizers(Some("graph_channel")).is_empty());
+        assert_eq!(metadata.fallback_mode(), Some("bot"));
     }
 
     #[test]

@@ -132,6 +132,9 @@ pub struct DeviceCodePrompt {
     /// The provider's display labels (`verification_uri`, `user_code`, ...).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
+    /// Said when the mode was picked without anyone choosing it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode_note: Option<String>,
 }
 
 impl DeviceCodePrompt {

@@ -107,6 +107,9 @@ pub fn render_device_code(prompt: &DeviceCodePrompt) -> String {
         .map(|m| format!(", mode {m}"))
         .unwrap_or_default();
     out.push_str(&format!("\nLogin for {who}{mode}:\n"));
+    if let Some(note) = &prompt.mode_note {
+        out.push_str(&format!("  ({note})\n"));
+    }
     match &prompt.instructions {
         Some(text) => {
             for line in text.lines() {

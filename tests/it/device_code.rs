@@ -491,8 +491,14 @@ fn ctrl_c_while_waiting_leaves_the_login_pending_and_exits_130() {
 #[test]
 fn non_interactive_setup_waits_up_to_the_timeout_and_leaves_the_login_pending() {
     let server = AuthServer::start(vec![oauth_error("authorization_pending")]);
-    let p = project(&server, metadata(&server.uri()), &accepting());
+    // Two modes, no default and no `setup_mode` answer: nobody can be asked, so the mode with
+    // a finalization step is used, and the output says so.
+    let mut declared = metadata(&server.uri());
+    declared.as_object_mut().unwrap().remove("default_mode");
+    let p = project(&server, declared, &accepting());
     let run = setup(&p, &["--device-code-timeout", "2s"]);
+    run.stderr_has("no setup mode was chosen; using `channel`")
+        .stderr_has(CHANNEL_MODE_TEXT);
     run.code(1)
         .stdout_has("PENDING")
         .stdout_has("did not finish within --device-code-timeout")
