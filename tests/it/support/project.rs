@@ -64,6 +64,13 @@ pub fn operator() -> Command {
         "GREENTIC_ENV",
         "RUST_LOG",
         "GREENTIC_CACHE_DIR",
+        // The device-code tests talk to a server on loopback, never through a proxy.
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
     ] {
         cmd.env_remove(var);
     }
