@@ -5,12 +5,11 @@
 use std::fs;
 use std::time::Duration;
 
-use greentic_secrets_lib::{DevStore, SecretsStore};
 use serde_json::{Value, json};
 
 use crate::support::auth_server::{AuthServer, DEVICE_CODE, USER_CODE, oauth_error, tokens};
 use crate::support::packs::PackBuilder;
-use crate::support::project::{Project, Run, files_under, operator};
+use crate::support::project::{Project, Run, files_under, interrupt};
 use crate::support::wasm;
 
 const ACCESS: &str = "eyJ-access-token-5f2a9c";
@@ -113,36 +112,40 @@ fn project(server: &AuthServer, metadata: Value, finalizer: &str) -> Project {
     p
 }
 
+const SETUP_ARGS: [&str; 8] = [
+    "dev",
+    "setup",
+    "messaging",
+    "--tenant",
+    "acme",
+    "--non-interactive",
+    "--answers",
+    "answers.json",
+];
+
 fn setup(p: &Project, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "dev",
-        "setup",
-        "messaging",
-        "--tenant",
-        "acme",
-        "--non-interactive",
-        "--answers",
-        "answers.json",
-    ];
+    let mut args = SETUP_ARGS.to_vec();
     args.extend_from_slice(extra);
     p.run(&args)
 }
 
+/// Waits (bounded) until the operator has polled the token endpoint `polls` times.
+fn wait_for_polls(server: &AuthServer, polls: usize) {
+    for _ in 0..600 {
+        if server.token.polls().len() >= polls {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the operator never polled {polls} times");
+}
+
 fn stored_answers(p: &Project) -> Value {
-    let path = p.state().join("config/messaging-teams/setup-answers.json");
-    serde_json::from_slice(&fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-        .unwrap()
+    p.stored_answers("messaging-teams")
 }
 
 fn store_value(p: &Project, key: &str) -> Option<String> {
-    let store = DevStore::with_path(p.root().join(".greentic/dev/.dev.secrets.env")).unwrap();
-    let uri = format!("secrets://dev/acme/_/messaging_teams/{key}");
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    rt.block_on(store.get(&uri))
-        .ok()
-        .map(|bytes| String::from_utf8(bytes).unwrap())
+    p.secret(&format!("secrets://dev/acme/_/messaging_teams/{key}"))
 }
 
 fn action_state(p: &Project) -> Value {
@@ -400,32 +403,11 @@ fn a_provider_answering_ok_false_keeps_the_action_pending_and_the_login() {
 fn a_killed_setup_resumes_polling_the_same_code() {
     let server = AuthServer::start(vec![oauth_error("authorization_pending")]);
     let p = project(&server, metadata(&server.uri()), &accepting());
-    let mut child = operator()
-        .args([
-            "dev",
-            "setup",
-            "messaging",
-            "--tenant",
-            "acme",
-            "--non-interactive",
-            "--answers",
-            "answers.json",
-        ])
-        .current_dir(p.root())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Wait (bounded) until it is polling, then kill it without warning.
-    for _ in 0..600 {
-        if server.token.polls().len() >= 2 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut child = p.spawn(&SETUP_ARGS);
+    // Once it is polling, kill it without warning.
+    wait_for_polls(&server, 2);
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(server.token.polls().len() >= 2, "the operator never polled");
     let state = action_state(&p);
     assert_eq!(state["status"], "pending");
     assert_eq!(state["session"]["user_code"], USER_CODE);
@@ -454,32 +436,9 @@ fn a_killed_setup_resumes_polling_the_same_code() {
 fn ctrl_c_while_waiting_leaves_the_login_pending_and_exits_130() {
     let server = AuthServer::start(vec![oauth_error("authorization_pending")]);
     let p = project(&server, metadata(&server.uri()), &accepting());
-    let child = operator()
-        .args([
-            "dev",
-            "setup",
-            "messaging",
-            "--tenant",
-            "acme",
-            "--non-interactive",
-            "--answers",
-            "answers.json",
-        ])
-        .current_dir(p.root())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    for _ in 0..600 {
-        if !server.token.polls().is_empty() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    // SAFETY: kill(2) on our own child's pid, which has not been waited for, so not reused.
-    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-    assert_eq!(sent, 0, "kill failed");
-    let run = Run::from(child.wait_with_output().unwrap());
+    let child = p.spawn(&SETUP_ARGS);
+    wait_for_polls(&server, 1);
+    let run = interrupt(child);
     run.code(130)
         .stdout_has("PENDING")
         .stdout_has("interrupted before the login finished");

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::support::packs::{FlowBody, PackBuilder};
-use crate::support::project::{Project, Run, operator};
+use crate::support::project::{Project, interrupt, operator};
 use crate::support::wasm;
 
 /// A pack whose flow spins in wasm far longer than any test waits.
@@ -112,10 +112,7 @@ fn an_interrupt_starts_no_new_flow_marks_the_running_one_and_exits_130() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    // SAFETY: kill(2) on our own child's pid, which has not been waited for, so not reused.
-    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-    assert_eq!(sent, 0, "kill failed");
-    let run = Run::from(child.wait_with_output().unwrap());
+    let run = interrupt(child);
 
     run.code(130)
         .stdout_has("INTERRUPTED [")

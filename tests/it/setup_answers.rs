@@ -2,7 +2,6 @@
 
 use std::fs;
 
-use greentic_secrets_lib::{DevStore, SecretsStore};
 use serde_json::{Value, json};
 
 use crate::support::packs::{FlowBody, PackBuilder};
@@ -51,19 +50,11 @@ fn setup(p: &Project, extra: &[&str]) -> crate::support::project::Run {
 }
 
 fn stored_answers(p: &Project) -> Value {
-    let path = p.state().join("config/messaging-slack/setup-answers.json");
-    serde_json::from_slice(&fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-        .unwrap()
+    p.stored_answers("messaging-slack")
 }
 
 fn store_value(p: &Project, uri: &str) -> Option<String> {
-    let store = DevStore::with_path(p.root().join(".greentic/dev/.dev.secrets.env")).unwrap();
-    let bytes = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(store.get(uri))
-        .ok()?;
-    Some(String::from_utf8(bytes).unwrap())
+    p.secret(uri)
 }
 
 #[test]

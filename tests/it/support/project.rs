@@ -145,3 +145,50 @@ pub fn files_under(root: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+impl Project {
+    /// Starts the operator with `args` in the project folder, output piped, without waiting.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        operator()
+            .args(args)
+            .current_dir(self.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start binary")
+    }
+
+    /// A provider's `state/config/<provider>/setup-answers.json`, parsed.
+    pub fn stored_answers(&self, provider: &str) -> serde_json::Value {
+        let path = self
+            .state()
+            .join("config")
+            .join(provider)
+            .join("setup-answers.json");
+        serde_json::from_slice(
+            &std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+        )
+        .unwrap()
+    }
+
+    /// The value at `uri` in the project's dev secrets store.
+    pub fn secret(&self, uri: &str) -> Option<String> {
+        use greentic_secrets_lib::SecretsStore;
+        let path = self.root().join(".greentic/dev/.dev.secrets.env");
+        let store = greentic_secrets_lib::DevStore::with_path(path).unwrap();
+        let bytes = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(store.get(uri))
+            .ok()?;
+        Some(String::from_utf8(bytes).unwrap())
+    }
+}
+
+/// Sends SIGINT to a child started by [`Project::spawn`] and waits for its output.
+pub fn interrupt(child: std::process::Child) -> Run {
+    // SAFETY: kill(2) on our own child's pid, which has not been waited for, so not reused.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(sent, 0, "kill failed");
+    Run::from(child.wait_with_output().unwrap())
+}
