@@ -94,6 +94,7 @@ impl Reporter for TextReporter {
                 }
             }
             Event::DeviceCode { prompt } => {
+                self.running.push(format!("{} login (waiting)", prompt.pack_id));
                 let text = super::render_device_code(prompt);
                 let write = || eprint!("{text}");
                 match &self.progress {
@@ -102,6 +103,8 @@ impl Reporter for TextReporter {
                 }
             }
             Event::ActionFinished { record } => {
+                let waiting = format!("{} login (waiting)", record.pack_id);
+                self.running.retain(|r| *r != waiting);
                 let style = if record.outcome.is_success() {
                     self.styles.pass
                 } else {
