@@ -94,7 +94,8 @@ impl Reporter for TextReporter {
                 }
             }
             Event::DeviceCode { prompt } => {
-                self.running.push(format!("{} login (waiting)", prompt.pack_id));
+                self.running
+                    .push(format!("{} login (waiting)", prompt.pack_id));
                 let text = super::render_device_code(prompt);
                 let write = || eprint!("{text}");
                 match &self.progress {
