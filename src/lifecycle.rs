@@ -82,6 +82,7 @@ pub fn run(request: Request) -> u8 {
     let mut setups = BTreeMap::new();
     if request.tenant.is_some() && request.action == Action::Diagnostics {
         setup::check_secret_presence(&mut plan, secrets.as_ref(), &scope);
+        device_code::check_login_states(&mut plan, &layout, &scope);
     }
     if request.action == Action::Setup {
         device_code::attach_metadata(&mut plan);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::answers::AnswerStatus;
-use crate::device_code::DeviceCodeMetadata;
+use crate::device_code::{DeviceCodeMetadata, LoginState};
 use crate::domains::{Action, Discovery, Domain};
 use crate::manifest::{ManifestForm, PackInfo};
 use crate::state_layout::path_segment;
@@ -45,6 +45,9 @@ pub struct PlannedPack {
     /// (setup) The provider's device-code login, run after its setup flow passes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_code: Option<DeviceCodeMetadata>,
+    /// (diagnostics) Where the provider's device-code login stands for this tenant and team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login: Option<LoginState>,
 }
 
 /// Whether the secrets store holds one of a pack's secret requirements.
@@ -178,6 +181,7 @@ pub fn build_plan(
         answers: Vec::new(),
         secrets: Vec::new(),
         device_code: None,
+        login: None,
     }));
     packs.sort_by(|a, b| a.file_name.cmp(&b.file_name));
 
@@ -266,6 +270,7 @@ fn pack_from_scan(scan: ScannedPack) -> PlannedPack {
             answers: Vec::new(),
             secrets: Vec::new(),
             device_code: None,
+            login: None,
         },
         Err(reason) => PlannedPack {
             label: path_segment(&stem(&scan.path)),
@@ -277,6 +282,7 @@ fn pack_from_scan(scan: ScannedPack) -> PlannedPack {
             answers: Vec::new(),
             secrets: Vec::new(),
             device_code: None,
+            login: None,
         },
     }
 }

@@ -147,3 +147,58 @@ pub fn run_actions(
     }
     records
 }
+
+/// Where a provider's device-code login stands (never a token, never the device code).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LoginState {
+    /// `complete`, `pending`, `failed`, `not_started`, or `unreadable`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub state_file: std::path::PathBuf,
+}
+
+/// (diagnostics) Reads the login state of every pack declaring a device-code login.
+pub fn check_login_states(plan: &mut Plan, layout: &StateLayout, scope: &SecretScope) {
+    for pack in plan.packs.iter_mut().filter(|p| p.error.is_none()) {
+        let Some(info) = pack.info.as_ref().filter(|i| i.oauth_device_code.is_some()) else {
+            continue;
+        };
+        let state_file = layout.device_code_action_file(
+            &scope.env,
+            &scope.tenant,
+            scope.team.as_deref(),
+            &info.pack_id,
+        );
+        let (status, detail, updated_at) = match state::ActionState::load(&state_file) {
+            Ok(None) => ("not_started".to_string(), None, None),
+            Err(err) => ("unreadable".to_string(), Some(err), None),
+            Ok(Some(saved)) => {
+                let status = match saved.status {
+                    state::ActionStatus::Complete => "complete",
+                    state::ActionStatus::Pending => "pending",
+                    state::ActionStatus::Failed => "failed",
+                };
+                let detail = match (&saved.stage, &saved.session) {
+                    (Some(state::PendingStage::Login), Some(session)) => Some(format!(
+                        "waiting for the login; the code is valid until {}",
+                        session.expires_at.format("%Y-%m-%d %H:%M:%S UTC")
+                    )),
+                    (Some(state::PendingStage::Finalize), _) => {
+                        Some("logged in; the provider has not accepted the setup yet".to_string())
+                    }
+                    _ => saved.last_error.clone(),
+                };
+                (status.to_string(), detail, Some(saved.updated_at))
+            }
+        };
+        pack.login = Some(LoginState {
+            status,
+            detail,
+            updated_at,
+            state_file,
+        });
+    }
+}

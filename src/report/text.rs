@@ -269,6 +269,21 @@ pub fn render_plan(plan: &Plan, request: &Request, styles: &Styles) -> String {
                 items.join(", ")
             ));
         }
+        if let Some(login) = &pack.login {
+            let since = login
+                .updated_at
+                .map(|at| format!(" since {}", at.format("%Y-%m-%d %H:%M:%S UTC")))
+                .unwrap_or_default();
+            let detail = login
+                .detail
+                .as_ref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  device-code login for {}: {}{since}{detail}\n",
+                pack.label, login.status
+            ));
+        }
     }
     out
 }

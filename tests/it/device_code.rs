@@ -396,6 +396,17 @@ fn a_provider_answering_ok_false_keeps_the_action_pending_and_the_login() {
     let again = setup(&p, &[]);
     again.code(1).stdout_has("PENDING");
     assert_eq!(server.device_requests().len(), 1);
+    // Diagnostics says where the login stands.
+    p.run(&[
+        "dev",
+        "diagnostics",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--dry-run",
+    ])
+    .stdout_has("device-code login for messaging-teams: pending since ")
+    .stdout_has("the provider has not accepted the setup yet");
     assert_no_token(&p, &[&run, &again]);
 }
 
