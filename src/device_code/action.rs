@@ -14,19 +14,14 @@ use serde_json::{Map, Value, json};
 use super::discovery::{Discovered, discover};
 use super::finalize::{CallScope, Finalized, call_operation};
 use super::login::{PollOutcome, http_client, poll, request_code};
-use super::metadata::DeviceCodeMetadata;
+use super::metadata::{DeviceCodeMetadata, TOKEN_FIELDS};
+use super::mode::choose_mode;
 use super::record::{ACTION_NAME, ActionOutcome, ActionRecord, DeviceCodePrompt};
 use super::state::{ActionState, ActionStatus, PendingStage};
 use crate::answers::{load_stored, save_stored, value_text};
 use crate::interrupt::Interrupt;
 use crate::redact::Redactor;
 use crate::secrets::{DevSecrets, SecretScope, secret_uri};
-
-/// Token-answer fields that are always secret, mapped or not.
-const TOKEN_FIELDS: [&str; 3] = ["access_token", "refresh_token", "id_token"];
-
-/// The setup answer naming the mode, when a provider declares several.
-pub const MODE_ANSWER: &str = "setup_mode";
 
 /// Everything one action needs besides the pack.
 pub struct ActionContext<'a> {
@@ -132,7 +127,7 @@ impl Run<'_> {
         self.record.mode = mode.clone();
         if let Some(previous) = previous {
             if previous.status == ActionStatus::Complete && !self.ctx.relogin {
-                if self.outputs_in_place(&previous) {
+                if self.read_back(&previous).is_ok() {
                     self.state = previous;
                     self.record.success_message = metadata
                         .success_message_for(mode.as_deref())
@@ -330,9 +325,7 @@ impl Run<'_> {
         for (field, value) in &tokens {
             request_answers.insert(field.clone(), Value::String(value_text(value)));
         }
-        let mut secret_keys: Vec<&str> = TOKEN_FIELDS.to_vec();
-        secret_keys.extend(metadata.secrets_out.values().map(String::as_str));
-        self.finalize(mode, request_answers, &secret_keys)
+        self.finalize(mode, request_answers)
     }
 
     /// A previous run stored the login's outputs but the provider did not accept them yet:
@@ -371,11 +364,7 @@ impl Run<'_> {
         self.state = previous;
         self.record.stored_secrets = self.state.secret_keys.clone();
         self.record.stored_config = self.state.config_keys.clone();
-        let mut secret_keys: Vec<&str> = TOKEN_FIELDS.to_vec();
-        secret_keys.extend(self.pack.metadata.secrets_out.values().map(String::as_str));
-        let secret_keys: Vec<String> = secret_keys.iter().map(|s| s.to_string()).collect();
-        let secret_keys: Vec<&str> = secret_keys.iter().map(String::as_str).collect();
-        self.finalize(mode, request_answers, &secret_keys)
+        self.finalize(mode, request_answers)
     }
 
     /// Calls each `apply-answers` provisioning of the mode, keeps what they return, reads
@@ -384,7 +373,6 @@ impl Run<'_> {
         &mut self,
         mode: Option<&str>,
         request_answers: Map<String, Value>,
-        secret_keys: &[&str],
     ) -> ActionOutcome {
         let metadata = self.pack.metadata;
         let request = json!({"mode": "setup", "answers": request_answers});
@@ -430,8 +418,7 @@ impl Run<'_> {
             let mut public = BTreeMap::new();
             for (key, value) in picked {
                 let text = value_text(&value);
-                let secret =
-                    secret_keys.contains(&key.as_str()) || self.redactor_values.contains(&text);
+                let secret = metadata.is_secret_key(&key) || self.redactor_values.contains(&text);
                 if secret {
                     secrets.insert(key, text);
                 } else {
@@ -442,7 +429,7 @@ impl Run<'_> {
                 return self.fail(message);
             }
         }
-        if let Err(message) = self.read_back() {
+        if let Err(message) = self.read_back(&self.state) {
             return self.fail(message);
         }
         self.state.mark_complete(Utc::now());
@@ -485,10 +472,10 @@ impl Run<'_> {
         self.save()
     }
 
-    /// Every output is where it was stored, with a value.
-    fn read_back(&self) -> Result<(), String> {
+    /// Every output `state` lists is where it was stored, with a value.
+    fn read_back(&self, state: &ActionState) -> Result<(), String> {
         let stored = load_stored(&self.ctx.config_file).map_err(|e| e.to_string())?;
-        for key in &self.state.config_keys {
+        for key in &state.config_keys {
             if stored.get(key).is_none_or(Value::is_null) {
                 return Err(format!(
                     "`{key}` does not read back from {}",
@@ -496,7 +483,7 @@ impl Run<'_> {
                 ));
             }
         }
-        for key in &self.state.secret_keys {
+        for key in &state.secret_keys {
             if self.read_secret(key).is_none() {
                 return Err(format!(
                     "secret `{key}` does not read back from the dev secrets store {}",
@@ -505,15 +492,6 @@ impl Run<'_> {
             }
         }
         Ok(())
-    }
-
-    fn outputs_in_place(&self, state: &ActionState) -> bool {
-        let stored = load_stored(&self.ctx.config_file).unwrap_or_default();
-        state.config_keys.iter().all(|k| stored.contains_key(k))
-            && state
-                .secret_keys
-                .iter()
-                .all(|k| self.read_secret(k).is_some())
     }
 
     fn read_secret(&self, key: &str) -> Option<String> {
@@ -545,65 +523,4 @@ fn push_unique(keys: &mut Vec<String>, key: &str) {
     if !keys.iter().any(|k| k == key) {
         keys.push(key.to_string());
     }
-}
-
-/// The mode to set up, and a note when nobody chose it: the `setup_mode` answer, else the
-/// declared default, else the only one; with several and no choice, a person is asked at a
-/// terminal, and elsewhere the fallback (the first with a finalization step) is used and named.
-fn choose_mode(
-    metadata: &DeviceCodeMetadata,
-    answers: &BTreeMap<String, String>,
-    interactive: bool,
-) -> Result<(Option<String>, Option<String>), String> {
-    let modes: Vec<&String> = metadata.setup_modes.keys().collect();
-    if let Some(chosen) = answers.get(MODE_ANSWER) {
-        if modes.is_empty() || metadata.setup_modes.contains_key(chosen) {
-            return Ok((Some(chosen.clone()), None));
-        }
-        return Err(format!(
-            "the setup answer `{MODE_ANSWER}` is `{chosen}`, which is not one of its modes: {}",
-            join(&modes)
-        ));
-    }
-    if let Some(default) = &metadata.default_mode {
-        return Ok((Some(default.clone()), None));
-    }
-    match modes.as_slice() {
-        [] => Ok((None, None)),
-        [only] => Ok((Some((*only).clone()), None)),
-        _ if interactive => {
-            let items: Vec<String> = metadata
-                .setup_modes
-                .iter()
-                .map(|(name, mode)| match &mode.label {
-                    Some(label) => format!("{name}: {label}"),
-                    None => name.clone(),
-                })
-                .collect();
-            dialoguer::Select::new()
-                .with_prompt("Setup mode")
-                .items(&items)
-                .default(0)
-                .interact()
-                .map(|i| (Some(modes[i].clone()), None))
-                .map_err(|err| format!("no setup mode chosen: {err}"))
-        }
-        _ => {
-            let fallback = metadata.fallback_mode().map(str::to_string);
-            let note = format!(
-                "no setup mode was chosen; using `{}` (answer `{MODE_ANSWER}` with one of: {})",
-                fallback.as_deref().unwrap_or_default(),
-                join(&modes)
-            );
-            Ok((fallback, Some(note)))
-        }
-    }
-}
-
-fn join(items: &[&String]) -> String {
-    items
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -11,6 +11,9 @@ use serde_json::Value;
 /// The manifest extension key.
 pub const EXTENSION_KEY: &str = "messaging.oauth_device_code.v1";
 
+/// Token-answer fields that are always secret, mapped or not.
+pub const TOKEN_FIELDS: [&str; 3] = ["access_token", "refresh_token", "id_token"];
+
 /// The operation a provisioning entry must name for the operator to call it.
 pub const APPLY_ANSWERS_OP: &str = "apply-answers";
 
@@ -182,6 +185,11 @@ impl DeviceCodeMetadata {
         mode.and_then(|m| self.setup_modes.get(m))
             .and_then(|m| m.success_message.as_deref())
             .or(self.success_message.as_deref())
+    }
+
+    /// Whether an output under `key` is secret: a token field, or a `secrets_out` target.
+    pub fn is_secret_key(&self, key: &str) -> bool {
+        TOKEN_FIELDS.contains(&key) || self.secrets_out.values().any(|k| k == key)
     }
 
     /// The mode used when nobody chose one: the first (by name) with a finalization step, else

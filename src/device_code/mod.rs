@@ -12,11 +12,13 @@ pub mod discovery;
 mod finalize;
 mod login;
 pub mod metadata;
+mod mode;
 mod record;
 pub mod state;
 
-pub use action::{ActionContext, ActionPack, MODE_ANSWER, run_action};
+pub use action::{ActionContext, ActionPack, run_action};
 pub use metadata::{DeviceCodeMetadata, EXTENSION_KEY};
+pub use mode::MODE_ANSWER;
 pub use record::{ACTION_NAME, ActionOutcome, ActionRecord, DeviceCodePrompt};
 
 use std::collections::BTreeMap;

@@ -117,85 +117,6 @@ fn cache_pack(components: usize, generation: u32) -> (String, Vec<u8>) {
     ("bench-cache.gtpack".to_string(), pack.build())
 }
 
-/// A component of the same interface and behaviour as [`wasm::component`] (spins 0) whose core
-/// module also carries `functions` never-called functions of ~200 bytes of code each: real
-/// provider components are hundreds of KB, and compiling them is what the component cache
-/// saves. The interface (WIT world) is decoded from a [`wasm::component`], so it stays the one
-/// the test support defines.
-fn large_component(output: &str, functions: usize) -> Vec<u8> {
-    let wit_component::DecodedWasm::Component(resolve, world) =
-        wit_component::decode(&wasm::component("{}", 0)).expect("decode the test component")
-    else {
-        panic!("the test component is not a component");
-    };
-    let escaped: String = output.bytes().map(|b| format!("\\{b:02x}")).collect();
-    let len = output.len();
-    let mut filler = String::new();
-    for f in 0..functions {
-        filler.push_str("  (func (param i64) (result i64)\n");
-        for k in 0..16 {
-            filler.push_str(&format!(
-                "    (local.set 0 (i64.xor (i64.mul (local.get 0) (i64.const {})) (i64.const {})))\n",
-                f * 31 + k + 3,
-                f ^ (k << 7)
-            ));
-        }
-        filler.push_str("    (local.get 0))\n");
-    }
-    let wat = format!(
-        r#"(module
-  (memory (export "memory") 1)
-  (global $heap (mut i32) (i32.const 65536))
-  (data (i32.const 1024) "{escaped}")
-  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
-    (local $ptr i32) (local $end i32)
-    (local.set $ptr (i32.and (i32.add (global.get $heap) (i32.sub (local.get 2) (i32.const 1)))
-                             (i32.sub (i32.const 0) (local.get 2))))
-    (local.set $end (i32.add (local.get $ptr) (local.get 3)))
-    (if (i32.gt_u (local.get $end) (i32.mul (memory.size) (i32.const 65536)))
-      (then (drop (memory.grow (i32.add (i32.shr_u (i32.sub (local.get $end)
-              (i32.mul (memory.size) (i32.const 65536))) (i32.const 16)) (i32.const 1))))))
-    (global.set $heap (local.get $end))
-    (local.get $ptr))
-  (func (export "greentic:component/node@0.4.0#get-manifest") (result i32)
-    (i32.store (i32.const 64) (i32.const 1024))
-    (i32.store (i32.const 68) (i32.const {len}))
-    (i32.const 64))
-  (func (export "greentic:component/node@0.4.0#on-start") (param i32) (result i32)
-    (i32.store8 (i32.const 64) (i32.const 0))
-    (i32.store8 (i32.const 68) (i32.const 0))
-    (i32.const 64))
-  (func (export "greentic:component/node@0.4.0#on-stop") (param i32) (result i32)
-    (i32.store8 (i32.const 64) (i32.const 0))
-    (i32.store8 (i32.const 68) (i32.const 0))
-    (i32.const 64))
-  (func (export "greentic:component/node@0.4.0#invoke") (param i32) (result i32)
-    (i32.store8 (i32.const 64) (i32.const 0))
-    (i32.store (i32.const 72) (i32.const 1024))
-    (i32.store (i32.const 76) (i32.const {len}))
-    (i32.const 64))
-  (func (export "greentic:component/node@0.4.0#invoke-stream") (param i32) (result i32)
-    (i32.store (i32.const 64) (i32.const 8))
-    (i32.store (i32.const 68) (i32.const 0))
-    (i32.const 64))
-{filler})"#
-    );
-    let mut module = wat::parse_str(&wat).expect("valid WAT");
-    wit_component::embed_component_metadata(
-        &mut module,
-        &resolve,
-        world,
-        wit_component::StringEncoding::UTF8,
-    )
-    .expect("embed metadata");
-    wit_component::ComponentEncoder::default()
-        .module(&module)
-        .expect("core module")
-        .validate(true)
-        .encode()
-        .expect("encode component")
-}
-
 /// `cache_pack` with components of about `functions` x 200 bytes of code each.
 fn large_cache_pack(components: usize, functions: usize) -> (String, Vec<u8>) {
     let mut pack = PackBuilder::new("bench-cache-large");
@@ -203,7 +124,7 @@ fn large_cache_pack(components: usize, functions: usize) -> (String, Vec<u8>) {
         let output = format!(r#"{{"component":"large-c{i}","ok":true}}"#);
         pack = pack.component(
             wasm::component_manifest(&format!("bench-large-c{i}")),
-            large_component(&output, functions),
+            wasm::padded_component(&output, 0, functions),
         );
     }
     let pack = pack.flow(

@@ -253,29 +253,14 @@ fn two_operators_setting_up_at_once_lose_no_answer_and_corrupt_no_file() {
         "b.yaml",
         format!("channel: b\nfrom_b: 2\nbot_token: {TOKEN}\n").as_bytes(),
     );
-    let spawn = |file: &str| {
-        crate::support::project::operator()
-            .args([
-                "dev",
-                "setup",
-                "messaging",
-                "--tenant",
-                "acme",
-                "--non-interactive",
-                "--answers",
-                file,
-            ])
-            .current_dir(p.root())
-            .output()
-            .unwrap()
-    };
+    let spawn = |file: &str| setup(&p, &["--answers", file]);
     let (a, b) = std::thread::scope(|s| {
         let a = s.spawn(|| spawn("a.yaml"));
         let b = s.spawn(|| spawn("b.yaml"));
         (a.join().unwrap(), b.join().unwrap())
     });
-    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stdout));
-    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stdout));
+    a.code(0);
+    b.code(0);
     let stored = stored_answers(&p);
     assert_eq!(stored["from_a"], 1);
     assert_eq!(stored["from_b"], 2);

@@ -51,9 +51,10 @@ pub const WORLD: &str = "greentic:component/component@0.4.0";
 /// and returns a pointer to its result area, as the canonical ABI prescribes; `cabi_realloc` is
 /// a bump allocator. `invoke` counts down `spins` (CPU work) and answers `output`, which sits
 /// at offset 1024 of memory; results are written at offset 64.
-fn core_module(output: &str, spins: u64) -> Vec<u8> {
+fn core_module(output: &str, spins: u64, filler_functions: usize) -> Vec<u8> {
     let escaped: String = output.bytes().map(|b| format!("\\{b:02x}")).collect();
     let len = output.len();
+    let filler = filler(filler_functions);
     let wat = format!(
         r#"(module
   (memory (export "memory") 1)
@@ -97,14 +98,38 @@ fn core_module(output: &str, spins: u64) -> Vec<u8> {
     (i32.store (i32.const 64) (i32.const 8))
     (i32.store (i32.const 68) (i32.const 0))
     (i32.const 64))
-)"#
+{filler})"#
     );
     wat::parse_str(&wat).expect("valid WAT")
 }
 
+/// `functions` never-called functions of ~200 bytes of code each: real provider components
+/// are hundreds of KB, and compiling them is what the component cache saves.
+fn filler(functions: usize) -> String {
+    let mut filler = String::new();
+    for f in 0..functions {
+        filler.push_str("  (func (param i64) (result i64)\n");
+        for k in 0..16 {
+            filler.push_str(&format!(
+                "    (local.set 0 (i64.xor (i64.mul (local.get 0) (i64.const {})) (i64.const {})))\n",
+                f * 31 + k + 3,
+                f ^ (k << 7)
+            ));
+        }
+        filler.push_str("    (local.get 0))\n");
+    }
+    filler
+}
+
 /// A component whose `invoke` answers `output` (JSON text) after `spins` loop iterations.
 pub fn component(output: &str, spins: u64) -> Vec<u8> {
-    let mut module = core_module(output, spins);
+    padded_component(output, spins, 0)
+}
+
+/// [`component`] whose core module also carries `filler_functions` never-called functions
+/// (see [`filler`]), for a component of realistic size.
+pub fn padded_component(output: &str, spins: u64, filler_functions: usize) -> Vec<u8> {
+    let mut module = core_module(output, spins, filler_functions);
     let mut resolve = wit_parser::Resolve::default();
     let package = resolve.push_str("node.wit", NODE_WIT).expect("parse WIT");
     let world = resolve

@@ -1,0 +1,70 @@
+//! Which of a provider's setup modes (a bot, a channel subscription, ...) the device-code
+//! login sets up.
+
+use std::collections::BTreeMap;
+
+use super::metadata::DeviceCodeMetadata;
+
+/// The setup answer naming the mode, when a provider declares several.
+pub const MODE_ANSWER: &str = "setup_mode";
+
+/// The mode to set up, and a note when nobody chose it: the `setup_mode` answer, else the
+/// declared default, else the only one; with several and no choice, a person is asked at a
+/// terminal, and elsewhere the fallback (the first with a finalization step) is used and named.
+pub fn choose_mode(
+    metadata: &DeviceCodeMetadata,
+    answers: &BTreeMap<String, String>,
+    interactive: bool,
+) -> Result<(Option<String>, Option<String>), String> {
+    let modes: Vec<&String> = metadata.setup_modes.keys().collect();
+    if let Some(chosen) = answers.get(MODE_ANSWER) {
+        if modes.is_empty() || metadata.setup_modes.contains_key(chosen) {
+            return Ok((Some(chosen.clone()), None));
+        }
+        return Err(format!(
+            "the setup answer `{MODE_ANSWER}` is `{chosen}`, which is not one of its modes: {}",
+            join(&modes)
+        ));
+    }
+    if let Some(default) = &metadata.default_mode {
+        return Ok((Some(default.clone()), None));
+    }
+    match modes.as_slice() {
+        [] => Ok((None, None)),
+        [only] => Ok((Some((*only).clone()), None)),
+        _ if interactive => {
+            let items: Vec<String> = metadata
+                .setup_modes
+                .iter()
+                .map(|(name, mode)| match &mode.label {
+                    Some(label) => format!("{name}: {label}"),
+                    None => name.clone(),
+                })
+                .collect();
+            dialoguer::Select::new()
+                .with_prompt("Setup mode")
+                .items(&items)
+                .default(0)
+                .interact()
+                .map(|i| (Some(modes[i].clone()), None))
+                .map_err(|err| format!("no setup mode chosen: {err}"))
+        }
+        _ => {
+            let fallback = metadata.fallback_mode().map(str::to_string);
+            let note = format!(
+                "no setup mode was chosen; using `{}` (answer `{MODE_ANSWER}` with one of: {})",
+                fallback.as_deref().unwrap_or_default(),
+                join(&modes)
+            );
+            Ok((fallback, Some(note)))
+        }
+    }
+}
+
+fn join(items: &[&String]) -> String {
+    items
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
