@@ -11,10 +11,9 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use greentic_runner_desktop::RunResult;
-use serde_json::Value;
 
 use crate::device_code::{ActionOutcome, ActionRecord, DeviceCodePrompt};
-use crate::input::{FlowContext, flow_input};
+use crate::input::{FlowContext, FlowSubject, flow_input};
 use crate::interrupt::Interrupt;
 use crate::outcome::FlowOutcome;
 use crate::plan::Plan;
@@ -225,7 +224,6 @@ fn run_one(
     let flow = &pack.steps[s].flow;
     let ctx = &settings.ctx;
     let setup = settings.setups.get(&p);
-    let mut input = flow_input(plan.domain, ctx);
     let redactor = Redactor::new(
         setup
             .map(|s| s.answers.secret_values())
@@ -233,12 +231,17 @@ fn run_one(
             .into_iter()
             .map(|(_, value)| value),
     );
-    if let (Some(setup), Value::Object(map)) = (setup, &mut input) {
-        map.insert(
-            "setup_answers".into(),
-            Value::Object(setup.answers.values.clone()),
-        );
-    }
+    let subject = FlowSubject {
+        domain: plan.domain,
+        action: plan.action,
+        pack_id: pack
+            .info
+            .as_ref()
+            .map_or(pack.label.as_str(), |i| &i.pack_id),
+        flow,
+        setup_answers: setup.map(|s| &s.answers.values),
+    };
+    let input = flow_input(&subject, ctx);
     let started_at = Utc::now();
     let clock = Instant::now();
     let mut record = FlowRecord {
@@ -297,6 +300,9 @@ fn run_one(
         secrets_manager: settings.secrets.as_ref().map(DevSecrets::manager),
     };
     let (mut outcome, result) = supervise(spec, clock, settings, interrupt);
+    if let Some(info) = &pack.info {
+        outcome = outcome.explain_runner_mismatch(info, flow);
+    }
     if outcome.is_success()
         && let (Some(setup), Some(secrets)) = (setup, &settings.secrets)
         && let Err(err) = persist(setup, secrets, &settings.scope)

@@ -4,7 +4,8 @@ use std::fs;
 
 use serde_json::{Map, Value, json};
 
-use crate::domains::Domain;
+use crate::answers::{AnswerSource, PUBLIC_BASE_URL};
+use crate::domains::{Action, Domain};
 use crate::state_layout::StateLayout;
 
 /// Who and where the flows run for.
@@ -19,35 +20,79 @@ pub struct FlowContext {
 
 /// Finds the project's public base URL: the flag wins, else the tunnel file
 /// `state/runtime/<tenant>.<team or default>/public_base_url.txt`, else none.
+/// Also says which of the two answered, for the plan.
 pub fn resolve_public_base_url(
     flag: Option<&str>,
     layout: &StateLayout,
-    tenant: &str,
+    tenant: Option<&str>,
     team: Option<&str>,
-) -> Option<String> {
+) -> Option<(String, AnswerSource)> {
     if let Some(url) = flag {
-        return Some(url.trim().to_string());
+        return Some((url.trim().to_string(), AnswerSource::PublicBaseUrlFlag));
     }
-    let text = fs::read_to_string(layout.public_base_url_file(tenant, team)).ok()?;
-    let url = text.trim();
-    (!url.is_empty()).then(|| url.to_string())
+    let text = fs::read_to_string(layout.public_base_url_file(tenant?, team)).ok()?;
+    let url = text.lines().next().unwrap_or_default().trim();
+    (!url.is_empty()).then(|| (url.to_string(), AnswerSource::TunnelFile))
 }
 
-/// `{"tenant", "team"?, "operator_env", "public_base_url"?}`: fields that are unknown are
-/// omitted rather than sent as null, so providers can test for presence.
-pub fn flow_input(domain: Domain, ctx: &FlowContext) -> Value {
-    let mut input = Map::new();
-    input.insert("tenant".into(), json!(ctx.tenant));
+/// What one flow run is about: the pack, the flow, and (setup) the provider's answers.
+#[derive(Debug, Clone, Copy)]
+pub struct FlowSubject<'a> {
+    pub domain: Domain,
+    pub action: Action,
+    pub pack_id: &'a str,
+    pub flow: &'a str,
+    /// (setup) Every answer, secrets included.
+    pub setup_answers: Option<&'a Map<String, Value>>,
+}
+
+/// The operator's own fields (`tenant`, `team`?, `operator_env`, `public_base_url`?) and,
+/// around them, what greentic-operator 1.2.1 gives the same flows (`build_input_payload`):
+/// `id`, `config {public_base_url?, id}`, `setup_answers` and `answers_json`, `msg` (with the
+/// tenant context `env`, `tenant`, `tenant_id`, `team`?, `team_id`?) and `payload`. Unknown
+/// fields are omitted rather than sent as null, so providers can test for presence.
+pub fn flow_input(subject: &FlowSubject<'_>, ctx: &FlowContext) -> Value {
+    // A setup's own answer wins: it is what the provider is being configured with.
+    let answered = subject
+        .setup_answers
+        .and_then(|answers| answers.get(PUBLIC_BASE_URL)?.as_str());
+    let url = answered
+        .or(ctx.public_base_url.as_deref())
+        .filter(|_| subject.domain.spec().sends_public_base_url);
+    let mut input = json!({"tenant": ctx.tenant, "operator_env": ctx.env, "id": subject.pack_id});
+    let mut config = json!({"id": subject.pack_id});
+    let mut tenant_ctx = json!({"env": ctx.env, "tenant": ctx.tenant, "tenant_id": ctx.tenant});
+    let mut metadata = json!({});
     if let Some(team) = &ctx.team {
-        input.insert("team".into(), json!(team));
+        input["team"] = json!(team);
+        tenant_ctx["team"] = json!(team);
+        tenant_ctx["team_id"] = json!(team);
     }
-    input.insert("operator_env".into(), json!(ctx.env));
-    if domain.spec().sends_public_base_url
-        && let Some(url) = &ctx.public_base_url
-    {
-        input.insert("public_base_url".into(), json!(url));
+    if let Some(url) = url {
+        input["public_base_url"] = json!(url);
+        config["public_base_url"] = json!(url);
+        metadata["public_base_url"] = json!(url);
     }
-    Value::Object(input)
+    input["config"] = config;
+    if let Some(answers) = subject.setup_answers {
+        input["setup_answers"] = Value::Object(answers.clone());
+        input["answers_json"] = json!(Value::Object(answers.clone()).to_string());
+    }
+    let (pack, flow, action) = (subject.pack_id, subject.flow, subject.action.name());
+    let text = format!("Collect inputs for {flow}.");
+    input["msg"] = json!({
+        "id": format!("{pack}.{action}"),
+        "tenant": tenant_ctx,
+        "channel": action,
+        "message": {"id": format!("{pack}.{flow}__collect"), "text": text},
+        "session_id": action,
+        "metadata": metadata,
+        "reply_scope": "",
+        "text": text,
+        "user_id": "operator",
+    });
+    input["payload"] = json!({"id": format!("{pack}-{flow}"), "spec_ref": "assets/setup.yaml"});
+    input
 }
 
 #[cfg(test)]
@@ -63,15 +108,46 @@ mod tests {
         }
     }
 
+    fn subject(domain: Domain, answers: Option<&Map<String, Value>>) -> FlowSubject<'_> {
+        FlowSubject {
+            domain,
+            action: Action::Setup,
+            pack_id: "messaging-slack",
+            flow: "setup_default",
+            setup_answers: answers,
+        }
+    }
+
     #[test]
     fn messaging_gets_the_public_url_and_secrets_does_not() {
+        let messaging = flow_input(&subject(Domain::Messaging, None), &ctx());
+        assert_eq!(messaging["public_base_url"], "https://x.example");
         assert_eq!(
-            flow_input(Domain::Messaging, &ctx()),
-            json!({"tenant": "acme", "operator_env": "dev", "public_base_url": "https://x.example"})
+            messaging["config"],
+            json!({"id": "messaging-slack", "public_base_url": "https://x.example"})
         );
+        let secrets = flow_input(&subject(Domain::Secrets, None), &ctx());
+        assert_eq!(secrets.get("public_base_url"), None);
+        assert_eq!(secrets["config"], json!({"id": "messaging-slack"}));
+    }
+
+    #[test]
+    fn setup_gets_what_greentic_operator_1_2_1_sends() {
+        let answers = json!({"bot_token": "t"});
+        let input = flow_input(&subject(Domain::Messaging, answers.as_object()), &ctx());
+        assert_eq!(input["tenant"], "acme");
+        assert_eq!(input["operator_env"], "dev");
+        assert_eq!(input["id"], "messaging-slack");
+        assert_eq!(input["setup_answers"], answers);
+        assert_eq!(input["answers_json"], r#"{"bot_token":"t"}"#);
         assert_eq!(
-            flow_input(Domain::Secrets, &ctx()),
-            json!({"tenant": "acme", "operator_env": "dev"})
+            input["msg"]["tenant"],
+            json!({"env": "dev", "tenant": "acme", "tenant_id": "acme"})
+        );
+        assert_eq!(input["msg"]["id"], "messaging-slack.setup");
+        assert_eq!(
+            input["payload"],
+            json!({"id": "messaging-slack-setup_default", "spec_ref": "assets/setup.yaml"})
         );
     }
 
@@ -79,17 +155,24 @@ mod tests {
     fn the_tunnel_file_is_read_when_no_flag_is_given() {
         let state = tempfile::tempdir().unwrap();
         let layout = StateLayout::new(state.path());
-        assert_eq!(resolve_public_base_url(None, &layout, "acme", None), None);
+        assert_eq!(
+            resolve_public_base_url(None, &layout, Some("acme"), None),
+            None
+        );
         let file = layout.public_base_url_file("acme", None);
         fs::create_dir_all(file.parent().unwrap()).unwrap();
         fs::write(&file, "https://tunnel.example\n").unwrap();
         assert_eq!(
-            resolve_public_base_url(None, &layout, "acme", None).as_deref(),
-            Some("https://tunnel.example")
+            resolve_public_base_url(None, &layout, Some("acme"), None),
+            Some(("https://tunnel.example".into(), AnswerSource::TunnelFile))
         );
+        let flag = resolve_public_base_url(Some("https://flag.example"), &layout, None, None);
         assert_eq!(
-            resolve_public_base_url(Some("https://flag.example"), &layout, "acme", None).as_deref(),
-            Some("https://flag.example")
+            flag,
+            Some((
+                "https://flag.example".into(),
+                AnswerSource::PublicBaseUrlFlag
+            ))
         );
     }
 }

@@ -79,6 +79,12 @@ pub fn run(request: Request) -> u8 {
             return exit_code::FAILURE;
         }
     };
+    let public_base_url = resolve_public_base_url(
+        request.public_base_url.as_deref(),
+        &layout,
+        request.tenant.as_deref(),
+        request.team.as_deref(),
+    );
     let mut setups = BTreeMap::new();
     if request.tenant.is_some() && request.action == Action::Diagnostics {
         setup::check_secret_presence(&mut plan, secrets.as_ref(), &scope);
@@ -119,6 +125,7 @@ pub fn run(request: Request) -> u8 {
                 secrets: secrets.as_ref(),
                 scope: &scope,
                 answers_file: answers_file.as_ref(),
+                public_base_url: public_base_url.clone(),
                 interactive,
             },
         );
@@ -152,19 +159,13 @@ pub fn run(request: Request) -> u8 {
     if let Err(err) = interrupt::install_handler() {
         tracing::warn!("cannot handle Ctrl-C gracefully: {err}");
     }
-    let public_base_url = resolve_public_base_url(
-        request.public_base_url.as_deref(),
-        &layout,
-        &tenant,
-        request.team.as_deref(),
-    );
     let settings = ExecSettings {
         layout,
         ctx: FlowContext {
             tenant,
             team: request.team.clone(),
             env: request.env.clone(),
-            public_base_url,
+            public_base_url: public_base_url.map(|(url, _)| url),
         },
         parallel: request.parallel,
         offline: !request.online,

@@ -4,6 +4,7 @@
 //! it is decoded with `greentic_types::decode_pack_manifest`. `pack.manifest.json` is the older
 //! dev-time form named by the design document. When both are present the CBOR form wins.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
@@ -50,16 +51,89 @@ pub struct PackInfo {
     /// Declared flow ids, sorted and without duplicates.
     pub flows: Vec<String>,
     pub form: ManifestForm,
-    /// The manifest's `secret_requirements`: key and whether it is required.
+    /// The manifest's `secret_requirements`, in declaration order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub secret_requirements: Vec<(String, bool)>,
+    pub secret_requirements: Vec<SecretRequirement>,
+    /// The components the manifest lists, with the world each declares.
+    #[serde(skip)]
+    pub components: Vec<ComponentWorld>,
+    /// For each flow, the component each node calls (node id -> component id).
+    #[serde(skip)]
+    pub flow_nodes: BTreeMap<String, BTreeMap<String, String>>,
+    /// The pack's setup entries (`setup.yaml`, `secret-requirements.json`), read in the same
+    /// pass as the manifest and parsed by whoever needs them.
+    #[serde(skip)]
+    pub setup_entries: SetupEntries,
     /// The inline payload of the `messaging.oauth_device_code.v1` extension, unchecked (the
     /// device-code action reads it); `null` when the extension is declared without one.
     #[serde(skip)]
     pub oauth_device_code: Option<serde_json::Value>,
 }
 
+/// One secret a pack declares it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SecretRequirement {
+    pub key: String,
+    /// Greentic's packs omit it in `secret-requirements.json`, meaning required.
+    #[serde(default = "required_by_default")]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+fn required_by_default() -> bool {
+    true
+}
+
+/// A component a pack lists, and the WIT world its manifest says it implements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentWorld {
+    pub id: String,
+    pub world: String,
+}
+
+/// The text of one entry of a pack, with the entry's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackText {
+    pub entry: &'static str,
+    pub text: String,
+}
+
+/// The setup entries a pack may hold, unparsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetupEntries {
+    /// The first of [`SETUP_SPEC_ENTRIES`] present.
+    pub setup_spec: Option<PackText>,
+    /// The first of [`SECRET_REQUIREMENTS_ENTRIES`] present.
+    pub secret_requirements: Option<PackText>,
+}
+
+/// Where a pack's setup questions live, in the order greentic-setup looks.
+pub const SETUP_SPEC_ENTRIES: [&str; 2] = ["assets/setup.yaml", "setup.yaml"];
+/// Where a pack's secret requirements file lives, in the order greentic-setup looks.
+pub const SECRET_REQUIREMENTS_ENTRIES: [&str; 4] = [
+    "assets/secret-requirements.json",
+    "assets/secret_requirements.json",
+    "secret-requirements.json",
+    "secret_requirements.json",
+];
+/// Largest setup entry read: real ones are a few kilobytes.
+pub const MAX_SETUP_ENTRY_BYTES: u64 = 1024 * 1024;
+
 impl PackInfo {
+    /// The world the component `id` declares, when the pack lists it.
+    pub fn component_world(&self, id: &str) -> Option<&str> {
+        self.components
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.world.as_str())
+    }
+
+    /// The component node `node` of `flow` calls.
+    pub fn node_component(&self, flow: &str, node: &str) -> Option<&str> {
+        self.flow_nodes.get(flow)?.get(node).map(String::as_str)
+    }
+
     pub fn declares(&self, flow: &str) -> bool {
         self.flows
             .binary_search_by(|f| f.as_str().cmp(flow))
@@ -84,8 +158,12 @@ pub enum ManifestError {
     DuplicateEntries { records: u64, distinct: usize },
     #[error("has no {CBOR_MANIFEST} (nor {JSON_MANIFEST}); rebuild it with `greentic-pack build`")]
     NoManifest,
-    #[error("has a {entry} of {bytes} bytes; at most {MAX_MANIFEST_BYTES} are read")]
-    ManifestTooLarge { entry: &'static str, bytes: u64 },
+    #[error("has a {entry} of {bytes} bytes; at most {limit} are read")]
+    ManifestTooLarge {
+        entry: &'static str,
+        bytes: u64,
+        limit: u64,
+    },
     #[error(
         "has a {entry} compressed {ratio}:1, over the {MAX_COMPRESSION_RATIO}:1 accepted (a zip bomb?)"
     )]
@@ -136,11 +214,11 @@ pub fn read_pack_info_from<R: Read + io::Seek>(mut reader: R) -> Result<PackInfo
     }
     check_entries(&mut archive)?;
 
-    let info = if archive.index_for_name(CBOR_MANIFEST).is_some() {
-        let raw = read_entry(&mut archive, CBOR_MANIFEST)?;
+    let mut info = if archive.index_for_name(CBOR_MANIFEST).is_some() {
+        let raw = read_entry(&mut archive, CBOR_MANIFEST, MAX_MANIFEST_BYTES)?;
         from_cbor(&raw)?
     } else if archive.index_for_name(JSON_MANIFEST).is_some() {
-        let raw = read_entry(&mut archive, JSON_MANIFEST)?;
+        let raw = read_entry(&mut archive, JSON_MANIFEST, MAX_MANIFEST_BYTES)?;
         from_json(&raw)?
     } else {
         return Err(ManifestError::NoManifest);
@@ -148,7 +226,30 @@ pub fn read_pack_info_from<R: Read + io::Seek>(mut reader: R) -> Result<PackInfo
     if info.flows.is_empty() {
         return Err(ManifestError::NoFlows);
     }
+    info.setup_entries = SetupEntries {
+        setup_spec: first_text(&mut archive, &SETUP_SPEC_ENTRIES)?,
+        secret_requirements: first_text(&mut archive, &SECRET_REQUIREMENTS_ENTRIES)?,
+    };
     Ok(info)
+}
+
+/// The text of the first of `entries` the archive holds.
+fn first_text<R: Read + io::Seek>(
+    archive: &mut ZipArchive<R>,
+    entries: &[&'static str],
+) -> Result<Option<PackText>, ManifestError> {
+    let Some(&entry) = entries
+        .iter()
+        .find(|name| archive.index_for_name(name).is_some())
+    else {
+        return Ok(None);
+    };
+    let bytes = read_entry(archive, entry, MAX_SETUP_ENTRY_BYTES)?;
+    let text = String::from_utf8(bytes).map_err(|_| ManifestError::ReadEntry {
+        entry,
+        source: io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"),
+    })?;
+    Ok(Some(PackText { entry, text }))
 }
 
 /// Refuses archives the runner would refuse, from the central directory alone (no entry is
@@ -232,6 +333,7 @@ fn unsafe_name_reason(name: &str) -> Option<&'static str> {
 fn read_entry<R: Read + io::Seek>(
     archive: &mut ZipArchive<R>,
     entry: &'static str,
+    limit: u64,
 ) -> Result<Vec<u8>, ManifestError> {
     let file = archive.by_name(entry).map_err(|err| match err {
         ZipError::Io(source) => ManifestError::ReadEntry { entry, source },
@@ -241,10 +343,11 @@ fn read_entry<R: Read + io::Seek>(
         },
     })?;
     let declared = file.size();
-    if declared > MAX_MANIFEST_BYTES {
+    if declared > limit {
         return Err(ManifestError::ManifestTooLarge {
             entry,
             bytes: declared,
+            limit,
         });
     }
     let compressed = file.compressed_size().max(1);
@@ -255,14 +358,15 @@ fn read_entry<R: Read + io::Seek>(
         });
     }
     // The declared size may lie: never read past the limit whatever the header says.
-    let mut bytes = Vec::with_capacity(declared.min(MAX_MANIFEST_BYTES) as usize);
-    file.take(MAX_MANIFEST_BYTES + 1)
+    let mut bytes = Vec::with_capacity(declared.min(limit) as usize);
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|source| ManifestError::ReadEntry { entry, source })?;
-    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+    if bytes.len() as u64 > limit {
         return Err(ManifestError::ManifestTooLarge {
             entry,
             bytes: bytes.len() as u64,
+            limit,
         });
     }
     Ok(bytes)
@@ -283,8 +387,30 @@ fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
         secret_requirements: manifest
             .secret_requirements
             .iter()
-            .map(|req| (req.key.as_str().to_string(), req.required))
+            .map(|req| SecretRequirement {
+                key: req.key.as_str().to_string(),
+                required: req.required,
+                description: req.description.clone(),
+            })
             .collect(),
+        components: manifest
+            .components
+            .iter()
+            .map(|c| ComponentWorld {
+                id: c.id.to_string(),
+                world: c.world.clone(),
+            })
+            .collect(),
+        flow_nodes: manifest
+            .flows
+            .iter()
+            .map(|entry| {
+                let nodes = entry.flow.nodes.iter();
+                let nodes = nodes.map(|(id, node)| (id.to_string(), node.component.id.to_string()));
+                (entry.id.to_string(), nodes.collect())
+            })
+            .collect(),
+        setup_entries: SetupEntries::default(),
         oauth_device_code: device_code_payload(&manifest),
     })
 }
@@ -378,6 +504,9 @@ fn from_json(raw: &[u8]) -> Result<PackInfo, ManifestError> {
         flows: sorted_unique(flows.into_iter()),
         form: ManifestForm::LegacyJson,
         secret_requirements: Vec::new(),
+        components: Vec::new(),
+        flow_nodes: BTreeMap::new(),
+        setup_entries: SetupEntries::default(),
         oauth_device_code: None,
     })
 }

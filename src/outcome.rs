@@ -3,6 +3,15 @@
 use greentic_runner_desktop::{RunResult, RunStatus};
 use serde::Serialize;
 
+use crate::manifest::PackInfo;
+
+/// The greentic-runner-desktop version this operator is built with (Cargo.lock; a unit test
+/// keeps the two equal).
+pub const RUNNER_VERSION: &str = "1.2.2";
+
+/// What the runner host says of a component whose exports it does not know.
+const UNSUPPORTED_WORLD: &str = "component exports neither";
+
 /// A failing node, as the runner reported it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NodeFailureInfo {
@@ -108,6 +117,45 @@ impl FlowOutcome {
         }
     }
 
+    /// The same outcome with each node that failed because the runner could not instantiate
+    /// its component explained in plain words: the component, the world its manifest
+    /// declares, and that the pack was built for another runner version. Still a failure.
+    pub fn explain_runner_mismatch(self, info: &PackInfo, flow: &str) -> Self {
+        let FlowOutcome::Failed {
+            runner_status,
+            error,
+            failed_nodes,
+        } = self
+        else {
+            return self;
+        };
+        let failed_nodes = failed_nodes
+            .into_iter()
+            .map(|node| {
+                if !node.message.contains(UNSUPPORTED_WORLD) {
+                    return node;
+                }
+                let component = info.node_component(flow, &node.node_id).unwrap_or("?");
+                let world = info
+                    .component_world(component)
+                    .unwrap_or("no world (the pack does not list it)");
+                let message = format!(
+                    "component {component} declares world {world}, which greentic-runner \
+                     {RUNNER_VERSION} (the runner in this operator) cannot instantiate: the pack \
+                     was built for another runner version; use a pack built for greentic-runner \
+                     {RUNNER_VERSION} or an operator with a matching runner (runner: {})",
+                    node.message
+                );
+                NodeFailureInfo { message, ..node }
+            })
+            .collect();
+        FlowOutcome::Failed {
+            runner_status,
+            error,
+            failed_nodes,
+        }
+    }
+
     /// The verdict on a run the runner completed.
     ///
     /// The runner's traps are handled here: `Success` with zero nodes is not a pass (it is what
@@ -137,5 +185,20 @@ impl FlowOutcome {
                 failed_nodes,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_named_runner_version_is_the_one_in_cargo_lock() {
+        let lock = include_str!("../Cargo.lock");
+        let entry = format!("name = \"greentic-runner-desktop\"\nversion = \"{RUNNER_VERSION}\"");
+        assert!(
+            lock.contains(&entry),
+            "update RUNNER_VERSION to Cargo.lock's"
+        );
     }
 }

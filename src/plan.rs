@@ -56,6 +56,10 @@ pub struct SecretPresence {
     pub key: String,
     pub required: bool,
     pub present: bool,
+    /// The setup question whose answer is this secret, when it has another name
+    /// (`bot_token` for `TELEGRAM_BOT_TOKEN`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<String>,
 }
 
 impl PlannedPack {
@@ -345,6 +349,9 @@ mod tests {
             flows: flows.iter().map(|f| f.to_string()).collect(),
             form: ManifestForm::Cbor,
             secret_requirements: Vec::new(),
+            components: Vec::new(),
+            flow_nodes: Default::default(),
+            setup_entries: Default::default(),
             oauth_device_code: None,
         }
     }

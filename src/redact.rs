@@ -17,16 +17,17 @@ pub struct Redactor {
 impl Redactor {
     pub fn new(values: impl IntoIterator<Item = String>) -> Self {
         let mut values: Vec<String> = values.into_iter().filter(|v| v.len() >= MIN_LEN).collect();
-        // Also the JSON-escaped spelling, for values with quotes or backslashes.
-        let escaped: Vec<String> = values
-            .iter()
-            .filter_map(|v| {
-                let json = serde_json::to_string(v).ok()?;
-                let inner = json[1..json.len() - 1].to_string();
-                (inner != *v).then_some(inner)
-            })
-            .collect();
-        values.extend(escaped);
+        // Also the JSON-escaped spellings, for values with quotes or backslashes: once (a
+        // value in a JSON file) and twice (in `answers_json`, JSON inside a JSON string).
+        let escape = |v: &String| {
+            let json = serde_json::to_string(v).ok()?;
+            let inner = json[1..json.len() - 1].to_string();
+            (inner != *v).then_some(inner)
+        };
+        let once: Vec<String> = values.iter().filter_map(escape).collect();
+        let twice: Vec<String> = once.iter().filter_map(escape).collect();
+        values.extend(once);
+        values.extend(twice);
         values.sort_by_key(|v| std::cmp::Reverse(v.len()));
         values.dedup();
         Self { values }

@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::answers::{self, AnswersFile, MergedAnswers};
+use greentic_secrets_lib::canonical_secret_name;
+
+use crate::answers::{self, AnswerLayers, AnswerSource, AnswersFile, MergedAnswers, SetupForm};
+use crate::manifest::PackInfo;
 use crate::plan::{Plan, SecretPresence};
 use crate::secrets::{DevSecrets, SecretScope, secret_uri};
 use crate::state_layout::StateLayout;
@@ -14,6 +17,7 @@ use crate::state_layout::StateLayout;
 #[derive(Debug, Clone)]
 pub struct PackSetup {
     pub provider_id: String,
+    pub form: SetupForm,
     pub answers: MergedAnswers,
     pub config_path: PathBuf,
 }
@@ -25,11 +29,14 @@ pub struct SetupSources<'a> {
     pub secrets: Option<&'a DevSecrets>,
     pub scope: &'a SecretScope,
     pub answers_file: Option<&'a AnswersFile>,
+    /// The project's public URL and where it came from (`--public-base-url`, tunnel file).
+    pub public_base_url: Option<(String, AnswerSource)>,
     pub interactive: bool,
 }
 
-/// Gathers the answers of every pack whose setup flow runs. A pack whose questions cannot be
-/// read, or that still lacks a required answer, is put in error (only that pack).
+/// Gathers and checks the answers of every pack whose setup flow runs. A pack whose questions
+/// cannot be read, that lacks a required answer, or whose answers break its rules is put in
+/// error (only that pack), before anything runs.
 pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, PackSetup> {
     let mut setups = BTreeMap::new();
     for (index, pack) in plan.packs.iter_mut().enumerate() {
@@ -39,93 +46,146 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
         let Some(info) = pack.info.clone() else {
             continue;
         };
-        let questions = match answers::read_questions(&pack.path, &info.secret_requirements) {
-            Ok(questions) => questions,
-            Err(err) => {
-                pack.fail(err.to_string());
-                continue;
+        match prepare_pack(&info, sources) {
+            Ok(setup) => {
+                pack.answers = setup.answers.statuses.clone();
+                match answers_verdict(&setup) {
+                    Some(error) => pack.fail(error),
+                    None => {
+                        setups.insert(index, setup);
+                    }
+                }
             }
-        };
-        let config_path = sources.layout.setup_answers_file(&info.pack_id);
-        let stored = match answers::load_stored(&config_path) {
-            Ok(stored) => stored,
-            Err(err) => {
-                pack.fail(err.to_string());
-                continue;
-            }
-        };
-        let mut stored_secrets = BTreeMap::new();
-        for question in questions.iter().filter(|q| q.secret) {
-            let value = secret_uri(sources.scope, &info.pack_id, &question.name)
-                .ok()
-                .and_then(|uri| sources.secrets?.get(&uri));
-            if let Some(bytes) = value {
-                stored_secrets.insert(
-                    question.name.clone(),
-                    String::from_utf8_lossy(&bytes).into_owned(),
-                );
-            }
+            Err(error) => pack.fail(error),
         }
-        let from_file = sources
-            .answers_file
-            .and_then(|file| file.per_provider.get(&info.pack_id));
-        let mut merged = answers::merge(&questions, &stored, &stored_secrets, from_file);
-        if !merged.missing_required().is_empty() && sources.interactive {
-            answers::prompt_missing(&info.pack_id, &questions, &mut merged);
-        }
-        pack.answers = merged.statuses.clone();
-        let missing = merged.missing_required();
-        if !missing.is_empty() {
-            pack.fail(format!(
-                "lacks required setup answers: {}; give them in an --answers file \
-                 (e.g. {{\"{}\": {{\"{}\": \"...\"}}}}) or run in a terminal to be asked",
-                missing.join(", "),
-                info.pack_id,
-                missing[0]
-            ));
-            continue;
-        }
-        setups.insert(
-            index,
-            PackSetup {
-                provider_id: info.pack_id.clone(),
-                answers: merged,
-                config_path,
-            },
-        );
     }
     setups
 }
 
+/// Reads one provider's questions and merges its answers from every source.
+fn prepare_pack(info: &PackInfo, sources: &SetupSources<'_>) -> Result<PackSetup, String> {
+    let form = SetupForm::read(info).map_err(|e| e.to_string())?;
+    let config_path = sources.layout.setup_answers_file(&info.pack_id);
+    let stored = answers::load_stored(&config_path).map_err(|e| e.to_string())?;
+    let mut stored_secrets = BTreeMap::new();
+    for question in form.questions.iter().filter(|q| q.spec.secret) {
+        let found = form
+            .secret_keys(&question.spec.id)
+            .iter()
+            .find_map(|key| read_secret(sources, &info.pack_id, key));
+        if let Some(value) = found {
+            stored_secrets.insert(question.spec.id.clone(), value);
+        }
+    }
+    let layers = AnswerLayers {
+        stored: Some(&stored),
+        stored_secrets,
+        public_base_url: sources.public_base_url.clone(),
+        from_file: sources
+            .answers_file
+            .and_then(|file| file.per_provider.get(&info.pack_id)),
+    };
+    let mut merged = answers::merge(&form, &layers);
+    let unsettled = merged
+        .statuses
+        .iter()
+        .any(|s| !s.hidden && s.broken.is_some());
+    if unsettled && sources.interactive {
+        answers::prompt_until_valid(&form, &mut merged);
+    }
+    Ok(PackSetup {
+        provider_id: info.pack_id.clone(),
+        form,
+        answers: merged,
+        config_path,
+    })
+}
+
+fn read_secret(sources: &SetupSources<'_>, provider: &str, key: &str) -> Option<String> {
+    let uri = secret_uri(sources.scope, provider, key).ok()?;
+    let bytes = sources.secrets?.get(&uri)?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Why a provider's answers keep its setup from running, in one line: each broken rule with
+/// the key, the rule and where the value came from, then the required keys still missing.
+fn answers_verdict(setup: &PackSetup) -> Option<String> {
+    let provider = &setup.provider_id;
+    let mut reasons: Vec<String> = setup
+        .answers
+        .invalid()
+        .filter(|s| !s.hidden)
+        .map(|s| {
+            let rule = s
+                .broken
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let from = s.source.map(|src| src.describe()).unwrap_or("nowhere");
+            format!("setup answer {} of {provider} (from {from}) {rule}", s.name)
+        })
+        .collect();
+    let missing = setup.answers.missing_required();
+    if !missing.is_empty() {
+        reasons.push(format!(
+            "lacks required setup answers: {}; give them in an --answers file \
+             (e.g. {{\"{provider}\": {{\"{}\": \"...\"}}}}) or run in a terminal to be asked",
+            missing.join(", "),
+            missing[0]
+        ));
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
 /// Keeps a passing setup's answers: public ones merged into `setup-answers.json`, each secret
-/// written to the store and read back.
+/// written to the store under its question's key and under every requirement the question
+/// covers (so a component finds it by either name), and read back.
 pub fn persist(setup: &PackSetup, secrets: &DevSecrets, scope: &SecretScope) -> Result<(), String> {
     answers::save_stored(&setup.config_path, &setup.answers.public_values())
         .map_err(|e| e.to_string())?;
     for (name, value) in setup.answers.secret_values() {
-        let uri = secret_uri(scope, &setup.provider_id, &name).map_err(|e| e.to_string())?;
-        secrets
-            .put_verified(&uri, &value)
-            .map_err(|e| e.to_string())?;
+        for key in setup.form.secret_keys(&name) {
+            let uri = secret_uri(scope, &setup.provider_id, &key).map_err(|e| e.to_string())?;
+            secrets
+                .put_verified(&uri, &value)
+                .map_err(|e| e.to_string())?;
+        }
     }
     Ok(())
 }
 
 /// Fills each runnable pack's [`SecretPresence`] list: whether the store holds each of its
-/// secret requirements for this tenant and team.
+/// secret requirements for this tenant and team, under the requirement's own key or under
+/// the key of the setup question that answers it.
 pub fn check_secret_presence(plan: &mut Plan, secrets: Option<&DevSecrets>, scope: &SecretScope) {
     for pack in plan.packs.iter_mut().filter(|p| p.error.is_none()) {
         let Some(info) = &pack.info else { continue };
-        pack.secrets = info
-            .secret_requirements
+        // Diagnostics reads what it can: an unreadable setup file is setup's to report.
+        let questions = SetupForm::read(info)
+            .map(|f| f.questions)
+            .unwrap_or_default();
+        let requirements =
+            answers::secret_requirements(info).unwrap_or_else(|_| info.secret_requirements.clone());
+        let present = |key: &str| {
+            secret_uri(scope, &info.pack_id, key)
+                .ok()
+                .and_then(|uri| secrets?.get(&uri))
+                .is_some()
+        };
+        pack.secrets = requirements
             .iter()
-            .map(|(key, required)| SecretPresence {
-                key: key.clone(),
-                required: *required,
-                present: secret_uri(scope, &info.pack_id, key)
-                    .ok()
-                    .and_then(|uri| secrets?.get(&uri))
-                    .is_some(),
+            .map(|req| {
+                let answered_by = questions
+                    .iter()
+                    .find(|q| q.spec.secret && answers::covers(&q.spec.id, &req.key))
+                    .map(|q| q.spec.id.clone());
+                SecretPresence {
+                    key: req.key.clone(),
+                    required: req.required,
+                    present: present(&req.key) || answered_by.as_deref().is_some_and(present),
+                    answered_by: answered_by
+                        .filter(|id| canonical_secret_name(id) != canonical_secret_name(&req.key)),
+                }
             })
             .collect();
     }

@@ -1,32 +1,109 @@
-//! Setup answers: what each provider asks (`assets/setup.yaml`, `secret_requirements`), what
-//! the user gave (`--answers`, stored answers, the secrets store, a prompt), and their merge.
+//! Setup answers: what each provider asks (`setup.yaml` and its secret requirements, read into
+//! qa-spec's form model), what the user gave (`--answers`, stored answers, the secrets store,
+//! the project's public URL, a prompt), their merge, and the check against the provider's rules.
 
+mod check;
 mod file;
+mod form;
 mod prompt;
-mod questions;
+mod requirements;
 mod stored;
 
+pub use check::{Broken, check, coerce, form_spec, is_visible};
 pub use file::{AnswersFile, AnswersFileError, load_answers_file};
-pub use prompt::prompt_missing;
-pub use questions::{QuestionsError, read_questions};
+pub use form::{SetupSpecError, parse_setup_spec};
+pub use prompt::prompt_until_valid;
+pub use requirements::{RequirementsError, covers, secret_requirements};
 pub use stored::{StoredAnswersError, load_stored, save_stored};
 
 use std::collections::BTreeMap;
 
+use greentic_secrets_lib::canonical_secret_name;
+use qa_spec::{FormSpec, QuestionSpec, QuestionType};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// One thing a provider asks for at setup.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+use crate::manifest::PackInfo;
+
+/// One thing a provider asks for at setup: qa-spec's question plus what qa-spec has no place
+/// for.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Question {
-    pub name: String,
-    pub required: bool,
-    /// Secret answers go to the secrets store, never to `setup-answers.json`.
-    pub secret: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Id, kind, title, help, required, secret, choices, `visible_if`, `validate` rules.
+    pub spec: QuestionSpec,
+    /// The default as written (qa-spec keeps only its text).
     pub default: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
+    pub placeholder: Option<String>,
+    pub group: Option<String>,
+    /// Secret requirements (as the pack spells them) this question answers besides its own
+    /// name: after setup the value is stored under each of them too.
+    pub covers: Vec<String>,
+}
+
+/// Why a pack's setup questions could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    #[error(transparent)]
+    Spec(#[from] SetupSpecError),
+    #[error(transparent)]
+    Requirements(#[from] RequirementsError),
+}
+
+/// Everything a provider asks at setup, each secret once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetupForm {
+    pub provider_id: String,
+    pub questions: Vec<Question>,
+}
+
+impl SetupForm {
+    /// The questions of the pack `info` describes: its `setup.yaml`, then each secret
+    /// requirement no question covers.
+    pub fn read(info: &PackInfo) -> Result<Self, FormError> {
+        let mut questions = match &info.setup_entries.setup_spec {
+            Some(spec) => parse_setup_spec(spec)?,
+            None => Vec::new(),
+        };
+        requirements::attach_requirements(&mut questions, &secret_requirements(info)?);
+        Ok(Self {
+            provider_id: info.pack_id.clone(),
+            questions,
+        })
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.spec.id == id)
+    }
+
+    /// The question an answer key answers: its id, else the same canonical name, else a
+    /// secret requirement it covers (`SLACK_SIGNING_SECRET` answers `slack_signing_secret`,
+    /// `EMAIL_PASSWORD` answers `password`).
+    pub fn question_for_key(&self, key: &str) -> Option<&Question> {
+        self.question(key).or_else(|| {
+            let canonical = canonical_secret_name(key);
+            self.questions.iter().find(|q| {
+                canonical_secret_name(&q.spec.id) == canonical
+                    || q.covers
+                        .iter()
+                        .any(|c| canonical_secret_name(c) == canonical)
+            })
+        })
+    }
+
+    pub fn spec(&self) -> FormSpec {
+        form_spec(&self.provider_id, &self.questions)
+    }
+
+    /// The store keys a secret answer is kept under: the question's own and each covered
+    /// requirement's canonical name.
+    pub fn secret_keys(&self, id: &str) -> Vec<String> {
+        let mut keys = vec![id.to_string()];
+        if let Some(question) = self.question(id) {
+            keys.extend(question.covers.iter().map(|c| canonical_secret_name(c)));
+        }
+        keys.dedup();
+        keys
+    }
 }
 
 /// Where an answer came from (later sources win).
@@ -36,18 +113,60 @@ pub enum AnswerSource {
     Default,
     Stored,
     SecretsStore,
+    /// `public_base_url`, from `--public-base-url`.
+    PublicBaseUrlFlag,
+    /// `public_base_url`, from the project's tunnel file.
+    TunnelFile,
     AnswersFile,
     Prompt,
 }
 
-/// The state of one question after merging: never its value.
+impl AnswerSource {
+    /// The short word the plan shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            AnswerSource::Default => "default",
+            AnswerSource::Stored => "stored",
+            AnswerSource::SecretsStore => "secretsstore",
+            AnswerSource::PublicBaseUrlFlag => "--public-base-url",
+            AnswerSource::TunnelFile => "tunnel file",
+            AnswerSource::AnswersFile => "answersfile",
+            AnswerSource::Prompt => "prompt",
+        }
+    }
+
+    /// Where the value came from, in a sentence.
+    pub fn describe(self) -> &'static str {
+        match self {
+            AnswerSource::Default => "the question's default",
+            AnswerSource::Stored => "the stored setup-answers.json",
+            AnswerSource::SecretsStore => "the dev secrets store",
+            AnswerSource::PublicBaseUrlFlag => "--public-base-url",
+            AnswerSource::TunnelFile => "the tunnel file",
+            AnswerSource::AnswersFile => "the --answers file",
+            AnswerSource::Prompt => "the prompt",
+        }
+    }
+}
+
+/// The state of one question after merging and checking: never its value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AnswerStatus {
     pub name: String,
+    pub kind: QuestionType,
     pub secret: bool,
     pub required: bool,
     /// `None` when no source answered it.
     pub source: Option<AnswerSource>,
+    /// Secret requirements this question also answers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub covers: Vec<String>,
+    /// Hidden by `visible_if`: neither asked nor required.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+    /// The rule its value breaks (never the value).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broken: Option<Broken>,
 }
 
 /// The answers one provider's setup gets.
@@ -65,9 +184,16 @@ impl MergedAnswers {
     pub fn missing_required(&self) -> Vec<&str> {
         self.statuses
             .iter()
-            .filter(|s| s.required && s.source.is_none())
+            .filter(|s| s.broken == Some(Broken::Missing))
             .map(|s| s.name.as_str())
             .collect()
+    }
+
+    /// Answers that break one of the provider's rules (other than being missing).
+    pub fn invalid(&self) -> impl Iterator<Item = &AnswerStatus> {
+        self.statuses
+            .iter()
+            .filter(|s| s.broken.as_ref().is_some_and(|b| *b != Broken::Missing))
     }
 
     /// The secret values, as text, for redaction and the store.
@@ -94,6 +220,16 @@ impl MergedAnswers {
             status.source = Some(source);
         }
     }
+
+    /// Checks every answer against the form's rules and records each verdict in `statuses`.
+    pub fn check(&mut self, form: &SetupForm) {
+        let spec = form.spec();
+        let broken: BTreeMap<String, Broken> = check(&spec, &self.values).into_iter().collect();
+        for status in &mut self.statuses {
+            status.hidden = !is_visible(&spec, &self.values, &status.name);
+            status.broken = broken.get(&status.name).cloned();
+        }
+    }
 }
 
 /// A value as the text stored in the secrets store.
@@ -104,113 +240,173 @@ pub fn value_text(value: &Value) -> String {
     }
 }
 
+/// What [`merge`] combines, lowest priority first.
+#[derive(Debug, Default)]
+pub struct AnswerLayers<'a> {
+    /// `setup-answers.json` of an earlier setup.
+    pub stored: Option<&'a Map<String, Value>>,
+    /// Secret answers found in the store, by question id.
+    pub stored_secrets: BTreeMap<String, String>,
+    /// The project's public URL and where it came from.
+    pub public_base_url: Option<(String, AnswerSource)>,
+    /// This provider's part of `--answers`.
+    pub from_file: Option<&'a Map<String, Value>>,
+}
+
+/// The question id `public_base_url` the project answers for every provider that asks it.
+pub const PUBLIC_BASE_URL: &str = "public_base_url";
+
 /// Merges, later winning: question defaults, stored `setup-answers.json`, secrets already in
-/// the store, then the `--answers` file. Keys nobody asked about are kept (a provider may read
-/// more than its questions list).
-pub fn merge(
-    questions: &[Question],
-    stored: &Map<String, Value>,
-    stored_secrets: &BTreeMap<String, String>,
-    from_file: Option<&Map<String, Value>>,
-) -> MergedAnswers {
+/// the store, the project's public URL, then the `--answers` file; then checks the result. A
+/// key naming a question by another spelling (canonical name, a covered requirement) answers
+/// that question; keys nobody asked about are kept (a provider may read more than it asks).
+pub fn merge(form: &SetupForm, layers: &AnswerLayers<'_>) -> MergedAnswers {
     let mut merged = MergedAnswers::default();
     let mut sources: BTreeMap<String, AnswerSource> = BTreeMap::new();
-    for q in questions {
+    let mut put = |key: &str, value: &Value, source: AnswerSource| {
+        // An empty text is no answer (a prompt left blank, `key: ""` in a file).
+        if value.as_str().is_some_and(|s| s.trim().is_empty()) {
+            return;
+        }
+        let (key, value) = match form.question_for_key(key) {
+            Some(q) => (q.spec.id.clone(), coerce(q.spec.kind, value.clone())),
+            None => (key.to_string(), value.clone()),
+        };
+        merged.values.insert(key.clone(), value);
+        sources.insert(key, source);
+    };
+    for q in &form.questions {
         if let Some(default) = &q.default {
-            merged.values.insert(q.name.clone(), default.clone());
-            sources.insert(q.name.clone(), AnswerSource::Default);
-        }
-        if q.secret {
-            merged.secret_names.push(q.name.clone());
+            put(&q.spec.id, default, AnswerSource::Default);
         }
     }
-    let layers: [(Option<&Map<String, Value>>, AnswerSource); 2] = [
-        (Some(stored), AnswerSource::Stored),
-        (from_file, AnswerSource::AnswersFile),
-    ];
-    for (name, value) in stored_secrets {
-        merged
-            .values
-            .insert(name.clone(), Value::String(value.clone()));
-        sources.insert(name.clone(), AnswerSource::SecretsStore);
-    }
-    for (layer, source) in layers {
-        for (name, value) in layer.into_iter().flatten() {
-            if value.is_null() {
-                continue;
-            }
-            // A secret in setup-answers.json (an older tool put it there) is not trusted over
-            // the store; it is still used when the store has nothing.
-            if source == AnswerSource::Stored && stored_secrets.contains_key(name) {
-                continue;
-            }
-            merged.values.insert(name.clone(), value.clone());
-            sources.insert(name.clone(), source);
+    for (key, value) in layers.stored.into_iter().flatten() {
+        // A secret in setup-answers.json (an older tool put it there) is not trusted over the
+        // store; it is still used when the store has nothing.
+        if !value.is_null() && !layers.stored_secrets.contains_key(key) {
+            put(key, value, AnswerSource::Stored);
         }
     }
-    merged.statuses = questions
+    for (key, value) in &layers.stored_secrets {
+        put(
+            key,
+            &Value::String(value.clone()),
+            AnswerSource::SecretsStore,
+        );
+    }
+    if let Some((url, source)) = &layers.public_base_url
+        && form.question(PUBLIC_BASE_URL).is_some()
+    {
+        put(PUBLIC_BASE_URL, &Value::String(url.clone()), *source);
+    }
+    for (key, value) in layers.from_file.into_iter().flatten() {
+        if !value.is_null() {
+            put(key, value, AnswerSource::AnswersFile);
+        }
+    }
+    merged.secret_names = form
+        .questions
+        .iter()
+        .filter(|q| q.spec.secret)
+        .map(|q| q.spec.id.clone())
+        .collect();
+    merged.statuses = form
+        .questions
         .iter()
         .map(|q| AnswerStatus {
-            name: q.name.clone(),
-            secret: q.secret,
-            required: q.required,
-            source: sources.get(&q.name).copied(),
+            name: q.spec.id.clone(),
+            kind: q.spec.kind,
+            secret: q.spec.secret,
+            required: q.spec.required,
+            source: sources.get(&q.spec.id).copied(),
+            covers: q.covers.clone(),
+            hidden: false,
+            broken: None,
         })
         .collect();
+    merged.check(form);
     merged
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::manifest::PackText;
     use serde_json::json;
 
-    fn q(name: &str, required: bool, secret: bool, default: Option<Value>) -> Question {
-        Question {
-            name: name.into(),
-            required,
-            secret,
-            default,
-            help: None,
+    fn form(yaml: &str) -> SetupForm {
+        let questions = parse_setup_spec(&PackText {
+            entry: "assets/setup.yaml",
+            text: yaml.to_string(),
+        })
+        .unwrap();
+        SetupForm {
+            provider_id: "p".into(),
+            questions,
         }
     }
 
+    const YAML: &str = "questions:
+  - {name: region, required: true, default: eu}
+  - {name: bot_token, required: true, secret: true}
+  - {name: channel, required: true}
+  - {name: port, kind: number}
+";
+
     #[test]
     fn later_sources_win_and_missing_required_are_listed() {
-        let questions = [
-            q("region", true, false, Some(json!("eu"))),
-            q("bot_token", true, true, None),
-            q("channel", true, false, None),
-        ];
         let stored = json!({"region": "us", "channel": "general"});
-        let file = json!({"channel": "ops"});
+        let file = json!({"channel": "ops", "port": "8080"});
         let merged = merge(
-            &questions,
-            stored.as_object().unwrap(),
-            &BTreeMap::new(),
-            file.as_object(),
+            &form(YAML),
+            &AnswerLayers {
+                stored: stored.as_object(),
+                from_file: file.as_object(),
+                ..Default::default()
+            },
         );
         assert_eq!(merged.values["region"], "us");
         assert_eq!(merged.values["channel"], "ops");
+        assert_eq!(merged.values["port"], 8080, "typed by the question's kind");
         assert_eq!(merged.missing_required(), ["bot_token"]);
         assert_eq!(merged.statuses[2].source, Some(AnswerSource::AnswersFile));
     }
 
     #[test]
     fn secrets_are_kept_apart_from_public_answers() {
-        let questions = [
-            q("bot_token", true, true, None),
-            q("region", false, false, None),
-        ];
-        let file = json!({"bot_token": "xoxb-1", "region": "eu"});
-        let merged = merge(&questions, &Map::new(), &BTreeMap::new(), file.as_object());
+        let file = json!({"BOT-TOKEN": "xoxb-1", "region": "eu", "channel": "c"});
+        let merged = merge(
+            &form(YAML),
+            &AnswerLayers {
+                from_file: file.as_object(),
+                ..Default::default()
+            },
+        );
         assert_eq!(
             merged.public_values(),
-            *json!({"region": "eu"}).as_object().unwrap()
+            *json!({"region": "eu", "channel": "c"}).as_object().unwrap()
         );
         assert_eq!(
             merged.secret_values(),
-            [("bot_token".to_string(), "xoxb-1".to_string())]
+            [("bot_token".to_string(), "xoxb-1".to_string())],
+            "a key matched by canonical name"
         );
+    }
+
+    #[test]
+    fn the_project_url_answers_public_base_url_and_a_file_still_wins() {
+        let f = form("questions:\n  - {name: public_base_url, required: true}\n");
+        fn layers(file: Option<&Map<String, Value>>) -> AnswerLayers<'_> {
+            AnswerLayers {
+                public_base_url: Some(("https://t.example".into(), AnswerSource::TunnelFile)),
+                from_file: file,
+                ..Default::default()
+            }
+        }
+        let merged = merge(&f, &layers(None));
+        assert_eq!(merged.statuses[0].source, Some(AnswerSource::TunnelFile));
+        let file = json!({"public_base_url": "https://f.example"});
+        let merged = merge(&f, &layers(file.as_object()));
+        assert_eq!(merged.values["public_base_url"], "https://f.example");
     }
 }

@@ -161,7 +161,7 @@ impl Run<'_> {
     ) -> ActionOutcome {
         let metadata = self.pack.metadata;
         let key = &metadata.client_id_config_key;
-        let Some(client_id) = answers.get(key).filter(|v| !v.trim().is_empty()).cloned() else {
+        let Some(client_id) = metadata.client_id(answers) else {
             return self.fail(format!(
                 "needs the setup answer `{key}` (the OAuth client id) before it can log in; \
                  give it in an --answers file"
@@ -273,7 +273,11 @@ impl Run<'_> {
             if field == "client_id" {
                 return Some(client_id.to_string());
             }
-            tokens.get(field).filter(|v| !v.is_null()).map(value_text)
+            tokens
+                .get(field)
+                .filter(|v| !v.is_null())
+                .map(value_text)
+                .or_else(|| super::claims::claim_for(&tokens, field))
         };
         let secrets: BTreeMap<String, String> = metadata
             .secrets_out
@@ -406,14 +410,13 @@ impl Run<'_> {
                 }
                 Err(message) => return self.fail(format!("finalization {name}: {message}")),
             };
-            let picked: Vec<(String, Value)> = if step.output_keys.is_empty() {
-                config.into_iter().collect()
-            } else {
-                step.output_keys
-                    .iter()
-                    .filter_map(|(from, to)| Some((to.clone(), config.get(from)?.clone())))
-                    .collect()
-            };
+            let picked: Vec<(String, Value)> = config
+                .into_iter()
+                .map(|(key, value)| match step.output_keys.get(&key) {
+                    Some(renamed) => (renamed.clone(), value),
+                    None => (key, value),
+                })
+                .collect();
             let mut secrets = BTreeMap::new();
             let mut public = BTreeMap::new();
             for (key, value) in picked {

@@ -28,10 +28,16 @@ pub struct DeviceCodeMetadata {
     /// Shown when the authorization server's answer carries no verification URI.
     #[serde(default)]
     pub verification_uri: Option<String>,
-    /// The setup answer holding the OAuth client id.
+    /// The setup answer holding the OAuth client id (else `client_id`, `oauth_client_id`, or
+    /// the secret `client_id_secret_key`, as greentic-setup looks).
     #[serde(default = "default_client_id_key")]
     pub client_id_config_key: String,
+    /// The secret requirement holding the client id (Greentic's Teams Graph pack:
+    /// `MS_GRAPH_CLIENT_ID`).
     #[serde(default)]
+    pub client_id_secret_key: Option<String>,
+    /// A list, or one space-separated string.
+    #[serde(default, deserialize_with = "list_or_words")]
     pub scopes: Vec<String>,
     /// Token-response field -> setup answer key, kept in the dev secrets store.
     #[serde(default)]
@@ -49,6 +55,18 @@ pub struct DeviceCodeMetadata {
     /// Things to check, shown when the login fails.
     #[serde(default)]
     pub error_checklist: Vec<String>,
+    /// The published packs' name for the same list; merged into `error_checklist` on reading
+    /// (a separate field, so a payload with both is not refused as a duplicate).
+    #[serde(default, skip_serializing)]
+    pub checklist: Vec<String>,
+    /// Descriptive fields of the published packs (`provider`, `provider_id`, `tenant_alias`):
+    /// read, shown nowhere, used by greentic-setup for nothing either.
+    #[serde(default)]
+    pub provider: Option<String>,
+    #[serde(default)]
+    pub provider_id: Option<String>,
+    #[serde(default)]
+    pub tenant_alias: Option<String>,
     /// What the person should do, when the mode does not say it itself.
     #[serde(default)]
     pub instructions: Option<String>,
@@ -68,6 +86,11 @@ pub struct SetupMode {
     pub instructions: Option<String>,
     #[serde(default)]
     pub success_message: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The answers this mode configures (informational in the published packs).
+    #[serde(default)]
+    pub config_keys: Vec<String>,
     /// Named provisioning steps run after the login.
     #[serde(default)]
     pub provisioning: BTreeMap<String, Provisioning>,
@@ -81,7 +104,8 @@ pub struct Provisioning {
     pub component_ref: String,
     #[serde(default)]
     pub op: String,
-    /// Key in the component's returned `config` -> setup answer key.
+    /// Key in the component's returned `config` -> setup answer key; keys not listed are kept
+    /// under their own name (greentic-setup keeps everything the component returns).
     #[serde(default)]
     pub output_keys: BTreeMap<String, String>,
 }
@@ -139,6 +163,22 @@ pub struct MetadataError {
     pub problem: String,
 }
 
+/// `scopes: [a, b]` or `scopes: "a b"`.
+fn list_or_words<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrWords {
+        List(Vec<String>),
+        Words(String),
+    }
+    Ok(match ListOrWords::deserialize(deserializer)? {
+        ListOrWords::List(list) => list,
+        ListOrWords::Words(words) => words.split_whitespace().map(String::from).collect(),
+    })
+}
+
 fn bad(field: impl Into<String>, problem: impl Into<String>) -> MetadataError {
     MetadataError {
         field: field.into(),
@@ -156,12 +196,13 @@ impl DeviceCodeMetadata {
             ));
         }
         let mut payload = payload;
+        // `{"inline": ...}`, possibly beside `kind`/`version` (the manifest's extension entry).
         while let Some(inner) = payload.as_object().and_then(|o| o.get("inline"))
-            && payload.as_object().is_some_and(|o| o.len() == 1)
+            && payload.get("device_code_url").is_none()
         {
             payload = inner;
         }
-        let metadata: Self = serde_path_to_error::deserialize(payload).map_err(|err| {
+        let mut metadata: Self = serde_path_to_error::deserialize(payload).map_err(|err| {
             let path = err.path().to_string();
             let field = if path == "." {
                 "(top level)".into()
@@ -170,8 +211,32 @@ impl DeviceCodeMetadata {
             };
             bad(field, err.into_inner().to_string())
         })?;
+        let checklist = std::mem::take(&mut metadata.checklist);
+        for item in checklist {
+            if !metadata.error_checklist.contains(&item) {
+                metadata.error_checklist.push(item);
+            }
+        }
         metadata.check()?;
         Ok(metadata)
+    }
+
+    /// The OAuth client id among the setup answers: `client_id_config_key`, else `client_id`,
+    /// else `oauth_client_id` (greentic-setup's order), else the answer to the secret
+    /// `client_id_secret_key` (by its canonical name).
+    pub fn client_id(&self, answers: &BTreeMap<String, String>) -> Option<String> {
+        let secret_key = self
+            .client_id_secret_key
+            .as_deref()
+            .map(greentic_secrets_lib::canonical_secret_name);
+        [
+            self.client_id_config_key.as_str(),
+            "client_id",
+            "oauth_client_id",
+        ]
+        .into_iter()
+        .chain(secret_key.as_deref())
+        .find_map(|key| answers.get(key).filter(|v| !v.trim().is_empty()).cloned())
     }
 
     /// The chosen mode's instructions, else the provider's own, if any.

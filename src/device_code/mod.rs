@@ -8,6 +8,7 @@
 //! ```
 
 mod action;
+mod claims;
 pub mod discovery;
 mod finalize;
 mod login;

@@ -239,12 +239,20 @@ pub fn render_plan(plan: &Plan, request: &Request, styles: &Styles) -> String {
                 .answers
                 .iter()
                 .map(|a| {
-                    let source = match a.source {
-                        Some(source) => format!("{source:?}").to_lowercase(),
-                        None if a.required => "MISSING".to_string(),
-                        None => "unset".to_string(),
+                    let source = match (&a.broken, a.source) {
+                        _ if a.hidden => "hidden".to_string(),
+                        (Some(crate::answers::Broken::Missing), _) => "MISSING".to_string(),
+                        (Some(broken), Some(source)) => {
+                            format!("{}, INVALID: {broken}", source.label())
+                        }
+                        (_, Some(source)) => source.label().to_string(),
+                        (_, None) => "unset".to_string(),
                     };
-                    let secret = if a.secret { "secret, " } else { "" };
+                    let secret = match (a.secret, a.covers.is_empty()) {
+                        (false, _) => String::new(),
+                        (true, true) => "secret, ".to_string(),
+                        (true, false) => format!("secret for {}, ", a.covers.join(", ")),
+                    };
                     format!("{} ({secret}{source})", a.name)
                 })
                 .collect();
@@ -260,7 +268,10 @@ pub fn render_plan(plan: &Plan, request: &Request, styles: &Styles) -> String {
                 .iter()
                 .map(|s| {
                     let state = if s.present { "present" } else { "missing" };
-                    format!("{} {state}", s.key)
+                    match &s.answered_by {
+                        Some(question) => format!("{} {state} (setup answer {question})", s.key),
+                        None => format!("{} {state}", s.key),
+                    }
                 })
                 .collect();
             out.push_str(&format!(

@@ -10,6 +10,7 @@ mod hostile;
 mod interrupt;
 mod output;
 mod plan;
+mod published_packs;
 mod run;
 mod setup_answers;
 mod usage;

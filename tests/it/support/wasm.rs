@@ -166,3 +166,21 @@ pub fn component_manifest(id: &str) -> ComponentManifest {
         dev_flows: Default::default(),
     }
 }
+
+/// The world Greentic's published 0.4.38 packs declare for their QA and provisioning
+/// components, which runner 1.2.2 cannot instantiate.
+pub const FOREIGN_WORLD: &str = "greentic:component/component@0.5.0";
+
+/// A valid component exporting nothing the runner knows (neither node@0.4/0.5 nor
+/// component-runtime@0.6): how a component built for another runner looks to this one.
+pub fn foreign_component() -> Vec<u8> {
+    wat::parse_str("(component)").expect("empty component")
+}
+
+/// [`component_manifest`] declaring `world`.
+pub fn component_manifest_with_world(id: &str, world: &str) -> ComponentManifest {
+    ComponentManifest {
+        world: world.to_string(),
+        ..component_manifest(id)
+    }
+}
