@@ -310,3 +310,27 @@ fn a_component_built_for_another_runner_is_named_with_its_world() {
         )
         .stdout_has("the pack was built for another runner version");
 }
+
+#[test]
+fn setup_yaml_at_the_pack_root_is_read_when_assets_has_none() {
+    let pack = PackBuilder::new("messaging-root")
+        .entry("setup.yaml", b"questions:\n  - name: region\n    title: Region\n    help: Where\n    required: true\n")
+        .passing("setup_default");
+    let p = Project::new();
+    p.pack("messaging", "root.gtpack", &pack);
+    setup(&p, &["--dry-run"])
+        .code(1)
+        .stdout_has("answers for messaging-root: region (MISSING)");
+}
+
+#[test]
+fn a_stored_answer_that_breaks_a_rule_names_the_stored_file_as_its_source() {
+    let p = project_with(&format!("messaging-telegram:\n  bot_token: {TOKEN}\n"));
+    p.file(
+        "state/config/messaging-telegram/setup-answers.json",
+        br#"{"public_base_url": "https://ok.example", "retries": "often"}"#,
+    );
+    setup(&p, &["--answers", "answers.yaml"]).code(1).stderr_has(
+        "setup answer retries of messaging-telegram (from the stored setup-answers.json) is not a number",
+    );
+}
