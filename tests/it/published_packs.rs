@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::support::packs::{FlowBody, PackBuilder};
 use crate::support::project::{Project, Run, files_under};
+use crate::support::terminal::Terminal;
 use crate::support::wasm;
 
 const TOKEN: &str = "123456:telegram-secret-token";
@@ -333,4 +334,47 @@ fn a_stored_answer_that_breaks_a_rule_names_the_stored_file_as_its_source() {
     setup(&p, &["--answers", "answers.yaml"]).code(1).stderr_has(
         "setup answer retries of messaging-telegram (from the stored setup-answers.json) is not a number",
     );
+}
+
+#[test]
+fn at_a_terminal_each_broken_or_missing_answer_is_asked_by_kind_until_it_keeps_the_rules() {
+    let p = project_with(
+        "messaging-telegram:\n  public_base_url: http://plain.example\n  retries: many\n  \
+         parse_mode: Markdown\n  webhook_enabled: maybe\n",
+    );
+    let args = [
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--answers",
+        "answers.yaml",
+    ];
+    let mut term = Terminal::start(&p, &args);
+    term.answer(
+        "Public base URL (Example: https://xxxx.trycloudflare.com) [the value from the --answers file does not match ^https://]",
+        "http://still-plain.example",
+    )
+    .answer("public_base_url does not match ^https://", "https://bot.example")
+    .press("Parse mode", "\r")
+    .answer("Retries", "3")
+    .press("Receive messages by webhook", "y")
+    .answer("Webhook path", "/hook")
+    .answer("Telegram bot token", TOKEN);
+    let (code, screen) = term.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("1 passed"), "{screen}");
+    assert!(!screen.contains(TOKEN), "the secret was echoed:\n{screen}");
+    let stored = p.stored_answers("messaging-telegram");
+    assert_eq!(stored["public_base_url"], "https://bot.example");
+    assert_eq!(stored["retries"], 3);
+    assert_eq!(stored["parse_mode"], "HTML", "the pick list's default");
+    assert_eq!(stored["webhook_enabled"], true);
+    assert_eq!(
+        stored["webhook_path"], "/hook",
+        "asked once the boolean showed it"
+    );
+    assert_eq!(p.secret(BOT_TOKEN_URI).as_deref(), Some(TOKEN));
+    assert_eq!(p.secret(REQUIREMENT_URI).as_deref(), Some(TOKEN));
 }

@@ -4,4 +4,5 @@ pub mod auth_server;
 pub mod demo;
 pub mod packs;
 pub mod project;
+pub mod terminal;
 pub mod wasm;
