@@ -22,9 +22,9 @@ pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone
     };
     logging::init(cli.verbose, cli.quiet);
     let code = match cli.command {
-        Command::Dev(DevCommand::Runs(args)) => history_cmd::runs(&args, cli.color),
-        Command::Dev(DevCommand::Show(args)) => history_cmd::show(&args, cli.color),
-        Command::Dev(dev) => match lifecycle_request(dev, cli.color) {
+        Command::Dev(DevCommand::Runs(args)) => history_cmd::runs(&args, cli.color.into()),
+        Command::Dev(DevCommand::Show(args)) => history_cmd::show(&args, cli.color.into()),
+        Command::Dev(dev) => match lifecycle_request(dev, cli.color.into()) {
             Some(request) => lifecycle::run(request),
             None => unreachable!("runs and show are handled above"),
         },

@@ -8,8 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domains::{Action, Domain};
 use crate::names::validate_name;
-use crate::report::ColorChoice;
-use crate::request::{OutputFormat, Request, SetupOptions};
+use crate::request::{ColorChoice, OutputFormat, Request, SetupOptions};
 
 /// Runs Greentic provider packs' lifecycle flows (setup, diagnostics, verify), in-process.
 #[derive(Debug, Parser)]
@@ -31,7 +30,7 @@ pub struct Cli {
         default_value = "auto",
         value_name = "WHEN"
     )]
-    pub color: ColorChoice,
+    pub color: ColorArg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -157,6 +156,25 @@ pub struct SetupArgs {
     /// Log in again even when an earlier device-code login completed.
     #[arg(long)]
     pub relogin: bool,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when the output is a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<ColorArg> for ColorChoice {
+    fn from(arg: ColorArg) -> Self {
+        match arg {
+            ColorArg::Auto => ColorChoice::Auto,
+            ColorArg::Always => ColorChoice::Always,
+            ColorArg::Never => ColorChoice::Never,
+        }
+    }
 }
 
 /// Output format on stdout.

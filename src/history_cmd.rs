@@ -3,8 +3,8 @@
 use crate::cli::{RunsArgs, ShowArgs};
 use crate::exit_code;
 use crate::history::{find_run, flow_outputs, list_runs};
-use crate::report::ColorChoice;
 use crate::report::history as render;
+use crate::request::ColorChoice;
 
 /// `dev runs`: recent runs, newest first.
 pub fn runs(args: &RunsArgs, color: ColorChoice) -> u8 {

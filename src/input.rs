@@ -1,12 +1,9 @@
 //! The input payload every lifecycle flow receives (documented in the README).
 
-use std::fs;
-
 use serde_json::{Map, Value, json};
 
-use crate::answers::{AnswerSource, PUBLIC_BASE_URL};
+use crate::answers::PUBLIC_BASE_URL;
 use crate::domains::{Action, Domain};
-use crate::state_layout::StateLayout;
 
 /// Who and where the flows run for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,23 +13,6 @@ pub struct FlowContext {
     pub env: String,
     /// Sent to messaging and events providers only.
     pub public_base_url: Option<String>,
-}
-
-/// Finds the project's public base URL: the flag wins, else the tunnel file
-/// `state/runtime/<tenant>.<team or default>/public_base_url.txt`, else none.
-/// Also says which of the two answered, for the plan.
-pub fn resolve_public_base_url(
-    flag: Option<&str>,
-    layout: &StateLayout,
-    tenant: Option<&str>,
-    team: Option<&str>,
-) -> Option<(String, AnswerSource)> {
-    if let Some(url) = flag {
-        return Some((url.trim().to_string(), AnswerSource::PublicBaseUrlFlag));
-    }
-    let text = fs::read_to_string(layout.public_base_url_file(tenant?, team)).ok()?;
-    let url = text.lines().next().unwrap_or_default().trim();
-    (!url.is_empty()).then(|| (url.to_string(), AnswerSource::TunnelFile))
 }
 
 /// What one flow run is about: the pack, the flow, and (setup) the provider's answers.
@@ -148,31 +128,6 @@ mod tests {
         assert_eq!(
             input["payload"],
             json!({"id": "messaging-slack-setup_default", "spec_ref": "assets/setup.yaml"})
-        );
-    }
-
-    #[test]
-    fn the_tunnel_file_is_read_when_no_flag_is_given() {
-        let state = tempfile::tempdir().unwrap();
-        let layout = StateLayout::new(state.path());
-        assert_eq!(
-            resolve_public_base_url(None, &layout, Some("acme"), None),
-            None
-        );
-        let file = layout.public_base_url_file("acme", None);
-        fs::create_dir_all(file.parent().unwrap()).unwrap();
-        fs::write(&file, "https://tunnel.example\n").unwrap();
-        assert_eq!(
-            resolve_public_base_url(None, &layout, Some("acme"), None),
-            Some(("https://tunnel.example".into(), AnswerSource::TunnelFile))
-        );
-        let flag = resolve_public_base_url(Some("https://flag.example"), &layout, None, None);
-        assert_eq!(
-            flag,
-            Some((
-                "https://flag.example".into(),
-                AnswerSource::PublicBaseUrlFlag
-            ))
         );
     }
 }

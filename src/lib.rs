@@ -8,9 +8,11 @@
 
 pub mod answers;
 pub mod app;
+pub mod atomic_file;
 pub mod cli;
 pub mod device_code;
 pub mod domains;
+pub mod events;
 pub mod execute;
 pub mod exit_code;
 pub mod history;
@@ -19,6 +21,7 @@ pub mod input;
 pub mod interrupt;
 pub mod lifecycle;
 pub mod logging;
+pub mod logins;
 pub mod manifest;
 pub mod names;
 pub mod outcome;
@@ -30,6 +33,8 @@ pub mod request;
 pub mod runner_exec;
 pub mod secrets;
 pub mod setup;
+pub mod setup_store;
 pub mod state_layout;
+pub mod tunnel;
 
 pub use app::main_with_args;

@@ -7,11 +7,13 @@ use std::time::Duration;
 
 use crate::answers::load_answers_file;
 use crate::device_code;
+use crate::device_code::record::ActionRecord;
 use crate::domains::{Action, discover};
 use crate::execute::{ExecSettings, execute};
 use crate::exit_code;
-use crate::input::{FlowContext, resolve_public_base_url};
+use crate::input::FlowContext;
 use crate::interrupt::{self, PROCESS_INTERRUPT};
+use crate::logins;
 use crate::manifest::read_pack_info;
 use crate::plan::{PlanOptions, ScannedPack, build_plan};
 use crate::report;
@@ -19,6 +21,7 @@ use crate::request::Request;
 use crate::secrets::{DevSecrets, SecretScope, store_path};
 use crate::setup::{self, SetupSources};
 use crate::state_layout::StateLayout;
+use crate::tunnel::resolve_public_base_url;
 
 /// Runs `request` and returns the exit code (see [`crate::exit_code`]).
 pub fn run(request: Request) -> u8 {
@@ -88,10 +91,10 @@ pub fn run(request: Request) -> u8 {
     let mut setups = BTreeMap::new();
     if request.tenant.is_some() && request.action == Action::Diagnostics {
         setup::check_secret_presence(&mut plan, secrets.as_ref(), &scope);
-        device_code::check_login_states(&mut plan, &layout, &scope);
+        logins::check_login_states(&mut plan, &layout, &scope);
     }
     if request.action == Action::Setup {
-        device_code::attach_metadata(&mut plan);
+        logins::attach_metadata(&mut plan);
         let runnable: Vec<&str> = plan
             .packs
             .iter()
@@ -208,12 +211,12 @@ pub fn run(request: Request) -> u8 {
 /// minutes where nobody may be watching (`--non-interactive`, CI, no terminal).
 fn run_device_code_actions(
     plan: &crate::plan::Plan,
-    execution: &crate::execute::Execution,
+    execution: &crate::events::Execution,
     settings: &ExecSettings,
     request: &Request,
     secrets: &DevSecrets,
     reporter: &mut dyn report::Reporter,
-) -> Vec<device_code::ActionRecord> {
+) -> Vec<ActionRecord> {
     let watched = !request.setup.non_interactive
         && std::env::var_os("CI").is_none()
         && std::io::stdin().is_terminal()
@@ -222,7 +225,7 @@ fn run_device_code_actions(
         .setup
         .device_code_timeout
         .or((!watched).then_some(UNWATCHED_LOGIN_WAIT));
-    let action_settings = device_code::ActionSettings {
+    let action_settings = logins::ActionSettings {
         layout: &settings.layout,
         scope: &settings.scope,
         secrets,
@@ -231,7 +234,7 @@ fn run_device_code_actions(
         poll_limit,
         relogin: request.setup.relogin,
     };
-    device_code::run_actions(
+    logins::run_actions(
         plan,
         execution,
         &settings.setups,
@@ -247,7 +250,7 @@ const UNWATCHED_LOGIN_WAIT: Duration = Duration::from_secs(300);
 fn write_junit(
     request: &Request,
     plan: &crate::plan::Plan,
-    execution: Option<&crate::execute::Execution>,
+    execution: Option<&crate::events::Execution>,
     reporter: &mut dyn report::Reporter,
 ) {
     if let Some(path) = &request.junit

@@ -30,6 +30,9 @@ pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
 /// about 10:1, a zip bomb about 1000:1.
 pub const MAX_COMPRESSION_RATIO: u64 = 100;
 
+/// The manifest extension declaring a device-code login (read by `device_code::metadata`).
+pub const DEVICE_CODE_EXTENSION: &str = "messaging.oauth_device_code.v1";
+
 /// The manifest schema this operator understands (what `greentic-pack build` writes).
 pub const SCHEMA_VERSION: &str = "pack-v1";
 
@@ -418,10 +421,7 @@ fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
 /// The device-code extension's payload. A declaration without an inline payload (only a
 /// `location`) yields `null`, which the action's metadata check reports.
 fn device_code_payload(manifest: &greentic_types::PackManifest) -> Option<Value> {
-    let extension = manifest
-        .extensions
-        .as_ref()?
-        .get(crate::device_code::EXTENSION_KEY)?;
+    let extension = manifest.extensions.as_ref()?.get(DEVICE_CODE_EXTENSION)?;
     Some(
         extension
             .inline

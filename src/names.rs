@@ -48,6 +48,42 @@ pub fn validate_name(value: &str) -> Result<String, NameError> {
     Ok(value.to_string())
 }
 
+/// Longest path part produced by [`path_segment`], in bytes.
+pub const MAX_SEGMENT_LEN: usize = 96;
+
+/// Turns any string (a pack id or flow id read from a pack) into one safe path part.
+///
+/// Letters, digits, `-`, `_` and `.` are kept; every other byte becomes `%XX`, so `a/b`, `..\x`
+/// or a NUL can never name another folder, and distinct ids stay distinct. A result that would
+/// be empty or start with `.` is prefixed with `_`. Long results are cut and suffixed with a hash.
+pub fn path_segment(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    if out.is_empty() || out.starts_with('.') {
+        out.insert(0, '_');
+    }
+    if out.len() > MAX_SEGMENT_LEN {
+        let hash = fnv1a(raw.as_bytes());
+        out.truncate(MAX_SEGMENT_LEN - 17);
+        out.push_str(&format!("~{hash:016x}"));
+    }
+    out
+}
+
+/// FNV-1a: a stable hash (unlike std's, it never changes between Rust releases), enough to keep
+/// two long ids apart in a folder name.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::answers::AnswerStatus;
-use crate::device_code::{DeviceCodeMetadata, LoginState};
+use crate::device_code::metadata::DeviceCodeMetadata;
 use crate::domains::{Action, Discovery, Domain};
 use crate::manifest::{ManifestForm, PackInfo};
-use crate::state_layout::path_segment;
+use crate::names::path_segment;
 
 /// What one command will do.
 #[derive(Debug, Clone, Serialize)]
@@ -48,6 +48,41 @@ pub struct PlannedPack {
     /// (diagnostics) Where the provider's device-code login stands for this tenant and team.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login: Option<LoginState>,
+}
+
+/// Where a provider's device-code login stands (never a token, never the device code).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LoginState {
+    pub status: LoginStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub state_file: std::path::PathBuf,
+}
+
+/// Where a login stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginStatus {
+    Complete,
+    Pending,
+    Failed,
+    NotStarted,
+    /// The state file exists but cannot be read.
+    Unreadable,
+}
+
+impl LoginStatus {
+    pub fn word(self) -> &'static str {
+        match self {
+            LoginStatus::Complete => "complete",
+            LoginStatus::Pending => "pending",
+            LoginStatus::Failed => "failed",
+            LoginStatus::NotStarted => "not_started",
+            LoginStatus::Unreadable => "unreadable",
+        }
+    }
 }
 
 /// Whether the secrets store holds one of a pack's secret requirements.

@@ -2,8 +2,8 @@
 //! each written atomically.
 
 use std::fmt::Write as _;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -11,6 +11,7 @@ use greentic_runner_desktop::RunResult;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::atomic_file::write_atomic;
 use crate::domains::{Action, Domain};
 use crate::outcome::FlowOutcome;
 use crate::redact::Redactor;
@@ -52,17 +53,6 @@ struct RunFile<'a> {
     format_version: u32,
     #[serde(flatten)]
     record: &'a FlowRecord,
-}
-
-/// Writes `bytes` to `path` so a reader sees the old file or the new one, never half of one:
-/// a temporary file in the same folder, flushed to disk, then renamed over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|err| err.error)?;
-    Ok(())
 }
 
 fn pretty_json(value: &impl Serialize) -> io::Result<Vec<u8>> {

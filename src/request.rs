@@ -1,5 +1,6 @@
 //! The validated request one `dev <action> <domain>` command makes; nothing below `cli` sees clap.
 
+use std::io::IsTerminal;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -43,7 +44,7 @@ pub struct Request {
     pub grace_period: Duration,
     /// `--junit PATH`.
     pub junit: Option<PathBuf>,
-    pub color: crate::report::ColorChoice,
+    pub color: ColorChoice,
 }
 
 /// The options of `dev setup` (all off for the other commands).
@@ -59,4 +60,31 @@ pub struct SetupOptions {
     pub device_code_timeout: Option<Duration>,
     /// `--relogin`: log in again even when an earlier login completed.
     pub relogin: bool,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// Colour when the output is a terminal and `NO_COLOR` is not set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether output to a stream that `is_terminal` or not gets colour.
+    pub fn enabled(self, is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+
+    pub fn for_stdout(self) -> bool {
+        self.enabled(std::io::stdout().is_terminal())
+    }
 }

@@ -3,24 +3,15 @@
 //! dev secrets store). Also the secret-presence check of every domain's diagnostics.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use greentic_secrets_lib::canonical_secret_name;
 
-use crate::answers::{self, AnswerLayers, AnswerSource, AnswersFile, MergedAnswers, SetupForm};
+use crate::answers::{self, AnswerLayers, AnswerSource, AnswersFile, SetupForm};
 use crate::manifest::PackInfo;
 use crate::plan::{Plan, SecretPresence};
 use crate::secrets::{DevSecrets, SecretScope, secret_uri};
+use crate::setup_store::PackSetup;
 use crate::state_layout::StateLayout;
-
-/// One provider's answers, ready for its setup run.
-#[derive(Debug, Clone)]
-pub struct PackSetup {
-    pub provider_id: String,
-    pub form: SetupForm,
-    pub answers: MergedAnswers,
-    pub config_path: PathBuf,
-}
 
 /// Inputs of [`prepare`].
 pub struct SetupSources<'a> {
@@ -135,23 +126,6 @@ fn answers_verdict(setup: &PackSetup) -> Option<String> {
         ));
     }
     (!reasons.is_empty()).then(|| reasons.join("; "))
-}
-
-/// Keeps a passing setup's answers: public ones merged into `setup-answers.json`, each secret
-/// written to the store under its question's key and under every requirement the question
-/// covers (so a component finds it by either name), and read back.
-pub fn persist(setup: &PackSetup, secrets: &DevSecrets, scope: &SecretScope) -> Result<(), String> {
-    answers::save_stored(&setup.config_path, &setup.answers.public_values())
-        .map_err(|e| e.to_string())?;
-    for (name, value) in setup.answers.secret_values() {
-        for key in setup.form.secret_keys(&name) {
-            let uri = secret_uri(scope, &setup.provider_id, &key).map_err(|e| e.to_string())?;
-            secrets
-                .put_verified(&uri, &value)
-                .map_err(|e| e.to_string())?;
-        }
-    }
-    Ok(())
 }
 
 /// Fills each runnable pack's [`SecretPresence`] list: whether the store holds each of its

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::records::write_atomic;
+use crate::atomic_file::write_atomic;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoredAnswersError {

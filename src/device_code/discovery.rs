@@ -5,29 +5,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use oauth2::reqwest;
-use serde::Serialize;
 use serde_json::Value;
 
 use super::metadata::{DiscoverySelect, DiscoveryStep};
-
-/// One item chosen by a `select`, and why it was chosen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Selection {
-    pub step: String,
-    pub label: String,
-    pub value: String,
-    pub chosen_by: ChosenBy,
-    /// How many items there were to choose from.
-    pub candidates: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChosenBy {
-    DefaultLabel,
-    DefaultFilter,
-    FirstItem,
-}
+use super::record::{ChosenBy, Selection};
 
 /// What discovery found: answer key -> value, and the selections made.
 #[derive(Debug, Clone, Default)]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The manifest extension key.
-pub const EXTENSION_KEY: &str = "messaging.oauth_device_code.v1";
+pub const EXTENSION_KEY: &str = crate::manifest::DEVICE_CODE_EXTENSION;
 
 /// Token-answer fields that are always secret, mapped or not.
 pub const TOKEN_FIELDS: [&str; 3] = ["access_token", "refresh_token", "id_token"];

@@ -8,7 +8,24 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::discovery::Selection;
+/// One item chosen by a `select`, and why it was chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Selection {
+    pub step: String,
+    pub label: String,
+    pub value: String,
+    pub chosen_by: ChosenBy,
+    /// How many items there were to choose from.
+    pub candidates: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChosenBy {
+    DefaultLabel,
+    DefaultFilter,
+    FirstItem,
+}
 
 /// The action's name in plans and results.
 pub const ACTION_NAME: &str = "oauth_device_code";

@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::records::write_atomic;
+use crate::atomic_file::write_atomic;
 
 /// Version of the state file; bumped when a field changes meaning.
 pub const STATE_FORMAT_VERSION: u32 = 1;

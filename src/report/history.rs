@@ -4,9 +4,10 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::style::{ColorChoice, Styles, paint};
+use super::style::{Styles, paint};
 use super::table::render_table;
 use crate::history::RunEntry;
+use crate::request::ColorChoice;
 use crate::request::OutputFormat;
 
 pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {

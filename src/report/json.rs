@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{Reporter, plan_warnings};
-use crate::device_code::ActionRecord;
+use crate::device_code::record::ActionRecord;
 use crate::domains::{Action, Domain};
-use crate::execute::{Event, Execution, RunStats};
+use crate::events::{Event, Execution, RunStats};
 use crate::outcome::FlowOutcome;
 use crate::plan::Plan;
 use crate::request::Request;

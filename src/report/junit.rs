@@ -7,10 +7,10 @@ use std::path::Path;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event as XmlEvent};
 
-use crate::device_code::ActionOutcome;
-use crate::execute::Execution;
+use crate::atomic_file::write_atomic;
+use crate::device_code::record::ActionOutcome;
+use crate::events::Execution;
 use crate::plan::{Disposition, Plan};
-use crate::records::write_atomic;
 
 /// Writes the report of `plan` (and its `execution`, when flows ran) to `path`.
 pub fn write_junit(path: &Path, plan: &Plan, execution: Option<&Execution>) -> std::io::Result<()> {

@@ -8,14 +8,12 @@ pub mod style;
 mod table;
 mod text;
 
-pub use style::ColorChoice;
-
 use std::error::Error;
 
-use crate::device_code::DeviceCodePrompt;
-use crate::execute::{Event, Execution};
+use crate::device_code::record::DeviceCodePrompt;
+use crate::events::{Event, Execution};
 use crate::plan::{Disposition, Plan};
-use crate::request::{OutputFormat, Request};
+use crate::request::{ColorChoice, OutputFormat, Request};
 
 /// Receives everything a command has to say, in order.
 pub trait Reporter {

@@ -5,14 +5,15 @@ use std::io::{IsTerminal, Write};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::time::Duration;
 
-use super::style::{ColorChoice, Styles, paint};
+use super::style::{Styles, paint};
 use super::table::render_table;
 use super::{Reporter, plan_warnings};
-use crate::device_code::discovery::ChosenBy;
-use crate::device_code::{ACTION_NAME, ActionOutcome};
-use crate::execute::{Event, Execution};
+use crate::device_code::record::ChosenBy;
+use crate::device_code::record::{ACTION_NAME, ActionOutcome};
+use crate::events::{Event, Execution};
 use crate::outcome::FlowOutcome;
 use crate::plan::{Disposition, Plan};
+use crate::request::ColorChoice;
 use crate::request::Request;
 
 /// Prints to stdout as things happen; a progress bar on stderr when it is a terminal.
@@ -292,7 +293,8 @@ pub fn render_plan(plan: &Plan, request: &Request, styles: &Styles) -> String {
                 .unwrap_or_default();
             out.push_str(&format!(
                 "  device-code login for {}: {}{since}{detail}\n",
-                pack.label, login.status
+                pack.label,
+                login.status.word()
             ));
         }
     }

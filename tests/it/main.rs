@@ -8,6 +8,7 @@ mod demo;
 mod device_code;
 mod hostile;
 mod interrupt;
+mod layers;
 mod output;
 mod plan;
 mod published_packs;

@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
@@ -85,6 +85,7 @@ impl Terminal {
     /// `answer` and Enter.
     pub fn answer(&mut self, text: &str, answer: &str) -> &mut Self {
         self.expect(text);
+        self.wait_until_reading();
         self.writer
             .write_all(format!("{answer}\r").as_bytes())
             .expect("type");
@@ -95,8 +96,32 @@ impl Terminal {
     /// question takes a single key, a pick list Enter.
     pub fn press(&mut self, text: &str, keys: &str) -> &mut Self {
         self.expect(text);
+        self.wait_until_reading();
         self.writer.write_all(keys.as_bytes()).expect("type");
         self
+    }
+
+    /// Waits until the operator reads the terminal: a prompt turns off line editing (a key at a
+    /// time) or echo (a secret). Typing earlier would race the prompt's own terminal set-up,
+    /// which may discard pending input, as a person never does.
+    fn wait_until_reading(&self) {
+        let deadline = Instant::now() + PROMPT_WAIT;
+        loop {
+            // SAFETY: tcgetattr fills the zeroed termios for the pty master, which stays open.
+            let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+            let got = unsafe { libc::tcgetattr(self.writer.as_raw_fd(), &mut termios) };
+            assert_eq!(got, 0, "tcgetattr failed");
+            let cooked = termios.c_lflag & libc::ICANON != 0 && termios.c_lflag & libc::ECHO != 0;
+            if !cooked {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the operator never read the terminal:\n{}",
+                self.screen
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     /// Waits until the terminal shows `text` (anywhere after what earlier waits consumed).
@@ -116,12 +141,45 @@ impl Terminal {
         self
     }
 
-    /// Waits for the operator to exit; returns its exit code and the whole screen.
+    /// Waits for the operator to exit; returns its exit code and the whole screen. An
+    /// operator still running after [`PROMPT_WAIT`] (waiting at a prompt nobody expected) is
+    /// killed and the test fails with what the terminal showed.
     pub fn finish(mut self) -> (i32, String) {
-        let status = self.child.wait().expect("wait");
+        let deadline = Instant::now() + PROMPT_WAIT;
+        let status = loop {
+            while let Ok(bytes) = self.output.try_recv() {
+                self.screen.push_str(&String::from_utf8_lossy(&bytes));
+            }
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "the operator did not exit; the terminal showed:\n{}",
+                    self.screen
+                );
+            }
+            let _ = self
+                .output
+                .recv_timeout(Duration::from_millis(50))
+                .map(|bytes| {
+                    self.screen.push_str(&String::from_utf8_lossy(&bytes));
+                });
+        };
         while let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(200)) {
             self.screen.push_str(&String::from_utf8_lossy(&bytes));
         }
-        (status.code().unwrap_or(-1), self.screen)
+        (
+            status.code().unwrap_or(-1),
+            std::mem::take(&mut self.screen),
+        )
+    }
+}
+
+impl Drop for Terminal {
+    /// A failed test never leaves an operator waiting at a prompt.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

@@ -1,0 +1,178 @@
+//! `dev setup`'s device-code logins over a whole plan (after its flows), and `dev
+//! diagnostics`' view of where each login stands: the phase around `device_code`'s steps.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::device_code::action::{ActionContext, ActionPack, run_action};
+use crate::device_code::metadata::DeviceCodeMetadata;
+use crate::device_code::record::ActionRecord;
+use crate::device_code::state::{ActionState, ActionStatus, PendingStage};
+use crate::events::{Event, Execution};
+use crate::interrupt::Interrupt;
+use crate::plan::{LoginState, LoginStatus, Plan, PlannedPack};
+use crate::secrets::{DevSecrets, SecretScope};
+use crate::setup_store::PackSetup;
+use crate::state_layout::StateLayout;
+
+/// Reads the extension of every pack whose setup runs; a malformed declaration fails that
+/// pack, naming the field.
+pub fn attach_metadata(plan: &mut Plan) {
+    for pack in plan.packs.iter_mut().filter(|p| p.runs_anything()) {
+        let Some(payload) = pack
+            .info
+            .as_ref()
+            .and_then(|info| info.oauth_device_code.clone())
+        else {
+            continue;
+        };
+        match DeviceCodeMetadata::from_payload(&payload) {
+            Ok(metadata) => pack.device_code = Some(metadata),
+            Err(err) => pack.fail(err.to_string()),
+        }
+    }
+}
+
+/// Settings of the action phase, shared by every pack.
+pub struct ActionSettings<'a> {
+    pub layout: &'a StateLayout,
+    pub scope: &'a SecretScope,
+    pub secrets: &'a DevSecrets,
+    pub bundle_name: String,
+    pub interactive: bool,
+    pub poll_limit: Option<Duration>,
+    pub relogin: bool,
+}
+
+/// Runs the device-code action of every pack that declares one, in plan order, once its
+/// setup flows have run: only a pack whose flows all passed logs in.
+pub fn run_actions(
+    plan: &Plan,
+    execution: &Execution,
+    setups: &BTreeMap<usize, PackSetup>,
+    settings: &ActionSettings<'_>,
+    interrupt: &Interrupt,
+    mut on_event: impl FnMut(Event<'_>),
+) -> Vec<ActionRecord> {
+    let wanted: Vec<(usize, &PlannedPack, &DeviceCodeMetadata)> = plan
+        .packs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((i, p, p.device_code.as_ref()?)))
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            tracing::error!("cannot start the device-code actions: {err}");
+            return Vec::new();
+        }
+    };
+    let mut records = Vec::new();
+    for (index, pack, metadata) in wanted {
+        let Some(info) = &pack.info else { continue };
+        let runs: Vec<_> = execution
+            .records
+            .iter()
+            .filter(|r| r.pack_path == pack.path)
+            .collect();
+        let setup = setups.get(&index);
+        let skip = if interrupt.is_requested() {
+            Some("the command was interrupted first".to_string())
+        } else if runs.is_empty() || setup.is_none() {
+            Some("its setup flow did not run".to_string())
+        } else {
+            runs.iter()
+                .find(|r| !r.outcome.is_success())
+                .map(|failed| format!("{} did not pass", failed.flow))
+        };
+        let state_file = settings.layout.device_code_action_file(
+            &settings.scope.env,
+            &settings.scope.tenant,
+            settings.scope.team.as_deref(),
+            &info.pack_id,
+        );
+        let record = match (skip, setup) {
+            (None, Some(setup)) => {
+                let ctx = ActionContext {
+                    scope: settings.scope,
+                    secrets: settings.secrets,
+                    state_file,
+                    config_file: setup.config_path.clone(),
+                    bundle_name: &settings.bundle_name,
+                    interactive: settings.interactive,
+                    poll_limit: settings.poll_limit,
+                    relogin: settings.relogin,
+                    interrupt,
+                    runtime: &runtime,
+                };
+                let action = ActionPack {
+                    pack_id: &info.pack_id,
+                    pack_path: &pack.path,
+                    metadata,
+                    answers: &setup.answers.values,
+                };
+                run_action(&action, &ctx, &mut |prompt| {
+                    on_event(Event::DeviceCode { prompt })
+                })
+            }
+            (reason, _) => ActionRecord::skipped(
+                &info.pack_id,
+                &pack.path,
+                state_file,
+                reason.unwrap_or_default(),
+            ),
+        };
+        on_event(Event::ActionFinished { record: &record });
+        records.push(record);
+    }
+    records
+}
+
+/// (diagnostics) Reads the login state of every pack declaring a device-code login.
+pub fn check_login_states(plan: &mut Plan, layout: &StateLayout, scope: &SecretScope) {
+    for pack in plan.packs.iter_mut().filter(|p| p.error.is_none()) {
+        let Some(info) = pack.info.as_ref().filter(|i| i.oauth_device_code.is_some()) else {
+            continue;
+        };
+        let state_file = layout.device_code_action_file(
+            &scope.env,
+            &scope.tenant,
+            scope.team.as_deref(),
+            &info.pack_id,
+        );
+        let (status, detail, updated_at) = match ActionState::load(&state_file) {
+            Ok(None) => (LoginStatus::NotStarted, None, None),
+            Err(err) => (LoginStatus::Unreadable, Some(err), None),
+            Ok(Some(saved)) => {
+                let status = match saved.status {
+                    ActionStatus::Complete => LoginStatus::Complete,
+                    ActionStatus::Pending => LoginStatus::Pending,
+                    ActionStatus::Failed => LoginStatus::Failed,
+                };
+                let detail = match (&saved.stage, &saved.session) {
+                    (Some(PendingStage::Login), Some(session)) => Some(format!(
+                        "waiting for the login; the code is valid until {}",
+                        session.expires_at.format("%Y-%m-%d %H:%M:%S UTC")
+                    )),
+                    (Some(PendingStage::Finalize), _) => {
+                        Some("logged in; the provider has not accepted the setup yet".to_string())
+                    }
+                    _ => saved.last_error.clone(),
+                };
+                (status, detail, Some(saved.updated_at))
+            }
+        };
+        pack.login = Some(LoginState {
+            status,
+            detail,
+            updated_at,
+            state_file,
+        });
+    }
+}

@@ -1,0 +1,33 @@
+//! Where a passing setup's answers are kept: public ones in `setup-answers.json`, secrets in
+//! the dev secrets store under every name a component may look them up by.
+
+use std::path::PathBuf;
+
+use crate::answers::{self, MergedAnswers, SetupForm};
+use crate::secrets::{DevSecrets, SecretScope, secret_uri};
+
+/// One provider's answers, ready for its setup run.
+#[derive(Debug, Clone)]
+pub struct PackSetup {
+    pub provider_id: String,
+    pub form: SetupForm,
+    pub answers: MergedAnswers,
+    pub config_path: PathBuf,
+}
+
+/// Keeps a passing setup's answers: public ones merged into `setup-answers.json`, each secret
+/// written to the store under its question's key and under every requirement the question
+/// covers (so a component finds it by either name), and read back.
+pub fn persist(setup: &PackSetup, secrets: &DevSecrets, scope: &SecretScope) -> Result<(), String> {
+    answers::save_stored(&setup.config_path, &setup.answers.public_values())
+        .map_err(|e| e.to_string())?;
+    for (name, value) in setup.answers.secret_values() {
+        for key in setup.form.secret_keys(&name) {
+            let uri = secret_uri(scope, &setup.provider_id, &key).map_err(|e| e.to_string())?;
+            secrets
+                .put_verified(&uri, &value)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
