@@ -3,12 +3,29 @@
 use std::time::Duration;
 
 use crate::device_code::record::{ActionOutcome, ActionRecord, DeviceCodePrompt};
+use crate::exit_code;
 use crate::interrupt::Interrupt;
+use crate::plan::Plan;
 use crate::records::FlowRecord;
+use crate::request::Request;
 
-/// What happens while a plan runs.
+/// Everything a command has to say, in order: all a reporter receives (nextest's
+/// `report_event`). Warnings and errors travel in the same stream, so a reporter can keep a
+/// progress bar out of their way.
 #[derive(Debug)]
 pub enum Event<'a> {
+    /// The command line asked for something impossible (the command ends with exit code 2).
+    UsageError { message: &'a str },
+    /// The command could not go on at all (exit code 1).
+    Fatal { error: &'a dyn std::error::Error },
+    /// Something worth knowing that does not stop the command.
+    Warning { message: &'a str },
+    /// The plan, before anything runs (also the end of a dry run's stream but for
+    /// `RunFinished`).
+    PlanReady {
+        plan: &'a Plan,
+        request: &'a Request,
+    },
     /// A flow began (in whatever order workers pick flows up).
     FlowStarted { pack_label: &'a str, flow: &'a str },
     /// A flow ended; these arrive in plan order whatever `parallel` is.
@@ -17,6 +34,43 @@ pub enum Event<'a> {
     DeviceCode { prompt: &'a DeviceCodePrompt },
     /// (setup) A provider's device-code action ended (after every flow).
     ActionFinished { record: &'a ActionRecord },
+    /// The end: results when flows ran (`None` for a dry run) and the verdict.
+    RunFinished {
+        plan: &'a Plan,
+        execution: Option<&'a Execution>,
+        status: FinalStatus,
+    },
+}
+
+/// The command's verdict, which owns the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FinalStatus {
+    /// Every planned flow and login passed (or nothing was planned).
+    Passed,
+    /// A flow or login failed or is pending, or a pack was in error.
+    Failed,
+    /// Ctrl-C or SIGTERM.
+    Interrupted,
+}
+
+impl FinalStatus {
+    /// A dry run's verdict: whether every pack could be planned.
+    pub fn of_plan(plan: &Plan) -> Self {
+        if plan.count_errors() == 0 {
+            FinalStatus::Passed
+        } else {
+            FinalStatus::Failed
+        }
+    }
+
+    pub fn exit_code(self) -> u8 {
+        match self {
+            FinalStatus::Passed => exit_code::SUCCESS,
+            FinalStatus::Failed => exit_code::FAILURE,
+            FinalStatus::Interrupted => exit_code::INTERRUPTED,
+        }
+    }
 }
 
 /// Counts over the whole command, summarised once into the exit code.
@@ -43,6 +97,17 @@ fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error
 }
 
 impl RunStats {
+    /// The verdict these counts make, computed once at the end.
+    pub fn final_status(&self) -> FinalStatus {
+        if self.interrupted {
+            FinalStatus::Interrupted
+        } else if self.all_passed() {
+            FinalStatus::Passed
+        } else {
+            FinalStatus::Failed
+        }
+    }
+
     pub fn all_passed(&self) -> bool {
         self.failed == 0
             && self.pack_errors == 0

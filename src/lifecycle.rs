@@ -1,45 +1,125 @@
-//! One lifecycle command from request to exit code: discover, read manifests, plan, gather
-//! setup answers, run, report.
+//! One lifecycle command from request to exit code, in four phases over typed values:
+//! plan (discover, read manifests, decide) -> prepare (secrets store, answers, logins' state)
+//! -> run (flows, then device-code logins) -> finish (the verdict, JUnit). Everything it has
+//! to say goes to the reporter as one stream of [`Event`]s.
 
 use std::collections::BTreeMap;
+use std::error::Error;
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::answers::load_answers_file;
-use crate::device_code;
+use crate::answers::{AnswerSource, AnswersFile, load_answers_file};
 use crate::device_code::record::ActionRecord;
 use crate::domains::{Action, discover};
+use crate::events::{Event, Execution, FinalStatus};
 use crate::execute::{ExecSettings, execute};
 use crate::exit_code;
 use crate::input::FlowContext;
 use crate::interrupt::{self, PROCESS_INTERRUPT};
 use crate::logins;
 use crate::manifest::read_pack_info;
-use crate::plan::{PlanOptions, ScannedPack, build_plan};
+use crate::plan::{Plan, PlanOptions, ScannedPack, build_plan};
 use crate::report;
 use crate::request::Request;
 use crate::secrets::{DevSecrets, SecretScope, store_path};
 use crate::setup::{self, SetupSources};
+use crate::setup_store::PackSetup;
 use crate::state_layout::StateLayout;
 use crate::tunnel::resolve_public_base_url;
+
+/// Why a command stops before its verdict.
+enum Stop {
+    /// A bad flag or value (exit code 2).
+    Usage(String),
+    /// Nothing can go on (exit code 1).
+    Fatal(Box<dyn Error>),
+}
+
+fn fatal(error: impl Error + 'static) -> Stop {
+    Stop::Fatal(Box::new(error))
+}
+
+/// What the prepare phase hands to the run phase.
+struct Prepared {
+    layout: StateLayout,
+    scope: SecretScope,
+    /// `None` when the store file does not exist yet (a real run creates it).
+    secrets: Option<DevSecrets>,
+    /// (setup) Each runnable pack's answers, by pack index.
+    setups: BTreeMap<usize, PackSetup>,
+    public_base_url: Option<(String, AnswerSource)>,
+}
+
+/// Whether a person is there, decided once: who may be asked, and who watches a login.
+#[derive(Debug, Clone, Copy)]
+struct Presence {
+    /// Answers may be asked for at the terminal.
+    can_prompt: bool,
+    /// A person is likely watching stderr (a terminal, not CI, not `--non-interactive`).
+    watching: bool,
+}
+
+impl Presence {
+    fn of(request: &Request) -> Self {
+        let can_prompt =
+            !request.setup.non_interactive && !request.dry_run && std::io::stdin().is_terminal();
+        let watching =
+            can_prompt && std::env::var_os("CI").is_none() && std::io::stderr().is_terminal();
+        Self {
+            can_prompt,
+            watching,
+        }
+    }
+}
 
 /// Runs `request` and returns the exit code (see [`crate::exit_code`]).
 pub fn run(request: Request) -> u8 {
     let mut reporter = report::for_format(request.format, request.color);
-    if request.tenant.is_none() && !request.dry_run {
-        reporter.usage_error(
-            "--tenant is required to run flows (or set GREENTIC_TENANT); --dry-run works without it",
-        );
-        return exit_code::USAGE;
-    }
-
-    let discovery = match discover(&request.project_root, request.domain) {
-        Ok(discovery) => discovery,
-        Err(err) => {
-            reporter.fatal(&err);
-            return exit_code::FAILURE;
+    let mut emit = |event: Event<'_>| reporter.report_event(&event);
+    match command(&request, &mut emit) {
+        Ok(status) => status.exit_code(),
+        Err(Stop::Usage(message)) => {
+            emit(Event::UsageError { message: &message });
+            exit_code::USAGE
         }
-    };
+        Err(Stop::Fatal(error)) => {
+            emit(Event::Fatal {
+                error: error.as_ref(),
+            });
+            exit_code::FAILURE
+        }
+    }
+}
+
+/// The four phases; the whole command in one screen.
+fn command(request: &Request, emit: &mut dyn FnMut(Event<'_>)) -> Result<FinalStatus, Stop> {
+    if request.tenant.is_none() && !request.dry_run {
+        return Err(Stop::Usage(
+            "--tenant is required to run flows (or set GREENTIC_TENANT); --dry-run works without it"
+                .into(),
+        ));
+    }
+    if !request.dry_run {
+        settle_runner_env(request);
+    }
+    let presence = Presence::of(request);
+    let mut plan = plan_phase(request)?;
+    let prepared = prepare_phase(request, &mut plan, presence, emit)?;
+    emit(Event::PlanReady {
+        plan: &plan,
+        request,
+    });
+    if request.dry_run {
+        return Ok(finish_phase(request, &plan, None, emit));
+    }
+    let execution = run_phase(request, &plan, prepared, presence, emit)?;
+    Ok(finish_phase(request, &plan, Some(&execution), emit))
+}
+
+/// Finds the domain's packs, reads each manifest (one bad pack is that pack's error), and
+/// decides what runs.
+fn plan_phase(request: &Request) -> Result<Plan, Stop> {
+    let discovery = discover(&request.project_root, request.domain).map_err(fatal)?;
     let scanned = discovery
         .packs
         .iter()
@@ -52,185 +132,164 @@ pub fn run(request: Request) -> u8 {
         providers: request.providers.clone(),
         allow_missing_setup: request.setup.allow_missing_setup,
     };
-    let mut plan = match build_plan(
+    build_plan(
         request.domain,
         request.action,
         &discovery,
         scanned,
         &options,
-    ) {
-        Ok(plan) => plan,
-        Err(unmatched) => {
-            reporter.usage_error(&unmatched.to_string());
-            return exit_code::USAGE;
-        }
-    };
+    )
+    .map_err(|unmatched| Stop::Usage(unmatched.to_string()))
+}
 
-    // Secrets and setup answers, read before the plan is shown so it can say what is missing.
+/// Reads what the plan should show before anything runs: stored secrets and answers
+/// (setup), where each secret and login stands (diagnostics).
+fn prepare_phase(
+    request: &Request,
+    plan: &mut Plan,
+    presence: Presence,
+    emit: &mut dyn FnMut(Event<'_>),
+) -> Result<Prepared, Stop> {
     let layout = StateLayout::new(&request.state_dir);
     let scope = SecretScope {
         env: request.env.clone(),
         tenant: request.tenant.clone().unwrap_or_default(),
         team: request.team.clone(),
     };
-    // Planning only reads a store that exists; a real run creates it (see below).
-    let store_file = store_path(&request.project_root);
-    let mut secrets = match DevSecrets::open(&store_file, false) {
-        Ok(secrets) => secrets,
-        Err(err) => {
-            reporter.fatal(&err);
-            return exit_code::FAILURE;
-        }
-    };
+    // Planning only reads a store that exists; a real run creates it.
+    let secrets = DevSecrets::open(&store_path(&request.project_root), false).map_err(fatal)?;
     let public_base_url = resolve_public_base_url(
         request.public_base_url.as_deref(),
         &layout,
         request.tenant.as_deref(),
         request.team.as_deref(),
     );
-    let mut setups = BTreeMap::new();
-    if request.tenant.is_some() && request.action == Action::Diagnostics {
-        setup::check_secret_presence(&mut plan, secrets.as_ref(), &scope);
-        logins::check_login_states(&mut plan, &layout, &scope);
+    let mut prepared = Prepared {
+        layout,
+        scope,
+        secrets,
+        setups: BTreeMap::new(),
+        public_base_url,
+    };
+    match request.action {
+        Action::Diagnostics if request.tenant.is_some() => {
+            setup::check_secret_presence(plan, prepared.secrets.as_ref(), &prepared.scope);
+            logins::check_login_states(plan, &prepared.layout, &prepared.scope);
+        }
+        Action::Setup => {
+            logins::attach_metadata(plan);
+            let answers_file = answers_file(request, plan, emit)?;
+            prepared.setups = setup::prepare(
+                plan,
+                &SetupSources {
+                    layout: &prepared.layout,
+                    secrets: prepared.secrets.as_ref(),
+                    scope: &prepared.scope,
+                    answers_file: answers_file.as_ref(),
+                    public_base_url: prepared.public_base_url.clone(),
+                    interactive: presence.can_prompt,
+                },
+            );
+        }
+        _ => {}
     }
-    if request.action == Action::Setup {
-        logins::attach_metadata(&mut plan);
-        let runnable: Vec<&str> = plan
-            .packs
-            .iter()
-            .filter(|p| p.runs_anything())
-            .filter_map(|p| p.info.as_ref().map(|i| i.pack_id.as_str()))
-            .collect();
-        let answers_file = match &request.setup.answers {
-            Some(path) => match load_answers_file(path, &runnable) {
-                Ok(file) => {
-                    for unknown in file.unknown_providers(&runnable) {
-                        reporter.warning(&format!(
-                            "{} answers provider {unknown}, which is not in the plan",
-                            path.display()
-                        ));
-                    }
-                    Some(file)
-                }
-                Err(err) => {
-                    reporter.usage_error(&err.to_string());
-                    return exit_code::USAGE;
-                }
-            },
-            None => None,
-        };
-        let interactive =
-            !request.setup.non_interactive && !request.dry_run && std::io::stdin().is_terminal();
-        setups = setup::prepare(
-            &mut plan,
-            &SetupSources {
-                layout: &layout,
-                secrets: secrets.as_ref(),
-                scope: &scope,
-                answers_file: answers_file.as_ref(),
-                public_base_url: public_base_url.clone(),
-                interactive,
-            },
+    Ok(prepared)
+}
+
+/// `--answers FILE`, read for the providers whose setup runs; a provider it names that is not
+/// in the plan is a warning.
+fn answers_file(
+    request: &Request,
+    plan: &Plan,
+    emit: &mut dyn FnMut(Event<'_>),
+) -> Result<Option<AnswersFile>, Stop> {
+    let Some(path) = &request.setup.answers else {
+        return Ok(None);
+    };
+    let runnable: Vec<&str> = plan
+        .packs
+        .iter()
+        .filter(|p| p.runs_anything())
+        .filter_map(|p| p.info.as_ref().map(|i| i.pack_id.as_str()))
+        .collect();
+    let file = load_answers_file(path, &runnable).map_err(|e| Stop::Usage(e.to_string()))?;
+    for unknown in file.unknown_providers(&runnable) {
+        let message = format!(
+            "{} answers provider {unknown}, which is not in the plan",
+            path.display()
         );
+        emit(Event::Warning { message: &message });
     }
-    reporter.plan(&plan, &request);
+    Ok(Some(file))
+}
+
+/// Runs every planned flow, then (setup) the device-code logins of the packs that passed.
+fn run_phase(
+    request: &Request,
+    plan: &Plan,
+    prepared: Prepared,
+    presence: Presence,
+    emit: &mut dyn FnMut(Event<'_>),
+) -> Result<Execution, Stop> {
     // Flows always get the dev store as their secrets manager: the runner's default (process
     // environment variables) refuses every env but dev/test/local.
-    if secrets.is_none() && !request.dry_run {
-        secrets = match DevSecrets::open(&store_file, true) {
-            Ok(secrets) => secrets,
-            Err(err) => {
-                reporter.fatal(&err);
-                return exit_code::FAILURE;
-            }
-        };
-    }
-
-    let Some(tenant) = request.tenant.clone().filter(|_| !request.dry_run) else {
-        let code = if plan.count_errors() == 0 {
-            exit_code::SUCCESS
-        } else {
-            exit_code::FAILURE
-        };
-        reporter.finish(&plan, None, code);
-        write_junit(&request, &plan, None, reporter.as_mut());
-        return code;
+    let secrets = match prepared.secrets {
+        Some(secrets) => secrets,
+        None => DevSecrets::open(&store_path(&request.project_root), true)
+            .map_err(fatal)?
+            .expect("a created store is open"),
     };
-
-    configure_runner_env(&layout, &request);
-    // After the environment is set: the handler runs on a thread of its own.
     if let Err(err) = interrupt::install_handler() {
         tracing::warn!("cannot handle Ctrl-C gracefully: {err}");
     }
     let settings = ExecSettings {
-        layout,
+        layout: prepared.layout,
         ctx: FlowContext {
-            tenant,
+            tenant: request.tenant.clone().unwrap_or_default(),
             team: request.team.clone(),
             env: request.env.clone(),
-            public_base_url: public_base_url.map(|(url, _)| url),
+            public_base_url: prepared.public_base_url.map(|(url, _)| url),
         },
         parallel: request.parallel,
         offline: !request.online,
         timeout: request.timeout,
         grace: request.grace_period,
-        secrets,
-        scope,
-        setups,
+        secrets: Some(secrets),
+        scope: prepared.scope,
+        setups: prepared.setups,
     };
-    let mut execution = execute(&plan, &settings, &PROCESS_INTERRUPT, |event| {
-        reporter.event(&event)
-    });
-    if request.action == Action::Setup
-        && let Some(secrets) = &settings.secrets
-    {
-        let actions = run_device_code_actions(
-            &plan,
-            &execution,
-            &settings,
-            &request,
-            secrets,
-            reporter.as_mut(),
-        );
+    let mut execution = execute(plan, &settings, &PROCESS_INTERRUPT, |event| emit(event));
+    if request.action == Action::Setup {
+        let actions = logins_phase(plan, &execution, &settings, request, presence, emit);
         execution.add_actions(actions, &PROCESS_INTERRUPT);
     }
-    let code = if execution.stats.interrupted {
-        exit_code::INTERRUPTED
-    } else if execution.stats.all_passed() {
-        exit_code::SUCCESS
-    } else {
-        exit_code::FAILURE
-    };
-    reporter.finish(&plan, Some(&execution), code);
-    write_junit(&request, &plan, Some(&execution), reporter.as_mut());
-    code
+    Ok(execution)
 }
 
 /// The device-code logins of `dev setup`, after every flow. Waiting for a person is bounded by
-/// `--device-code-timeout`; without it, by the code's own expiry at a terminal, and by five
-/// minutes where nobody may be watching (`--non-interactive`, CI, no terminal).
-fn run_device_code_actions(
-    plan: &crate::plan::Plan,
-    execution: &crate::events::Execution,
+/// `--device-code-timeout`; without it, by the code's own expiry when a person watches, and by
+/// five minutes otherwise (`--non-interactive`, CI, no terminal).
+fn logins_phase(
+    plan: &Plan,
+    execution: &Execution,
     settings: &ExecSettings,
     request: &Request,
-    secrets: &DevSecrets,
-    reporter: &mut dyn report::Reporter,
+    presence: Presence,
+    emit: &mut dyn FnMut(Event<'_>),
 ) -> Vec<ActionRecord> {
-    let watched = !request.setup.non_interactive
-        && std::env::var_os("CI").is_none()
-        && std::io::stdin().is_terminal()
-        && std::io::stderr().is_terminal();
+    let Some(secrets) = &settings.secrets else {
+        return Vec::new();
+    };
     let poll_limit = request
         .setup
         .device_code_timeout
-        .or((!watched).then_some(UNWATCHED_LOGIN_WAIT));
+        .or((!presence.watching).then_some(UNWATCHED_LOGIN_WAIT));
     let action_settings = logins::ActionSettings {
         layout: &settings.layout,
         scope: &settings.scope,
         secrets,
-        bundle_name: device_code::discovery::bundle_name(&request.project_root),
-        interactive: watched,
+        bundle_name: crate::device_code::discovery::bundle_name(&request.project_root),
+        interactive: presence.watching,
         poll_limit,
         relogin: request.setup.relogin,
     };
@@ -240,57 +299,68 @@ fn run_device_code_actions(
         &settings.setups,
         &action_settings,
         &PROCESS_INTERRUPT,
-        |event| reporter.event(&event),
+        |event| emit(event),
     )
 }
 
 /// How long a device-code login is waited for when nobody may be watching.
 const UNWATCHED_LOGIN_WAIT: Duration = Duration::from_secs(300);
 
-fn write_junit(
+/// The verdict (summarised once from the counts, or from the plan for a dry run), the last
+/// event, and the JUnit report.
+fn finish_phase(
     request: &Request,
-    plan: &crate::plan::Plan,
-    execution: Option<&crate::events::Execution>,
-    reporter: &mut dyn report::Reporter,
-) {
+    plan: &Plan,
+    execution: Option<&Execution>,
+    emit: &mut dyn FnMut(Event<'_>),
+) -> FinalStatus {
+    let status = match execution {
+        Some(execution) => execution.stats.final_status(),
+        None => FinalStatus::of_plan(plan),
+    };
+    emit(Event::RunFinished {
+        plan,
+        execution,
+        status,
+    });
     if let Some(path) = &request.junit
         && let Err(err) = report::junit::write_junit(path, plan, execution)
     {
-        reporter.warning(&format!(
-            "failed to write the JUnit report {}: {err}",
-            path.display()
-        ));
+        let message = format!("failed to write the JUnit report {}: {err}", path.display());
+        emit(Event::Warning { message: &message });
     }
+    status
 }
 
-/// Settings the runner reads only from the environment, each left alone when the user set it:
-/// the compiled-component cache goes into the state folder instead of the current folder; a
-/// wasm call's deadline follows `--timeout`, so a flow abandoned as timed out stops soon after
-/// instead of spinning on for the runner's default five minutes; and the runner's secret paths
-/// use the same environment as the operator's (`--env`); and provider components may read
-/// their secrets.
-fn configure_runner_env(layout: &StateLayout, request: &Request) {
-    let timeout: Duration = request.timeout;
-    let settings = [
+/// Settings the runner reads only from the environment, set once, first thing, while this is
+/// the only thread of the process (no reporter's ticker, signal handler or runtime yet): the
+/// compiled-component cache goes into the state folder instead of the current folder; a wasm
+/// call's deadline follows `--timeout`, so a flow abandoned as timed out stops soon after; the
+/// runner's secret paths use the operator's environment (`--env` wins over an inherited
+/// `GREENTIC_ENV`, or the two would split secret paths); and provider components may read
+/// their secrets. The others are left alone when the user set them.
+fn settle_runner_env(request: &Request) {
+    let layout = StateLayout::new(&request.state_dir);
+    let defaults = [
         (
             "GREENTIC_CACHE_DIR",
             layout.component_cache().into_os_string(),
         ),
         (
             "GREENTIC_WASM_MAX_EXEC_SECS",
-            (timeout.as_secs() + 1).to_string().into(),
+            (request.timeout.as_secs() + 1).to_string().into(),
         ),
-        ("GREENTIC_ENV", request.env.clone().into()),
         // The host refuses every secret read of a provider component in its default
         // "provider-core only" mode; providers set up here read their secrets from the dev
         // store (as greentic-setup lets them).
         ("GREENTIC_PROVIDER_CORE_ONLY", "0".into()),
     ];
-    for (name, value) in settings {
+    for (name, value) in defaults {
         if std::env::var_os(name).is_none() {
-            // SAFETY: called before any flow runs and before the signal handler's thread
-            // starts, while this is the only thread of the process.
+            // SAFETY: see above: no other thread exists yet.
             unsafe { std::env::set_var(name, value) };
         }
     }
+    // SAFETY: as above.
+    unsafe { std::env::set_var("GREENTIC_ENV", &request.env) };
 }

@@ -58,6 +58,23 @@ struct Document<'a> {
 }
 
 impl Reporter for JsonReporter {
+    fn report_event(&mut self, event: &Event<'_>) {
+        match event {
+            Event::PlanReady { plan, request } => self.plan(plan, request),
+            Event::DeviceCode { prompt } => eprint!("{}", super::render_device_code(prompt)),
+            Event::RunFinished {
+                plan,
+                execution,
+                status,
+            } => self.finish(plan, *execution, status.exit_code()),
+            other => {
+                super::report_common(other);
+            }
+        }
+    }
+}
+
+impl JsonReporter {
     fn plan(&mut self, plan: &Plan, request: &Request) {
         for line in plan_warnings(plan, request) {
             eprintln!("{line}");
@@ -72,12 +89,6 @@ impl Reporter for JsonReporter {
             project_root: request.project_root.clone(),
             state_dir: request.state_dir.clone(),
         });
-    }
-
-    fn event(&mut self, event: &Event<'_>) {
-        if let Event::DeviceCode { prompt } = event {
-            eprint!("{}", super::render_device_code(prompt));
-        }
     }
 
     fn finish(&mut self, plan: &Plan, execution: Option<&Execution>, exit_code: u8) {

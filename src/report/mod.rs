@@ -11,30 +11,25 @@ mod text;
 use std::error::Error;
 
 use crate::device_code::record::DeviceCodePrompt;
-use crate::events::{Event, Execution};
+use crate::events::Event;
 use crate::plan::{Disposition, Plan};
 use crate::request::{ColorChoice, OutputFormat, Request};
 
-/// Receives everything a command has to say, in order.
+/// Renders the command's event stream, in order.
 pub trait Reporter {
-    /// The plan, before anything runs.
-    fn plan(&mut self, plan: &Plan, request: &Request);
-    /// Something that happened while running.
-    fn event(&mut self, event: &Event<'_>);
-    /// The end: results (when flows ran) and the exit code.
-    fn finish(&mut self, plan: &Plan, execution: Option<&Execution>, exit_code: u8);
-    /// The command line asked for something impossible (exit code 2).
-    fn usage_error(&mut self, message: &str) {
-        eprintln!("error: {message}");
+    fn report_event(&mut self, event: &Event<'_>);
+}
+
+/// What every reporter prints the same way, on stderr: usage errors, fatal errors, warnings.
+/// Returns false for the events it leaves to the reporter.
+fn report_common(event: &Event<'_>) -> bool {
+    match event {
+        Event::UsageError { message } => eprintln!("error: {message}"),
+        Event::Fatal { error } => eprintln!("{}", error_chain(*error)),
+        Event::Warning { message } => eprintln!("warning: {message}"),
+        _ => return false,
     }
-    /// Something worth knowing that does not stop the command.
-    fn warning(&mut self, message: &str) {
-        eprintln!("warning: {message}");
-    }
-    /// The command could not go on at all.
-    fn fatal(&mut self, error: &dyn Error) {
-        eprintln!("{}", error_chain(error));
-    }
+    true
 }
 
 /// The reporter for `--format`.

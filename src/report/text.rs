@@ -51,6 +51,24 @@ fn wants_progress() -> bool {
 }
 
 impl Reporter for TextReporter {
+    fn report_event(&mut self, event: &Event<'_>) {
+        match event {
+            Event::PlanReady { plan, request } => self.plan(plan, request),
+            Event::RunFinished {
+                plan, execution, ..
+            } => self.finish(plan, *execution),
+            Event::UsageError { .. } | Event::Fatal { .. } | Event::Warning { .. } => {
+                match self.progress.clone() {
+                    Some(bar) => bar.suspend(|| super::report_common(event)),
+                    None => super::report_common(event),
+                };
+            }
+            _ => self.progress_event(event),
+        }
+    }
+}
+
+impl TextReporter {
     fn plan(&mut self, plan: &Plan, request: &Request) {
         for line in plan_warnings(plan, request) {
             eprintln!("{line}");
@@ -72,7 +90,7 @@ impl Reporter for TextReporter {
         }
     }
 
-    fn event(&mut self, event: &Event<'_>) {
+    fn progress_event(&mut self, event: &Event<'_>) {
         match event {
             Event::FlowStarted { pack_label, flow } => {
                 self.running.push(format!("{pack_label} {flow}"));
@@ -145,13 +163,14 @@ impl Reporter for TextReporter {
                     }
                 }
             }
+            _ => {}
         }
         if let Some(bar) = &self.progress {
             bar.set_message(format!("running: {}", self.running.join(", ")));
         }
     }
 
-    fn finish(&mut self, plan: &Plan, execution: Option<&Execution>, _exit_code: u8) {
+    fn finish(&mut self, plan: &Plan, execution: Option<&Execution>) {
         if let Some(bar) = self.progress.take() {
             bar.finish_and_clear();
         }
