@@ -258,7 +258,7 @@ fn run_phase(
         scope: prepared.scope,
         setups: prepared.setups,
     };
-    let mut execution = execute(plan, &settings, &PROCESS_INTERRUPT, |event| emit(event));
+    let mut execution = execute(plan, &settings, &PROCESS_INTERRUPT, &mut *emit);
     if request.action == Action::Setup {
         let actions = logins_phase(plan, &execution, &settings, request, presence, emit);
         execution.add_actions(actions, &PROCESS_INTERRUPT);
@@ -299,7 +299,7 @@ fn logins_phase(
         &settings.setups,
         &action_settings,
         &PROCESS_INTERRUPT,
-        |event| emit(event),
+        emit,
     )
 }
 
