@@ -26,6 +26,7 @@ pub mod manifest;
 pub mod names;
 pub mod outcome;
 pub mod plan;
+pub mod prompter;
 pub mod records;
 pub mod redact;
 pub mod report;

@@ -19,6 +19,7 @@ use crate::interrupt::{self, PROCESS_INTERRUPT};
 use crate::logins;
 use crate::manifest::read_pack_info;
 use crate::plan::{Plan, PlanOptions, ScannedPack, build_plan};
+use crate::prompter::Prompter;
 use crate::report;
 use crate::request::Request;
 use crate::secrets::{DevSecrets, SecretScope, store_path};
@@ -50,6 +51,25 @@ struct Prepared {
     public_base_url: Option<(String, AnswerSource)>,
 }
 
+/// What the edge hands down to talk to a person.
+#[derive(Clone, Copy)]
+struct Edge<'a> {
+    presence: Presence,
+    prompter: &'a dyn Prompter,
+}
+
+impl<'a> Edge<'a> {
+    /// The prompter for setup answers, when a person can be asked.
+    fn answers_prompter(self) -> Option<&'a dyn Prompter> {
+        self.presence.can_prompt.then_some(self.prompter)
+    }
+
+    /// The prompter for a login's choices, when a person watches.
+    fn login_prompter(self) -> Option<&'a dyn Prompter> {
+        self.presence.watching.then_some(self.prompter)
+    }
+}
+
 /// Whether a person is there, decided once: who may be asked, and who watches a login.
 #[derive(Debug, Clone, Copy)]
 struct Presence {
@@ -74,9 +94,16 @@ impl Presence {
 
 /// Runs `request` and returns the exit code (see [`crate::exit_code`]).
 pub fn run(request: Request) -> u8 {
-    let mut reporter = report::for_format(request.format, request.color);
+    let report::Terminal {
+        mut reporter,
+        prompter,
+    } = report::for_format(request.format, request.color);
     let mut emit = |event: Event<'_>| reporter.report_event(&event);
-    match command(&request, &mut emit) {
+    let edge = Edge {
+        presence: Presence::of(&request),
+        prompter: prompter.as_ref(),
+    };
+    match command(&request, edge, &mut emit) {
         Ok(status) => status.exit_code(),
         Err(Stop::Usage(message)) => {
             emit(Event::UsageError { message: &message });
@@ -92,7 +119,11 @@ pub fn run(request: Request) -> u8 {
 }
 
 /// The four phases; the whole command in one screen.
-fn command(request: &Request, emit: &mut dyn FnMut(Event<'_>)) -> Result<FinalStatus, Stop> {
+fn command(
+    request: &Request,
+    edge: Edge<'_>,
+    emit: &mut dyn FnMut(Event<'_>),
+) -> Result<FinalStatus, Stop> {
     if request.tenant.is_none() && !request.dry_run {
         return Err(Stop::Usage(
             "--tenant is required to run flows (or set GREENTIC_TENANT); --dry-run works without it"
@@ -102,9 +133,8 @@ fn command(request: &Request, emit: &mut dyn FnMut(Event<'_>)) -> Result<FinalSt
     if !request.dry_run {
         settle_runner_env(request);
     }
-    let presence = Presence::of(request);
     let mut plan = plan_phase(request)?;
-    let prepared = prepare_phase(request, &mut plan, presence, emit)?;
+    let prepared = prepare_phase(request, &mut plan, edge, emit)?;
     emit(Event::PlanReady {
         plan: &plan,
         request,
@@ -112,7 +142,7 @@ fn command(request: &Request, emit: &mut dyn FnMut(Event<'_>)) -> Result<FinalSt
     if request.dry_run {
         return Ok(finish_phase(request, &plan, None, emit));
     }
-    let execution = run_phase(request, &plan, prepared, presence, emit)?;
+    let execution = run_phase(request, &plan, prepared, edge, emit)?;
     Ok(finish_phase(request, &plan, Some(&execution), emit))
 }
 
@@ -147,7 +177,7 @@ fn plan_phase(request: &Request) -> Result<Plan, Stop> {
 fn prepare_phase(
     request: &Request,
     plan: &mut Plan,
-    presence: Presence,
+    edge: Edge<'_>,
     emit: &mut dyn FnMut(Event<'_>),
 ) -> Result<Prepared, Stop> {
     let layout = StateLayout::new(&request.state_dir);
@@ -187,7 +217,7 @@ fn prepare_phase(
                     scope: &prepared.scope,
                     answers_file: answers_file.as_ref(),
                     public_base_url: prepared.public_base_url.clone(),
-                    interactive: presence.can_prompt,
+                    prompter: edge.answers_prompter(),
                 },
             );
         }
@@ -228,7 +258,7 @@ fn run_phase(
     request: &Request,
     plan: &Plan,
     prepared: Prepared,
-    presence: Presence,
+    edge: Edge<'_>,
     emit: &mut dyn FnMut(Event<'_>),
 ) -> Result<Execution, Stop> {
     // Flows always get the dev store as their secrets manager: the runner's default (process
@@ -260,7 +290,7 @@ fn run_phase(
     };
     let mut execution = execute(plan, &settings, &PROCESS_INTERRUPT, &mut *emit);
     if request.action == Action::Setup {
-        let actions = logins_phase(plan, &execution, &settings, request, presence, emit);
+        let actions = logins_phase(plan, &execution, &settings, request, edge, emit);
         execution.add_actions(actions, &PROCESS_INTERRUPT);
     }
     Ok(execution)
@@ -274,7 +304,7 @@ fn logins_phase(
     execution: &Execution,
     settings: &ExecSettings,
     request: &Request,
-    presence: Presence,
+    edge: Edge<'_>,
     emit: &mut dyn FnMut(Event<'_>),
 ) -> Vec<ActionRecord> {
     let Some(secrets) = &settings.secrets else {
@@ -283,13 +313,13 @@ fn logins_phase(
     let poll_limit = request
         .setup
         .device_code_timeout
-        .or((!presence.watching).then_some(UNWATCHED_LOGIN_WAIT));
+        .or((!edge.presence.watching).then_some(UNWATCHED_LOGIN_WAIT));
     let action_settings = logins::ActionSettings {
         layout: &settings.layout,
         scope: &settings.scope,
         secrets,
         bundle_name: crate::device_code::discovery::bundle_name(&request.project_root),
-        interactive: presence.watching,
+        prompter: edge.login_prompter(),
         poll_limit,
         relogin: request.setup.relogin,
     };

@@ -11,6 +11,7 @@ use crate::device_code::state::{ActionState, ActionStatus, PendingStage};
 use crate::events::{Event, Execution};
 use crate::interrupt::Interrupt;
 use crate::plan::{LoginState, LoginStatus, Plan, PlannedPack};
+use crate::prompter::Prompter;
 use crate::secrets::{DevSecrets, SecretScope};
 use crate::setup_store::PackSetup;
 use crate::state_layout::StateLayout;
@@ -39,7 +40,8 @@ pub struct ActionSettings<'a> {
     pub scope: &'a SecretScope,
     pub secrets: &'a DevSecrets,
     pub bundle_name: String,
-    pub interactive: bool,
+    /// Who asks a person (to choose a mode); `None` when nobody watches.
+    pub prompter: Option<&'a dyn Prompter>,
     pub poll_limit: Option<Duration>,
     pub relogin: bool,
 }
@@ -105,7 +107,7 @@ pub fn run_actions(
                     state_file,
                     config_file: setup.config_path.clone(),
                     bundle_name: &settings.bundle_name,
-                    interactive: settings.interactive,
+                    prompter: settings.prompter,
                     poll_limit: settings.poll_limit,
                     relogin: settings.relogin,
                     interrupt,

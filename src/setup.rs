@@ -9,6 +9,7 @@ use greentic_secrets_lib::canonical_secret_name;
 use crate::answers::{self, AnswerLayers, AnswerSource, AnswersFile, SetupForm};
 use crate::manifest::PackInfo;
 use crate::plan::{Plan, SecretPresence};
+use crate::prompter::Prompter;
 use crate::secrets::{DevSecrets, SecretScope, secret_uri};
 use crate::setup_store::PackSetup;
 use crate::state_layout::StateLayout;
@@ -22,7 +23,8 @@ pub struct SetupSources<'a> {
     pub answers_file: Option<&'a AnswersFile>,
     /// The project's public URL and where it came from (`--public-base-url`, tunnel file).
     pub public_base_url: Option<(String, AnswerSource)>,
-    pub interactive: bool,
+    /// Who asks for missing or broken answers; `None` when nobody can be asked.
+    pub prompter: Option<&'a dyn Prompter>,
 }
 
 /// Gathers and checks the answers of every pack whose setup flow runs. A pack whose questions
@@ -81,8 +83,8 @@ fn prepare_pack(info: &PackInfo, sources: &SetupSources<'_>) -> Result<PackSetup
         .statuses
         .iter()
         .any(|s| !s.hidden && s.broken.is_some());
-    if unsettled && sources.interactive {
-        answers::prompt_until_valid(&form, &mut merged);
+    if let Some(prompter) = sources.prompter.filter(|_| unsettled) {
+        answers::prompt_until_valid(&form, &mut merged, prompter);
     }
     Ok(PackSetup {
         provider_id: info.pack_id.clone(),

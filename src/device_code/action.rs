@@ -20,6 +20,7 @@ use super::record::{ACTION_NAME, ActionOutcome, ActionRecord, DeviceCodePrompt};
 use super::state::{ActionState, ActionStatus, PendingStage};
 use crate::answers::{load_stored, save_stored, value_text};
 use crate::interrupt::Interrupt;
+use crate::prompter::Prompter;
 use crate::redact::Redactor;
 use crate::secrets::{DevSecrets, SecretScope, secret_uri};
 
@@ -30,8 +31,8 @@ pub struct ActionContext<'a> {
     pub state_file: PathBuf,
     pub config_file: PathBuf,
     pub bundle_name: &'a str,
-    /// A person can be asked (choose a mode).
-    pub interactive: bool,
+    /// Who asks a person (to choose a mode); `None` when nobody watches.
+    pub prompter: Option<&'a dyn Prompter>,
     /// Longest time to wait for the login in this run (`--device-code-timeout`).
     pub poll_limit: Option<Duration>,
     /// Start a new login even when an earlier one completed.
@@ -119,7 +120,7 @@ impl Run<'_> {
             .iter()
             .map(|(k, v)| (k.clone(), value_text(v)))
             .collect();
-        let (mode, mode_note) = match choose_mode(metadata, &answers, self.ctx.interactive) {
+        let (mode, mode_note) = match choose_mode(metadata, &answers, self.ctx.prompter) {
             Ok(chosen) => chosen,
             Err(message) => return self.fail(message),
         };

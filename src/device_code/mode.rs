@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::metadata::DeviceCodeMetadata;
+use crate::prompter::Prompter;
 
 /// The setup answer naming the mode, when a provider declares several.
 pub const MODE_ANSWER: &str = "setup_mode";
@@ -14,7 +15,7 @@ pub const MODE_ANSWER: &str = "setup_mode";
 pub fn choose_mode(
     metadata: &DeviceCodeMetadata,
     answers: &BTreeMap<String, String>,
-    interactive: bool,
+    prompter: Option<&dyn Prompter>,
 ) -> Result<(Option<String>, Option<String>), String> {
     let modes: Vec<&String> = metadata.setup_modes.keys().collect();
     if let Some(chosen) = answers.get(MODE_ANSWER) {
@@ -32,7 +33,7 @@ pub fn choose_mode(
     match modes.as_slice() {
         [] => Ok((None, None)),
         [only] => Ok((Some((*only).clone()), None)),
-        _ if interactive => {
+        _ if prompter.is_some() => {
             let items: Vec<String> = metadata
                 .setup_modes
                 .iter()
@@ -41,13 +42,11 @@ pub fn choose_mode(
                     None => name.clone(),
                 })
                 .collect();
-            dialoguer::Select::new()
-                .with_prompt("Setup mode")
-                .items(&items)
-                .default(0)
-                .interact()
-                .map(|i| (Some(modes[i].clone()), None))
-                .map_err(|err| format!("no setup mode chosen: {err}"))
+            let picked = prompter.and_then(|p| p.select("Setup mode", &items, 0));
+            match picked.and_then(|i| modes.get(i)) {
+                Some(mode) => Ok((Some((*mode).clone()), None)),
+                None => Err("no setup mode chosen".to_string()),
+            }
         }
         _ => {
             let fallback = metadata.fallback_mode().map(str::to_string);

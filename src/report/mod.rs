@@ -4,6 +4,8 @@
 pub mod history;
 mod json;
 pub mod junit;
+mod progress;
+mod prompt;
 pub mod style;
 mod table;
 mod text;
@@ -13,7 +15,9 @@ use std::error::Error;
 use crate::device_code::record::DeviceCodePrompt;
 use crate::events::Event;
 use crate::plan::{Disposition, Plan};
+use crate::prompter::Prompter;
 use crate::request::{ColorChoice, OutputFormat, Request};
+use progress::SharedProgress;
 
 /// Renders the command's event stream, in order.
 pub trait Reporter {
@@ -32,11 +36,23 @@ fn report_common(event: &Event<'_>) -> bool {
     true
 }
 
-/// The reporter for `--format`.
-pub fn for_format(format: OutputFormat, color: ColorChoice) -> Box<dyn Reporter> {
-    match format {
-        OutputFormat::Text => Box::new(text::TextReporter::new(color)),
+/// What a command's edge hands to the core to talk to a person.
+pub struct Terminal {
+    pub reporter: Box<dyn Reporter>,
+    /// Asks at the terminal, hiding the reporter's progress bar meanwhile.
+    pub prompter: Box<dyn Prompter>,
+}
+
+/// The reporter for `--format`, and a prompter that keeps out of its way.
+pub fn for_format(format: OutputFormat, color: ColorChoice) -> Terminal {
+    let progress = SharedProgress::default();
+    let reporter: Box<dyn Reporter> = match format {
+        OutputFormat::Text => Box::new(text::TextReporter::new(color, progress.clone())),
         OutputFormat::Json => Box::new(json::JsonReporter::default()),
+    };
+    Terminal {
+        reporter,
+        prompter: Box::new(prompt::TerminalPrompter { progress }),
     }
 }
 

@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::time::Duration;
 
+use super::progress::SharedProgress;
 use super::style::{Styles, paint};
 use super::table::render_table;
 use super::{Reporter, plan_warnings};
@@ -19,16 +20,16 @@ use crate::request::Request;
 /// Prints to stdout as things happen; a progress bar on stderr when it is a terminal.
 pub struct TextReporter {
     styles: Styles,
-    /// Shown only on an interactive stderr, never in CI.
-    progress: Option<ProgressBar>,
+    /// Shown only on an interactive stderr, never in CI; shared with the prompter.
+    progress: SharedProgress,
     running: Vec<String>,
 }
 
 impl TextReporter {
-    pub fn new(color: ColorChoice) -> Self {
+    pub fn new(color: ColorChoice, progress: SharedProgress) -> Self {
         Self {
             styles: Styles::new(color.for_stdout()),
-            progress: None,
+            progress,
             running: Vec::new(),
         }
     }
@@ -38,10 +39,7 @@ impl TextReporter {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{line}");
         };
-        match &self.progress {
-            Some(bar) => bar.suspend(write),
-            None => write(),
-        }
+        self.progress.suspend(write);
     }
 }
 
@@ -58,10 +56,7 @@ impl Reporter for TextReporter {
                 plan, execution, ..
             } => self.finish(plan, *execution),
             Event::UsageError { .. } | Event::Fatal { .. } | Event::Warning { .. } => {
-                match self.progress.clone() {
-                    Some(bar) => bar.suspend(|| super::report_common(event)),
-                    None => super::report_common(event),
-                };
+                self.progress.suspend(|| super::report_common(event));
             }
             _ => self.progress_event(event),
         }
@@ -86,7 +81,7 @@ impl TextReporter {
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar.enable_steady_tick(std::time::Duration::from_millis(100));
-            self.progress = Some(bar);
+            self.progress.set(Some(bar));
         }
     }
 
@@ -108,7 +103,7 @@ impl TextReporter {
                     paint(style, &format!("{:>11}", record.outcome.label())),
                     seconds(record.duration),
                 ));
-                if let Some(bar) = &self.progress {
+                if let Some(bar) = self.progress.get() {
                     bar.inc(1);
                 }
             }
@@ -117,10 +112,7 @@ impl TextReporter {
                     .push(format!("{} login (waiting)", prompt.pack_id));
                 let text = super::render_device_code(prompt);
                 let write = || eprint!("{text}");
-                match &self.progress {
-                    Some(bar) => bar.suspend(write),
-                    None => write(),
-                }
+                self.progress.suspend(write);
             }
             Event::ActionFinished { record } => {
                 let waiting = format!("{} login (waiting)", record.pack_id);
@@ -165,13 +157,13 @@ impl TextReporter {
             }
             _ => {}
         }
-        if let Some(bar) = &self.progress {
+        if let Some(bar) = self.progress.get() {
             bar.set_message(format!("running: {}", self.running.join(", ")));
         }
     }
 
     fn finish(&mut self, plan: &Plan, execution: Option<&Execution>) {
-        if let Some(bar) = self.progress.take() {
+        if let Some(bar) = self.progress.set(None) {
             bar.finish_and_clear();
         }
         let mut out = std::io::stdout().lock();
