@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+use quick_junit::{NonSuccessKind, TestCaseStatus};
+
 use crate::support::packs::{FlowBody, PackBuilder};
 use crate::support::project::{Project, Run, operator};
 use crate::support::wasm;
@@ -112,44 +114,27 @@ fn junit_lists_every_planned_flow_with_failures_and_skips() {
     ])
     .code(1);
     let xml = std::fs::read_to_string(p.root().join("report.xml")).unwrap();
-    let mut reader = quick_xml::Reader::from_str(&xml);
-    let (mut cases, mut failures, mut suite_attrs) = (0, Vec::new(), Vec::new());
-    loop {
-        match reader.read_event().unwrap() {
-            quick_xml::events::Event::Eof => break,
-            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
-                match e.name().as_ref() {
-                    b"testcase" => cases += 1,
-                    b"failure" => failures.push(
-                        e.try_get_attribute("message")
-                            .unwrap()
-                            .unwrap()
-                            .unescape_value()
-                            .unwrap()
-                            .into_owned(),
-                    ),
-                    b"testsuite" => {
-                        for a in e.attributes() {
-                            let a = a.unwrap();
-                            suite_attrs.push((
-                                String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
-                                a.unescape_value().unwrap().into_owned(),
-                            ));
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            _ => {}
-        }
-    }
-    assert_eq!(cases, 2);
+    // Read back with a JUnit parser, so the file is checked as CI tools will read it.
+    let report = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    assert_eq!(report.test_suites.len(), 1, "{xml}");
+    let suite = &report.test_suites[0];
+    assert_eq!(suite.name.as_str(), "greentic-operator dev setup messaging");
+    let failures: Vec<&str> = suite
+        .test_cases
+        .iter()
+        .filter_map(|case| match &case.status {
+            TestCaseStatus::NonSuccess {
+                kind: NonSuccessKind::Failure,
+                message,
+                ..
+            } => Some(message.as_deref().unwrap_or_default()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(suite.test_cases.len(), 2);
     assert_eq!(failures.len(), 1);
     assert!(failures[0].contains("absent.component"), "{failures:?}");
-    assert!(
-        suite_attrs.contains(&("failures".into(), "1".into())),
-        "{suite_attrs:?}"
-    );
+    assert_eq!(suite.failures, 1, "{xml}");
     assert!(xml.contains("run folder: "));
 
     // A skipped flow is a skipped test case.
