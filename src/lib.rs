@@ -12,6 +12,7 @@ pub mod atomic_file;
 pub mod cli;
 pub mod device_code;
 pub mod domains;
+pub mod error_chain;
 pub mod events;
 pub mod execute;
 pub mod exit_code;

@@ -1,6 +1,7 @@
 //! Greentic's dev secrets store (greentic-secrets-lib's `DevStore`): where setup keeps secret
 //! answers, and the secrets manager the runner reads through during flows.
 
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -49,6 +50,8 @@ pub struct SecretScope {
 pub struct DevSecrets {
     store: Arc<DevStore>,
     path: PathBuf,
+    /// One runtime for every synchronous read and write of the store, built when it opens.
+    runtime: Arc<tokio::runtime::Runtime>,
 }
 
 impl std::fmt::Debug for DevSecrets {
@@ -108,9 +111,14 @@ impl DevSecrets {
             path: path.to_path_buf(),
             message: err.to_string(),
         })?;
+        let runtime = store_runtime().map_err(|err| SecretsError::Open {
+            path: path.to_path_buf(),
+            message: format!("cannot start the store's runtime: {err}"),
+        })?;
         Ok(Some(Self {
             store: Arc::new(store),
             path: path.to_path_buf(),
+            runtime: Arc::new(runtime),
         }))
     }
 
@@ -120,17 +128,17 @@ impl DevSecrets {
 
     /// The secret at `uri`, or `None` when absent or unreadable.
     pub fn get(&self, uri: &str) -> Option<Vec<u8>> {
-        block_on(self.store.get(uri)).ok()
+        self.runtime.block_on(self.store.get(uri)).ok()
     }
 
     /// Writes `value` at `uri`, then reads it back: a mismatch is an error.
     pub fn put_verified(&self, uri: &str, value: &str) -> Result<(), SecretsError> {
-        block_on(self.store.put(uri, SecretFormat::Text, value.as_bytes())).map_err(|err| {
-            SecretsError::Write {
+        self.runtime
+            .block_on(self.store.put(uri, SecretFormat::Text, value.as_bytes()))
+            .map_err(|err| SecretsError::Write {
                 uri: uri.to_string(),
                 message: err.to_string(),
-            }
-        })?;
+            })?;
         match self.get(uri) {
             Some(bytes) if bytes == value.as_bytes() => Ok(()),
             _ => Err(SecretsError::Mismatch {
@@ -145,14 +153,13 @@ impl DevSecrets {
     }
 }
 
-/// Runs a store future to completion on a small runtime of its own. Never called from inside
-/// the runner's runtime: the manager below awaits the store directly.
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
+/// The runtime the store's synchronous calls run on. Never entered from inside the runner's
+/// runtime: the manager below awaits the store directly. A current-thread runtime may be
+/// blocked on from several flows' threads at once; they take turns.
+fn store_runtime() -> io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("a current-thread runtime can always be built")
-        .block_on(future)
 }
 
 /// The runner names a pack's secret `secrets://<env>/<tenant>/<team>/<pack id>/<key>` with its
@@ -243,7 +250,9 @@ mod tests {
             .unwrap();
         assert_eq!(reopened.get(&uri).unwrap(), b"xoxb-123");
         let manager = reopened.manager();
-        let via_runner = block_on(manager.read("secrets://dev/acme/_/messaging-slack/bot_token"));
+        let via_runner = store_runtime()
+            .unwrap()
+            .block_on(manager.read("secrets://dev/acme/_/messaging-slack/bot_token"));
         assert_eq!(via_runner.unwrap(), b"xoxb-123");
         let raw = std::fs::read(dir.path().join("s.env")).unwrap();
         assert!(

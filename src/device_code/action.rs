@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::discovery::{Discovered, discover};
+use super::discovery::{Discovered, discover_after_login};
 use super::finalize::{CallScope, Finalized, call_operation};
 use super::login::{PollOutcome, http_client, poll, request_code};
 use super::metadata::{DeviceCodeMetadata, TOKEN_FIELDS};
@@ -302,7 +302,7 @@ impl Run<'_> {
                 return self
                     .fail("the token answer has no access_token, which discovery needs".into());
             };
-            match self.ctx.runtime.block_on(discover(
+            match self.ctx.runtime.block_on(discover_after_login(
                 &metadata.post_login_discovery,
                 access_token,
                 http,

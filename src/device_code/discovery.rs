@@ -19,7 +19,7 @@ pub struct Discovered {
 
 /// Runs every step in order. `known` holds the answers gathered so far (setup answers and
 /// mapped token outputs): templates and `requires` read from it and from earlier steps.
-pub async fn discover(
+pub async fn discover_after_login(
     steps: &[DiscoveryStep],
     access_token: &str,
     http: &reqwest::Client,

@@ -241,10 +241,8 @@ fn describe<RE: std::error::Error + 'static, TE: oauth2::ErrorResponse + 'static
         }
         RequestTokenError::Request(err) => {
             let mut message = format!("{what} to {url} failed: {err}");
-            let mut source = std::error::Error::source(&err);
-            while let Some(cause) = source {
+            for cause in crate::error_chain::causes(&err) {
                 message.push_str(&format!(": {cause}"));
-                source = cause.source();
             }
             message
         }

@@ -59,10 +59,8 @@ pub fn for_format(format: OutputFormat, color: ColorChoice) -> Terminal {
 /// `error: <error>` then one `caused by: <source>` line per source.
 pub fn error_chain(error: &dyn Error) -> String {
     let mut out = format!("error: {error}");
-    let mut source = error.source();
-    while let Some(cause) = source {
+    for cause in crate::error_chain::causes(error) {
         out.push_str(&format!("\n  caused by: {cause}"));
-        source = cause.source();
     }
     out
 }

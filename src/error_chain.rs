@@ -1,0 +1,8 @@
+//! An error's chain of causes, walked in one place.
+
+use std::error::Error;
+
+/// The causes of `error`, outermost first (not `error` itself).
+pub fn causes<'a>(error: &'a dyn Error) -> impl Iterator<Item = &'a dyn Error> {
+    std::iter::successors(error.source(), |&cause| cause.source())
+}
