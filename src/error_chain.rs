@@ -3,6 +3,6 @@
 use std::error::Error;
 
 /// The causes of `error`, outermost first (not `error` itself).
-pub fn causes<'a>(error: &'a dyn Error) -> impl Iterator<Item = &'a dyn Error> {
+pub fn causes(error: &dyn Error) -> impl Iterator<Item = &dyn Error> {
     std::iter::successors(error.source(), |&cause| cause.source())
 }
