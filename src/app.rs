@@ -5,10 +5,11 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command, DevCommand, lifecycle_request};
+use crate::cli::{Cli, Command, dev_request};
 use crate::history_cmd;
 use crate::lifecycle;
 use crate::logging;
+use crate::request::DevRequest;
 
 /// Runs the operator with `args` (the program name first) and returns the process exit code.
 pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
@@ -22,11 +23,10 @@ pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone
     };
     logging::init(cli.verbose, cli.quiet);
     let code = match cli.command {
-        Command::Dev(DevCommand::Runs(args)) => history_cmd::runs(&args, cli.color.into()),
-        Command::Dev(DevCommand::Show(args)) => history_cmd::show(&args, cli.color.into()),
-        Command::Dev(dev) => match lifecycle_request(dev, cli.color.into()) {
-            Some(request) => lifecycle::run(request),
-            None => unreachable!("runs and show are handled above"),
+        Command::Dev(dev) => match dev_request(dev, cli.color.into()) {
+            DevRequest::Lifecycle(request) => lifecycle::run(request),
+            DevRequest::Runs(request) => history_cmd::runs(&request),
+            DevRequest::Show(request) => history_cmd::show(&request),
         },
         Command::Completions { shell } => {
             let mut command = Cli::command();

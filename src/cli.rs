@@ -8,7 +8,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domains::{Action, Domain};
 use crate::names::validate_name;
-use crate::request::{ColorChoice, OutputFormat, Request, SetupOptions};
+use crate::request::{
+    ColorChoice, DevRequest, HistoryRequest, OutputFormat, Request, RunsRequest, SetupOptions,
+    ShowRequest,
+};
 
 /// Runs Greentic provider packs' lifecycle flows (setup, diagnostics, verify), in-process.
 #[derive(Debug, Parser)]
@@ -104,6 +107,14 @@ impl StateArgs {
         match self.format {
             FormatArg::Text => OutputFormat::Text,
             FormatArg::Json => OutputFormat::Json,
+        }
+    }
+
+    fn history(&self, color: ColorChoice) -> HistoryRequest {
+        HistoryRequest {
+            state_dir: self.state_dir(),
+            format: self.format(),
+            color,
         }
     }
 }
@@ -235,44 +246,56 @@ fn parse_duration(value: &str) -> Result<Duration, String> {
 }
 
 /// The validated request of a lifecycle command; the only conversion from clap's types.
-pub fn lifecycle_request(command: DevCommand, color: ColorChoice) -> Option<Request> {
-    {
-        let (action, common, setup) = match command {
-            DevCommand::Setup(args) => {
-                let setup = SetupOptions {
-                    allow_missing_setup: args.allow_missing_setup,
-                    answers: args.answers.map(absolute),
-                    non_interactive: args.non_interactive,
-                    device_code_timeout: args.device_code_timeout,
-                    relogin: args.relogin,
-                };
-                (Action::Setup, args.common, setup)
-            }
-            DevCommand::Diagnostics(args) => (Action::Diagnostics, args, SetupOptions::default()),
-            DevCommand::Verify(args) => (Action::Verify, args, SetupOptions::default()),
-            DevCommand::Runs(_) | DevCommand::Show(_) => return None,
-        };
-        Some(Request {
-            color,
-            junit: common.junit.map(absolute),
-            domain: common.domain,
-            action,
-            tenant: common.tenant,
-            team: common.team,
-            env: common.env,
-            providers: common.providers,
-            dry_run: common.dry_run,
-            parallel: common.parallel,
-            setup,
-            project_root: common.state.project_root(),
-            state_dir: common.state.state_dir(),
-            online: common.online,
-            public_base_url: common.public_base_url,
-            timeout: common.timeout,
-            grace_period: common.grace_period,
-            format: common.state.format(),
-        })
-    }
+pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
+    let (action, common, setup) = match command {
+        DevCommand::Setup(args) => {
+            let setup = SetupOptions {
+                allow_missing_setup: args.allow_missing_setup,
+                answers: args.answers.map(absolute),
+                non_interactive: args.non_interactive,
+                device_code_timeout: args.device_code_timeout,
+                relogin: args.relogin,
+            };
+            (Action::Setup, args.common, setup)
+        }
+        DevCommand::Diagnostics(args) => (Action::Diagnostics, args, SetupOptions::default()),
+        DevCommand::Verify(args) => (Action::Verify, args, SetupOptions::default()),
+        DevCommand::Runs(args) => {
+            return DevRequest::Runs(RunsRequest {
+                history: args.state.history(color),
+                domain: args.domain,
+                provider: args.provider,
+                failed: args.failed,
+                last: args.last,
+            });
+        }
+        DevCommand::Show(args) => {
+            return DevRequest::Show(ShowRequest {
+                history: args.state.history(color),
+                run: args.run,
+            });
+        }
+    };
+    DevRequest::Lifecycle(Request {
+        color,
+        junit: common.junit.map(absolute),
+        domain: common.domain,
+        action,
+        tenant: common.tenant,
+        team: common.team,
+        env: common.env,
+        providers: common.providers,
+        dry_run: common.dry_run,
+        parallel: common.parallel,
+        setup,
+        project_root: common.state.project_root(),
+        state_dir: common.state.state_dir(),
+        online: common.online,
+        public_base_url: common.public_base_url,
+        timeout: common.timeout,
+        grace_period: common.grace_period,
+        format: common.state.format(),
+    })
 }
 
 /// Absolute paths, so the run folders and `artifacts_dir` files name places that stay valid

@@ -3,7 +3,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::domains::Domain;
 use serde_json::Value;
 
 /// One recorded run, as its `run.json` tells it.
@@ -11,11 +13,10 @@ use serde_json::Value;
 pub struct RunEntry {
     pub run_id: String,
     pub run_dir: PathBuf,
-    pub domain: String,
+    pub domain: Domain,
     pub pack_id: String,
     pub flow: String,
-    /// `passed`, `failed`, `timed_out`, `running` (never finished), ...
-    pub status: String,
+    pub status: RunStatus,
     pub started_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<u64>,
@@ -23,9 +24,61 @@ pub struct RunEntry {
     pub record: Value,
 }
 
+/// How a recorded run ended: the outcome's `status` in `run.json`, or `running` for a folder
+/// whose process never finished it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Passed,
+    Failed,
+    NoNodesRan,
+    LoadError,
+    TimedOut,
+    Interrupted,
+    Running,
+    /// Written by another version of the operator.
+    #[serde(other)]
+    Unknown,
+}
+
+impl RunStatus {
+    pub fn word(self) -> &'static str {
+        match self {
+            RunStatus::Passed => "passed",
+            RunStatus::Failed => "failed",
+            RunStatus::NoNodesRan => "no_nodes_ran",
+            RunStatus::LoadError => "load_error",
+            RunStatus::TimedOut => "timed_out",
+            RunStatus::Interrupted => "interrupted",
+            RunStatus::Running => "running",
+            RunStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// The part of `run.json` the history reads.
+#[derive(Deserialize)]
+struct RunFile {
+    #[serde(default)]
+    run_id: String,
+    #[serde(default)]
+    pack_id: String,
+    #[serde(default)]
+    flow: String,
+    #[serde(default)]
+    started_at: String,
+    duration: Option<u64>,
+    outcome: Option<OutcomeStatus>,
+}
+
+#[derive(Deserialize)]
+struct OutcomeStatus {
+    status: RunStatus,
+}
+
 impl RunEntry {
     pub fn passed(&self) -> bool {
-        self.status == "passed"
+        self.status == RunStatus::Passed
     }
 }
 
@@ -57,32 +110,20 @@ pub fn list_runs(state_dir: &Path) -> Vec<RunEntry> {
 }
 
 fn read_entry(dir: &Path) -> Option<RunEntry> {
-    let record: Value = serde_json::from_slice(&fs::read(dir.join("run.json")).ok()?).ok()?;
-    let text = |key: &str| {
-        record
-            .get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
-    let domain = dir
-        .ancestors()
-        .nth(3)?
-        .file_name()?
-        .to_string_lossy()
-        .into_owned();
+    let bytes = fs::read(dir.join("run.json")).ok()?;
+    let file: RunFile = serde_json::from_slice(&bytes).ok()?;
+    let record: Value = serde_json::from_slice(&bytes).ok()?;
+    let folder = dir.ancestors().nth(3)?.file_name()?.to_string_lossy();
+    let domain = Domain::ALL.into_iter().find(|d| d.name() == folder)?;
     Some(RunEntry {
-        run_id: text("run_id"),
+        run_id: file.run_id,
         run_dir: dir.to_path_buf(),
         domain,
-        pack_id: text("pack_id"),
-        flow: text("flow"),
-        status: record["outcome"]["status"]
-            .as_str()
-            .unwrap_or("unknown")
-            .to_string(),
-        started_at: text("started_at"),
-        duration_ms: record.get("duration").and_then(Value::as_u64),
+        pack_id: file.pack_id,
+        flow: file.flow,
+        status: file.outcome.map_or(RunStatus::Unknown, |o| o.status),
+        started_at: file.started_at,
+        duration_ms: file.duration,
         record,
     })
 }

@@ -1,35 +1,37 @@
 //! `dev runs` and `dev show`: filter the recorded runs and hand them to the renderer.
 
-use crate::cli::{RunsArgs, ShowArgs};
 use crate::exit_code;
 use crate::history::{find_run, flow_outputs, list_runs};
 use crate::report::history as render;
-use crate::request::ColorChoice;
+use crate::request::{RunsRequest, ShowRequest};
 
 /// `dev runs`: recent runs, newest first.
-pub fn runs(args: &RunsArgs, color: ColorChoice) -> u8 {
-    let runs: Vec<_> = list_runs(&args.state.state_dir())
+pub fn runs(request: &RunsRequest) -> u8 {
+    let history = &request.history;
+    let runs: Vec<_> = list_runs(&history.state_dir)
         .into_iter()
-        .filter(|r| args.domain.is_none_or(|d| r.domain == d.name()))
-        .filter(|r| args.provider.as_ref().is_none_or(|p| r.pack_id == *p))
-        .filter(|r| !args.failed || !r.passed())
-        .take(args.last)
+        .filter(|r| request.domain.is_none_or(|d| r.domain == d))
+        .filter(|r| request.provider.as_ref().is_none_or(|p| r.pack_id == *p))
+        .filter(|r| !request.failed || !r.passed())
+        .take(request.last)
         .collect();
-    render::runs(&runs, args.state.format(), color);
+    render::runs(&runs, history.format, history.color);
     exit_code::SUCCESS
 }
 
 /// `dev show <run-id | latest>`.
-pub fn show(args: &ShowArgs, color: ColorChoice) -> u8 {
-    let runs = list_runs(&args.state.state_dir());
-    let Some(run) = find_run(&runs, &args.run) else {
-        eprintln!(
-            "error: no run {:?} in {} (list them with `greentic-operator dev runs`)",
-            args.run,
-            args.state.state_dir().join("runs").display()
-        );
+pub fn show(request: &ShowRequest) -> u8 {
+    let history = &request.history;
+    let runs = list_runs(&history.state_dir);
+    let Some(run) = find_run(&runs, &request.run) else {
+        render::no_such_run(&request.run, &history.state_dir);
         return exit_code::USAGE;
     };
-    render::show(run, &flow_outputs(&run.run_dir), args.state.format(), color);
+    render::show(
+        run,
+        &flow_outputs(&run.run_dir),
+        history.format,
+        history.color,
+    );
     exit_code::SUCCESS
 }

@@ -47,6 +47,48 @@ pub struct Request {
     pub color: ColorChoice,
 }
 
+/// Every `dev` command, validated: what `cli` hands to the rest of the operator.
+#[derive(Debug, Clone)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "built once per process and matched at once; boxing buys nothing"
+)]
+pub enum DevRequest {
+    /// `dev setup | diagnostics | verify <domain>`.
+    Lifecycle(Request),
+    /// `dev runs`.
+    Runs(RunsRequest),
+    /// `dev show <run>`.
+    Show(ShowRequest),
+}
+
+/// Where recorded runs are and how to print them.
+#[derive(Debug, Clone)]
+pub struct HistoryRequest {
+    pub state_dir: PathBuf,
+    pub format: OutputFormat,
+    pub color: ColorChoice,
+}
+
+/// `dev runs`: which recorded runs to list.
+#[derive(Debug, Clone)]
+pub struct RunsRequest {
+    pub history: HistoryRequest,
+    pub domain: Option<Domain>,
+    pub provider: Option<String>,
+    /// Only runs that did not pass.
+    pub failed: bool,
+    /// At most this many.
+    pub last: usize,
+}
+
+/// `dev show`: a run id, or `latest`.
+#[derive(Debug, Clone)]
+pub struct ShowRequest {
+    pub history: HistoryRequest,
+    pub run: String,
+}
+
 /// The options of `dev setup` (all off for the other commands).
 #[derive(Debug, Clone, Default)]
 pub struct SetupOptions {

@@ -10,6 +10,14 @@ use crate::history::RunEntry;
 use crate::request::ColorChoice;
 use crate::request::OutputFormat;
 
+/// `dev show` was given a run id that is not recorded.
+pub fn no_such_run(run: &str, state_dir: &std::path::Path) {
+    eprintln!(
+        "error: no run {run:?} in {} (list them with `greentic-operator dev runs`)",
+        state_dir.join("runs").display()
+    );
+}
+
 pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {
     let mut out = std::io::stdout().lock();
     if format == OutputFormat::Json {
@@ -27,10 +35,10 @@ pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {
         .map(|r| {
             [
                 r.run_id.clone(),
-                r.domain.clone(),
+                r.domain.name().to_string(),
                 r.pack_id.clone(),
                 r.flow.clone(),
-                r.status.clone(),
+                r.status.word().to_string(),
                 r.started_at.clone(),
                 r.duration_ms
                     .map_or("-".into(), |ms| format!("{:.3}s", ms as f64 / 1000.0)),
@@ -75,14 +83,18 @@ pub fn show(run: &RunEntry, outputs: &[(String, Value)], format: OutputFormat, c
         styles.fail
     };
     let _ = writeln!(out, "{} {}", paint(styles.header, "Run"), run.run_id);
-    let _ = writeln!(out, "  status:   {}", paint(status_style, &run.status));
+    let _ = writeln!(
+        out,
+        "  status:   {}",
+        paint(status_style, run.status.word())
+    );
     let _ = writeln!(
         out,
         "  pack:     {} ({})",
         run.pack_id,
         run.record["pack_path"].as_str().unwrap_or("?")
     );
-    let _ = writeln!(out, "  flow:     {} ({})", run.flow, run.domain);
+    let _ = writeln!(out, "  flow:     {} ({})", run.flow, run.domain.name());
     let _ = writeln!(
         out,
         "  tenant:   {}",
