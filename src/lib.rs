@@ -2,9 +2,10 @@
 //!
 //! The modules follow the data: [`cli`] parses arguments into a [`request::Request`];
 //! [`domains`] holds the domain table and finds packs; [`manifest`] reads each pack's
-//! manifest; [`plan`] decides what runs; [`execute`] runs the plan through [`runner_exec`]
-//! and records every run with [`records`] under the paths of [`state_layout`]; [`report`]
-//! renders the plan and results. See `ARCHITECTURE.md`.
+//! manifest; [`plan`] decides what runs; [`schedule`] runs the plan's flows in parallel, each
+//! under a [`watch`], through [`execute`]'s runner, which calls [`runner_exec`] and records
+//! every run with [`records`] under the paths of [`state_layout`]; [`report`] renders the plan
+//! and results. See `ARCHITECTURE.md`.
 
 pub mod answers;
 pub mod app;
@@ -33,10 +34,12 @@ pub mod redact;
 pub mod report;
 pub mod request;
 pub mod runner_exec;
+pub mod schedule;
 pub mod secrets;
 pub mod setup;
 pub mod setup_store;
 pub mod state_layout;
 pub mod tunnel;
+pub mod watch;
 
 pub use app::main_with_args;
