@@ -224,67 +224,10 @@ pub fn build_plan(
     }));
     packs.sort_by(|a, b| a.file_name.cmp(&b.file_name));
 
-    if !options.providers.is_empty() {
-        for wanted in &options.providers {
-            if !packs.iter().any(|p| matches_provider(p, wanted)) {
-                let mut available: Vec<String> = packs.iter().map(|p| p.label.clone()).collect();
-                available.sort();
-                available.dedup();
-                return Err(UnmatchedProvider {
-                    unmatched: wanted.clone(),
-                    dir: discovery.dir.clone(),
-                    available,
-                });
-            }
-        }
-        packs.retain(|p| options.providers.iter().any(|w| matches_provider(p, w)));
-    }
-
+    keep_wanted_providers(&mut packs, &options.providers, &discovery.dir)?;
     mark_duplicate_ids(&mut packs);
-    let spec = domain.spec();
     for pack in packs.iter_mut().filter(|p| p.error.is_none()) {
-        let info = pack
-            .info
-            .as_ref()
-            .expect("a pack without error has a manifest");
-        let mut missing_required = Vec::new();
-        for wanted in spec.wanted_flows(action) {
-            let disposition = if info.declares(wanted.flow) {
-                Disposition::Run
-            } else if !wanted.required {
-                Disposition::Skip {
-                    reason: SkipReason::NotDeclared,
-                }
-            } else if options.allow_missing_setup {
-                Disposition::Skip {
-                    reason: SkipReason::MissingSetupAllowed,
-                }
-            } else {
-                missing_required.push(wanted.flow);
-                continue;
-            };
-            pack.steps.push(FlowStep {
-                flow: wanted.flow.to_string(),
-                disposition,
-            });
-        }
-        if !missing_required.is_empty() {
-            pack.steps.clear();
-            pack.error = Some(format!(
-                "does not declare {} (declared: {}); pass --allow-missing-setup to skip it",
-                missing_required.join(", "),
-                info.flows.join(", ")
-            ));
-        } else if info.form == ManifestForm::LegacyJson
-            && pack.steps.iter().any(|s| s.disposition == Disposition::Run)
-        {
-            // The runner only runs packs with manifest.cbor: say so now, not as a load error.
-            pack.steps.clear();
-            pack.error = Some(
-                "has only pack.manifest.json; the runner needs manifest.cbor (rebuild the pack with `greentic-pack build`)"
-                    .to_string(),
-            );
-        }
+        plan_steps(pack, domain, action, options);
     }
 
     Ok(Plan {
@@ -294,6 +237,80 @@ pub fn build_plan(
         providers_dir_exists: discovery.dir_exists,
         packs,
     })
+}
+
+/// `--provider`: keeps the packs a value names; a value naming none is a usage error listing
+/// what exists.
+fn keep_wanted_providers(
+    packs: &mut Vec<PlannedPack>,
+    providers: &[String],
+    dir: &Path,
+) -> Result<(), UnmatchedProvider> {
+    if providers.is_empty() {
+        return Ok(());
+    }
+    for wanted in providers {
+        if !packs.iter().any(|p| matches_provider(p, wanted)) {
+            let mut available: Vec<String> = packs.iter().map(|p| p.label.clone()).collect();
+            available.sort();
+            available.dedup();
+            return Err(UnmatchedProvider {
+                unmatched: wanted.clone(),
+                dir: dir.to_path_buf(),
+                available,
+            });
+        }
+    }
+    packs.retain(|p| providers.iter().any(|w| matches_provider(p, w)));
+    Ok(())
+}
+
+/// The pack's steps for `action`: each wanted flow runs or is skipped; a required flow the
+/// pack lacks, or a pack only the legacy JSON describes, puts the pack in error.
+fn plan_steps(pack: &mut PlannedPack, domain: Domain, action: Action, options: &PlanOptions) {
+    let spec = domain.spec();
+    let info = pack
+        .info
+        .as_ref()
+        .expect("a pack without error has a manifest");
+    let mut missing_required = Vec::new();
+    for wanted in spec.wanted_flows(action) {
+        let disposition = if info.declares(wanted.flow) {
+            Disposition::Run
+        } else if !wanted.required {
+            Disposition::Skip {
+                reason: SkipReason::NotDeclared,
+            }
+        } else if options.allow_missing_setup {
+            Disposition::Skip {
+                reason: SkipReason::MissingSetupAllowed,
+            }
+        } else {
+            missing_required.push(wanted.flow);
+            continue;
+        };
+        pack.steps.push(FlowStep {
+            flow: wanted.flow.to_string(),
+            disposition,
+        });
+    }
+    if !missing_required.is_empty() {
+        pack.steps.clear();
+        pack.error = Some(format!(
+            "does not declare {} (declared: {}); pass --allow-missing-setup to skip it",
+            missing_required.join(", "),
+            info.flows.join(", ")
+        ));
+    } else if info.form == ManifestForm::LegacyJson
+        && pack.steps.iter().any(|s| s.disposition == Disposition::Run)
+    {
+        // The runner only runs packs with manifest.cbor: say so now, not as a load error.
+        pack.steps.clear();
+        pack.error = Some(
+            "has only pack.manifest.json; the runner needs manifest.cbor (rebuild the pack with `greentic-pack build`)"
+                .to_string(),
+        );
+    }
 }
 
 fn pack_from_scan(scan: ScannedPack) -> PlannedPack {
@@ -374,158 +391,5 @@ fn stem(path: &Path) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn info(id: &str, flows: &[&str]) -> PackInfo {
-        PackInfo {
-            pack_id: id.into(),
-            version: "1.0.0".into(),
-            flows: flows.iter().map(|f| f.to_string()).collect(),
-            form: ManifestForm::Cbor,
-            secret_requirements: Vec::new(),
-            components: Vec::new(),
-            flow_nodes: Default::default(),
-            setup_entries: Default::default(),
-            oauth_device_code: None,
-        }
-    }
-
-    fn scan(file: &str, manifest: Result<PackInfo, String>) -> ScannedPack {
-        ScannedPack {
-            path: PathBuf::from("/p/providers/x").join(file),
-            manifest,
-        }
-    }
-
-    fn discovery() -> Discovery {
-        Discovery {
-            dir: "/p/providers/x".into(),
-            dir_exists: true,
-            packs: vec![],
-            not_packs: vec![],
-        }
-    }
-
-    fn plan(domain: Domain, action: Action, scans: Vec<ScannedPack>, opts: PlanOptions) -> Plan {
-        build_plan(domain, action, &discovery(), scans, &opts).unwrap()
-    }
-
-    #[test]
-    fn verify_runs_declared_flows_and_skips_the_rest() {
-        let p = plan(
-            Domain::Messaging,
-            Action::Verify,
-            vec![
-                scan(
-                    "a.gtpack",
-                    Ok(info("a", &["setup_default", "verify_webhooks"])),
-                ),
-                scan("b.gtpack", Ok(info("b", &["setup_default"]))),
-            ],
-            PlanOptions::default(),
-        );
-        assert_eq!(p.packs[0].steps[0].disposition, Disposition::Run);
-        assert_eq!(
-            p.packs[1].steps[0].disposition,
-            Disposition::Skip {
-                reason: SkipReason::NotDeclared
-            }
-        );
-        assert_eq!(p.count_runnable(), 1);
-        assert_eq!(p.count_skipped(), 1);
-    }
-
-    #[test]
-    fn missing_setup_fails_messaging_but_skips_secrets() {
-        let scans = || vec![scan("a.gtpack", Ok(info("a", &["diagnostics"])))];
-        let messaging = plan(
-            Domain::Messaging,
-            Action::Setup,
-            scans(),
-            PlanOptions::default(),
-        );
-        assert!(
-            messaging.packs[0]
-                .error
-                .as_deref()
-                .unwrap()
-                .contains("setup_default")
-        );
-        let allowed = plan(
-            Domain::Messaging,
-            Action::Setup,
-            scans(),
-            PlanOptions {
-                allow_missing_setup: true,
-                ..Default::default()
-            },
-        );
-        assert!(allowed.packs[0].error.is_none());
-        assert_eq!(allowed.count_skipped(), 1);
-        let secrets = plan(
-            Domain::Secrets,
-            Action::Setup,
-            scans(),
-            PlanOptions::default(),
-        );
-        assert!(secrets.packs[0].error.is_none());
-        assert_eq!(secrets.count_skipped(), 1);
-    }
-
-    #[test]
-    fn provider_filter_is_exact_and_unmatched_lists_ids() {
-        let scans = || {
-            vec![
-                scan(
-                    "slack.gtpack",
-                    Ok(info("messaging-slack", &["setup_default"])),
-                ),
-                scan(
-                    "teams.gtpack",
-                    Ok(info("messaging-teams", &["setup_default"])),
-                ),
-            ]
-        };
-        for wanted in ["messaging-slack", "slack.gtpack", "slack"] {
-            let opts = PlanOptions {
-                providers: vec![wanted.into()],
-                ..Default::default()
-            };
-            let p = plan(Domain::Messaging, Action::Setup, scans(), opts);
-            assert_eq!(p.packs.len(), 1, "{wanted}");
-            assert_eq!(p.packs[0].label, "messaging-slack");
-        }
-        let opts = PlanOptions {
-            providers: vec!["slac".into()],
-            ..Default::default()
-        };
-        let err = build_plan(
-            Domain::Messaging,
-            Action::Setup,
-            &discovery(),
-            scans(),
-            &opts,
-        )
-        .unwrap_err();
-        assert_eq!(err.available, ["messaging-slack", "messaging-teams"]);
-    }
-
-    #[test]
-    fn duplicate_pack_ids_put_both_packs_in_error() {
-        let p = plan(
-            Domain::Events,
-            Action::Setup,
-            vec![
-                scan("a.gtpack", Ok(info("same", &["setup_default"]))),
-                scan("b.gtpack", Ok(info("same", &["setup_default"]))),
-                scan("c.gtpack", Ok(info("other", &["setup_default"]))),
-            ],
-            PlanOptions::default(),
-        );
-        assert!(p.packs[0].error.as_deref().unwrap().contains("b.gtpack"));
-        assert!(p.packs[1].error.as_deref().unwrap().contains("a.gtpack"));
-        assert!(p.packs[2].error.is_none());
-        assert_eq!(p.count_errors(), 2);
-    }
-}
+#[path = "plan_tests.rs"]
+mod tests;

@@ -14,6 +14,12 @@ use serde_json::Value;
 use zip::ZipArchive;
 use zip::result::ZipError;
 
+mod archive;
+mod legacy_json;
+
+use archive::{central_directory_records, check_entries, first_text, read_entry};
+use legacy_json::from_json;
+
 /// The entry holding the canonical manifest.
 pub const CBOR_MANIFEST: &str = "manifest.cbor";
 /// The entry holding the legacy JSON manifest.
@@ -236,145 +242,6 @@ pub fn read_pack_info_from<R: Read + io::Seek>(mut reader: R) -> Result<PackInfo
     Ok(info)
 }
 
-/// The text of the first of `entries` the archive holds.
-fn first_text<R: Read + io::Seek>(
-    archive: &mut ZipArchive<R>,
-    entries: &[&'static str],
-) -> Result<Option<PackText>, ManifestError> {
-    let Some(&entry) = entries
-        .iter()
-        .find(|name| archive.index_for_name(name).is_some())
-    else {
-        return Ok(None);
-    };
-    let bytes = read_entry(archive, entry, MAX_SETUP_ENTRY_BYTES)?;
-    let text = String::from_utf8(bytes).map_err(|_| ManifestError::ReadEntry {
-        entry,
-        source: io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"),
-    })?;
-    Ok(Some(PackText { entry, text }))
-}
-
-/// Refuses archives the runner would refuse, from the central directory alone (no entry is
-/// decompressed): better one clear line at planning than a load error later.
-fn check_entries<R: Read + io::Seek>(archive: &mut ZipArchive<R>) -> Result<(), ManifestError> {
-    let count = archive.len();
-    if count > MAX_ENTRIES {
-        return Err(ManifestError::TooManyEntries { count });
-    }
-    for index in 0..count {
-        let entry = archive
-            .by_index_raw(index)
-            .map_err(ManifestError::NotAZip)?;
-        let raw = entry.name_raw();
-        let Ok(name) = std::str::from_utf8(raw) else {
-            return Err(ManifestError::UnsafeEntry {
-                name: String::from_utf8_lossy(raw).into_owned(),
-                reason: "it is not valid UTF-8",
-            });
-        };
-        if let Some(reason) = unsafe_name_reason(name) {
-            return Err(ManifestError::UnsafeEntry {
-                name: name.to_string(),
-                reason,
-            });
-        }
-        if entry.is_symlink() {
-            return Err(ManifestError::UnsafeEntry {
-                name: name.to_string(),
-                reason: "it is a symbolic link; pack entries must be regular files",
-            });
-        }
-        // The runner refuses entries whose unix mode is not a regular file (mode 0 included).
-        let file_type = entry.unix_mode().map(|mode| mode & 0o170000);
-        if !entry.is_dir() && file_type.is_some_and(|t| t != 0o100000) {
-            return Err(ManifestError::UnsafeEntry {
-                name: name.to_string(),
-                reason: "its unix mode is not a regular file's (rebuild the zip with mode 0644)",
-            });
-        }
-    }
-    Ok(())
-}
-
-/// The entry count the archive's end-of-central-directory record declares, when it can be
-/// read (not for ZIP64 archives). The zip crate keeps one entry per name, silently dropping
-/// duplicates, so comparing the two is the only way to see that names repeat.
-fn central_directory_records<R: Read + io::Seek>(reader: &mut R) -> Option<u64> {
-    const EOCD_SIGNATURE: &[u8] = b"PK\x05\x06";
-    const EOCD_MIN: u64 = 22;
-    const MAX_COMMENT: u64 = u16::MAX as u64;
-    let len = reader.seek(io::SeekFrom::End(0)).ok()?;
-    let tail_len = len.min(EOCD_MIN + MAX_COMMENT);
-    reader.seek(io::SeekFrom::Start(len - tail_len)).ok()?;
-    let mut tail = vec![0; tail_len as usize];
-    let read = reader.read_exact(&mut tail);
-    reader.seek(io::SeekFrom::Start(0)).ok()?;
-    read.ok()?;
-    let at = tail
-        .windows(EOCD_SIGNATURE.len())
-        .rposition(|w| w == EOCD_SIGNATURE)?;
-    let total = tail.get(at + 10..at + 12)?;
-    let total = u16::from_le_bytes([total[0], total[1]]);
-    (total != u16::MAX).then_some(u64::from(total))
-}
-
-fn unsafe_name_reason(name: &str) -> Option<&'static str> {
-    if name.contains('\0') {
-        Some("it contains a NUL byte")
-    } else if name.contains('\\') {
-        Some("it contains a backslash")
-    } else if name.starts_with('/') || name.get(1..2) == Some(":") {
-        Some("it is an absolute path")
-    } else if name.split('/').any(|part| part == "..") {
-        Some("it climbs out of the pack with `..`")
-    } else {
-        None
-    }
-}
-
-fn read_entry<R: Read + io::Seek>(
-    archive: &mut ZipArchive<R>,
-    entry: &'static str,
-    limit: u64,
-) -> Result<Vec<u8>, ManifestError> {
-    let file = archive.by_name(entry).map_err(|err| match err {
-        ZipError::Io(source) => ManifestError::ReadEntry { entry, source },
-        other => ManifestError::ReadEntry {
-            entry,
-            source: io::Error::other(other),
-        },
-    })?;
-    let declared = file.size();
-    if declared > limit {
-        return Err(ManifestError::ManifestTooLarge {
-            entry,
-            bytes: declared,
-            limit,
-        });
-    }
-    let compressed = file.compressed_size().max(1);
-    if declared > 1024 * 1024 && declared / compressed > MAX_COMPRESSION_RATIO {
-        return Err(ManifestError::CompressionRatio {
-            entry,
-            ratio: declared / compressed,
-        });
-    }
-    // The declared size may lie: never read past the limit whatever the header says.
-    let mut bytes = Vec::with_capacity(declared.min(limit) as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| ManifestError::ReadEntry { entry, source })?;
-    if bytes.len() as u64 > limit {
-        return Err(ManifestError::ManifestTooLarge {
-            entry,
-            bytes: bytes.len() as u64,
-            limit,
-        });
-    }
-    Ok(bytes)
-}
-
 fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
     let manifest = greentic_types::decode_pack_manifest(raw)
         .map_err(|err| ManifestError::Cbor(err.to_string()))?;
@@ -431,87 +298,7 @@ fn device_code_payload(manifest: &greentic_types::PackManifest) -> Option<Value>
     )
 }
 
-/// Reads the legacy JSON form leniently: `meta.pack_id` (or a top-level `pack_id`),
-/// `meta.version`, and flows from `meta.entry_flows` and `flows[].id`.
-fn from_json(raw: &[u8]) -> Result<PackInfo, ManifestError> {
-    let doc: Value =
-        serde_json::from_slice(raw).map_err(|err| ManifestError::Json(err.to_string()))?;
-    let invalid = |field: &'static str, problem: &str| ManifestError::InvalidField {
-        entry: JSON_MANIFEST,
-        field,
-        problem: problem.to_string(),
-    };
-    if !doc.is_object() {
-        return Err(invalid("top level", "is not an object"));
-    }
-    let meta = doc.get("meta").unwrap_or(&doc);
-    let pack_id = match meta.get("pack_id").or_else(|| doc.get("pack_id")) {
-        Some(Value::String(id)) => id.clone(),
-        Some(_) => return Err(invalid("pack_id", "is not a string")),
-        None => return Err(invalid("pack_id", "is missing")),
-    };
-    let version = match meta.get("version").or_else(|| doc.get("version")) {
-        Some(Value::String(v)) => v.clone(),
-        Some(_) => return Err(invalid("version", "is not a string")),
-        None => String::new(),
-    };
-
-    let mut flows = Vec::new();
-    match meta.get("entry_flows") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(items)) => {
-            for item in items {
-                let id = item
-                    .as_str()
-                    .ok_or_else(|| invalid("entry_flows", "holds a value that is not a string"))?;
-                flows.push(id.to_string());
-            }
-        }
-        Some(_) => return Err(invalid("entry_flows", "is not a list")),
-    }
-    match doc.get("flows") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(items)) => {
-            for item in items {
-                let id = item
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| invalid("flows", "holds an entry without a string `id`"))?;
-                flows.push(id.to_string());
-            }
-        }
-        Some(_) => return Err(invalid("flows", "is not a list")),
-    }
-    // The same rules as the CBOR form, whose decoder validates ids with these types.
-    if pack_id.parse::<greentic_types::PackId>().is_err() {
-        return Err(invalid(
-            "pack_id",
-            &format!("{pack_id:?} is not a valid pack id"),
-        ));
-    }
-    if let Some(bad) = flows
-        .iter()
-        .find(|id| id.parse::<greentic_types::FlowId>().is_err())
-    {
-        return Err(invalid(
-            "flows",
-            &format!("holds an invalid flow id {bad:?}"),
-        ));
-    }
-    Ok(PackInfo {
-        pack_id,
-        version,
-        flows: sorted_unique(flows.into_iter()),
-        form: ManifestForm::LegacyJson,
-        secret_requirements: Vec::new(),
-        components: Vec::new(),
-        flow_nodes: BTreeMap::new(),
-        setup_entries: SetupEntries::default(),
-        oauth_device_code: None,
-    })
-}
-
-fn sorted_unique(flows: impl Iterator<Item = String>) -> Vec<String> {
+pub(super) fn sorted_unique(flows: impl Iterator<Item = String>) -> Vec<String> {
     let mut flows: Vec<String> = flows.collect();
     flows.sort();
     flows.dedup();
