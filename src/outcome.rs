@@ -20,6 +20,31 @@ pub struct NodeFailureInfo {
     pub message: String,
 }
 
+/// The runner's own status for a run that did not pass, as greentic-runner-desktop names it
+/// (and as `run.json` and `--format json` spell it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RunnerStatus {
+    Success,
+    PartialFailure,
+    Failure,
+}
+
+impl From<&RunStatus> for RunnerStatus {
+    fn from(status: &RunStatus) -> Self {
+        match status {
+            RunStatus::Success => RunnerStatus::Success,
+            RunStatus::PartialFailure => RunnerStatus::PartialFailure,
+            RunStatus::Failure => RunnerStatus::Failure,
+        }
+    }
+}
+
+impl std::fmt::Display for RunnerStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self, f)
+    }
+}
+
 /// How one planned flow ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -29,7 +54,7 @@ pub enum FlowOutcome {
     /// The flow ran and failed: a node failed, or the runner gave up on the flow.
     Failed {
         /// The runner's status (`PartialFailure` or `Failure`).
-        runner_status: String,
+        runner_status: RunnerStatus,
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<String>,
         failed_nodes: Vec<NodeFailureInfo>,
@@ -180,7 +205,7 @@ impl FlowOutcome {
                 }
             }
             ref status => FlowOutcome::Failed {
-                runner_status: format!("{status:?}"),
+                runner_status: RunnerStatus::from(status),
                 error: result.error.clone(),
                 failed_nodes,
             },

@@ -177,7 +177,7 @@ fn settings(parallel: usize, timeout: Duration, grace: Duration) -> ScheduleSett
 
 fn failed() -> FlowOutcome {
     FlowOutcome::Failed {
-        runner_status: "Failure".into(),
+        runner_status: crate::outcome::RunnerStatus::Failure,
         error: None,
         failed_nodes: Vec::new(),
     }

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use crate::answers::{self, MergedAnswers, SetupForm};
-use crate::secrets::{DevSecrets, SecretScope, secret_uri};
+use crate::answers::{self, MergedAnswers, SetupForm, StoredAnswersError};
+use crate::secrets::{DevSecrets, SecretScope, SecretsError, secret_uri};
 
 /// One provider's answers, ready for its setup run.
 #[derive(Debug, Clone)]
@@ -18,16 +18,26 @@ pub struct PackSetup {
 /// Keeps a passing setup's answers: public ones merged into `setup-answers.json`, each secret
 /// written to the store under its question's key and under every requirement the question
 /// covers (so a component finds it by either name), and read back.
-pub fn persist(setup: &PackSetup, secrets: &DevSecrets, scope: &SecretScope) -> Result<(), String> {
-    answers::save_stored(&setup.config_path, &setup.answers.public_values())
-        .map_err(|e| e.to_string())?;
+pub fn persist(
+    setup: &PackSetup,
+    secrets: &DevSecrets,
+    scope: &SecretScope,
+) -> Result<(), PersistError> {
+    answers::save_stored(&setup.config_path, &setup.answers.public_values())?;
     for (name, value) in setup.answers.secret_values() {
         for key in setup.form.secret_keys(&name) {
-            let uri = secret_uri(scope, &setup.provider_id, &key).map_err(|e| e.to_string())?;
-            secrets
-                .put_verified(&uri, &value)
-                .map_err(|e| e.to_string())?;
+            let uri = secret_uri(scope, &setup.provider_id, &key)?;
+            secrets.put_verified(&uri, &value)?;
         }
     }
     Ok(())
+}
+
+/// Why a passing setup's answers could not be kept.
+#[derive(Debug, thiserror::Error)]
+pub enum PersistError {
+    #[error(transparent)]
+    Answers(#[from] StoredAnswersError),
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
 }
