@@ -1,4 +1,12 @@
-//! Writing a file so that a reader sees the old content or the new, never half of either.
+//! Writing a file so that a reader sees the old content or the new, never half of either; and
+//! how durable each kind of file is made.
+//!
+//! Durability is chosen per kind of file. What a person gave or a login produced (setup
+//! answers, a device-code login's state) is flushed to disk before it replaces the old file:
+//! losing it costs the person's time. A run folder is a record the next run recreates: its
+//! files are replaced atomically but never flushed, so a flow costs on disk what it costs on
+//! tmpfs; after a power loss (not a process crash) the newest run folders may be missing or still
+//! say `running`, which is how an unfinished run already reads.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -6,10 +14,22 @@ use std::path::Path;
 /// Writes `bytes` to `path` so a reader sees the old file or the new one, never half of one:
 /// a temporary file in the same folder, flushed to disk, then renamed over `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, true)
+}
+
+/// Writes `bytes` to `path` atomically (a reader sees the old file or the new one) without
+/// flushing it to disk: for run records (see the module's note on durability).
+pub fn write_record(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, false)
+}
+
+fn replace(path: &Path, bytes: &[u8], flush: bool) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
+    if flush {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(path).map_err(|err| err.error)?;
     Ok(())
 }

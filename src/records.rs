@@ -11,7 +11,7 @@ use greentic_runner_desktop::RunResult;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::atomic_file::write_atomic;
+use crate::atomic_file::write_record;
 use crate::domains::{Action, Domain};
 use crate::outcome::FlowOutcome;
 use crate::redact::Redactor;
@@ -69,9 +69,9 @@ pub fn write_run_start(
     started: &FlowRecord,
     redactor: &Redactor,
 ) -> io::Result<()> {
-    write_atomic(&paths.input_json(), &redacted_json(input, redactor)?)?;
+    write_record(&paths.input_json(), &redacted_json(input, redactor)?)?;
     let artifacts = paths.artifacts();
-    write_atomic(
+    write_record(
         &paths.artifacts_dir_file(),
         format!("{}\n", artifacts.display()).as_bytes(),
     )?;
@@ -83,7 +83,7 @@ pub fn write_run_start(
         "started_at": started.started_at,
         "outcome": {"status": "running"},
     });
-    write_atomic(&paths.run_json(), &pretty_json(&running)?)
+    write_record(&paths.run_json(), &pretty_json(&running)?)
 }
 
 /// After the run: the final `run.json` and `summary.txt`.
@@ -92,8 +92,8 @@ pub fn write_run_end(paths: &RunPaths, record: &FlowRecord, redactor: &Redactor)
         format_version: RUN_FORMAT_VERSION,
         record,
     };
-    write_atomic(&paths.run_json(), &redacted_json(&file, redactor)?)?;
-    write_atomic(
+    write_record(&paths.run_json(), &redacted_json(&file, redactor)?)?;
+    write_record(
         &paths.summary_txt(),
         redactor.redact(&render_summary(record)).as_bytes(),
     )

@@ -67,7 +67,7 @@ impl Redactor {
                     let text = String::from_utf8_lossy(&bytes);
                     let clean = self.redact(&text);
                     if clean != text {
-                        crate::atomic_file::write_atomic(&path, clean.as_bytes())?;
+                        crate::atomic_file::write_record(&path, clean.as_bytes())?;
                     }
                 }
             }

@@ -16,6 +16,9 @@ use zip::result::ZipError;
 
 mod archive;
 mod legacy_json;
+mod pack_reader;
+
+use pack_reader::PackReader;
 
 use archive::{central_directory_records, check_entries, first_text, read_entry};
 use legacy_json::from_json;
@@ -206,7 +209,8 @@ pub fn read_pack_info(path: &Path) -> Result<PackInfo, ManifestError> {
     if bytes > MAX_PACK_BYTES {
         return Err(ManifestError::TooLarge { bytes });
     }
-    read_pack_info_from(io::BufReader::new(file))
+    let reader = PackReader::new(file, bytes).map_err(ManifestError::Open)?;
+    read_pack_info_from(reader)
 }
 
 /// Reads the manifest of a pack held by any seekable reader (a file, or bytes in memory).
