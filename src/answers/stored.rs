@@ -53,8 +53,17 @@ pub fn load_stored(path: &Path) -> Result<Map<String, Value>, StoredAnswersError
 }
 
 /// Merges `answers` into the file at `path` (keys not given are kept), holding an exclusive
-/// lock on `<path>.lock` so two operators updating one provider lose nothing.
+/// lock on `<path>.lock` so two operators updating one provider lose nothing. Writes (and
+/// flushes to disk) only when something changes: a repeated setup with the same answers, or a
+/// provider with no public answers, costs no disk flush.
 pub fn save_stored(path: &Path, answers: &Map<String, Value>) -> Result<(), StoredAnswersError> {
+    if answers.is_empty() {
+        return Ok(());
+    }
+    if load_stored(path).is_ok_and(|current| answers.iter().all(|(k, v)| current.get(k) == Some(v)))
+    {
+        return Ok(());
+    }
     let write_err = |source| StoredAnswersError::Write {
         path: path.to_path_buf(),
         source,
@@ -63,6 +72,7 @@ pub fn save_stored(path: &Path, answers: &Map<String, Value>) -> Result<(), Stor
     fs::create_dir_all(dir).map_err(write_err)?;
     let lock = File::create(path.with_extension("json.lock")).map_err(write_err)?;
     lock.lock().map_err(write_err)?;
+    // Read again under the lock: another operator may have written meanwhile.
     let mut current = load_stored(path)?;
     for (key, value) in answers {
         current.insert(key.clone(), value.clone());
