@@ -9,7 +9,9 @@ use crate::cli::{Cli, Command, dev_request};
 use crate::history_cmd;
 use crate::lifecycle;
 use crate::logging;
+use crate::report;
 use crate::request::DevRequest;
+use crate::secrets_cmd;
 
 /// Runs the operator with `args` (the program name first) and returns the process exit code.
 pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
@@ -27,6 +29,10 @@ pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone
             DevRequest::Lifecycle(request) => lifecycle::run(request),
             DevRequest::Runs(request) => history_cmd::runs(&request),
             DevRequest::Show(request) => history_cmd::show(&request),
+            DevRequest::Secrets(request) => {
+                let terminal = report::for_format(request.format, request.color);
+                secrets_cmd::run(&request, terminal.prompter.as_ref())
+            }
         },
         Command::Completions { shell } => {
             let mut command = Cli::command();

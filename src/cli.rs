@@ -9,8 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::domains::{Action, Domain};
 use crate::names::validate_name;
 use crate::request::{
-    ColorChoice, DevRequest, HistoryRequest, OutputFormat, Request, RunsRequest, SetupOptions,
-    ShowRequest,
+    ColorChoice, DevRequest, HistoryRequest, OutputFormat, Request, RunsRequest, SecretsAction,
+    SecretsRequest, SetupOptions, ShowRequest,
 };
 
 /// Runs Greentic provider packs' lifecycle flows (setup, diagnostics, verify), in-process.
@@ -74,6 +74,59 @@ pub enum DevCommand {
     /// Show one recorded run: summary, failing nodes, flow outputs, artifact paths.
     #[command(after_help = "Example:\n  greentic-operator dev show latest")]
     Show(ShowArgs),
+    /// The dev secrets store the flows use: list keys, set or delete one (values never shown).
+    #[command(
+        after_help = "Examples:\n  greentic-operator dev secrets list --tenant acme\n  \
+                      printf '%s' \"$TOKEN\" | greentic-operator dev secrets set messaging-telegram bot_token --tenant acme"
+    )]
+    Secrets(SecretsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SecretsArgs {
+    #[command(subcommand)]
+    pub action: SecretsCommand,
+    #[command(flatten)]
+    pub scope: SecretsScopeArgs,
+}
+
+/// The tenant, team and environment whose secrets are meant.
+#[derive(Debug, Args)]
+pub struct SecretsScopeArgs {
+    /// Tenant the secrets belong to.
+    #[arg(long, global = true, env = "GREENTIC_TENANT", value_parser = validate_name)]
+    pub tenant: Option<String>,
+    /// Team inside the tenant.
+    #[arg(long, global = true, env = "GREENTIC_TEAM", value_parser = validate_name)]
+    pub team: Option<String>,
+    /// Greentic environment.
+    #[arg(long, global = true, env = "GREENTIC_ENV", default_value = "dev", value_parser = validate_name)]
+    pub env: String,
+    /// The project folder holding `providers/<domain>/*.gtpack` and `.greentic/dev/`.
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub project_root: PathBuf,
+    /// Output format on stdout.
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// The keys stored for the tenant and team, each with the pack requirements it meets.
+    List {
+        /// Only this provider's keys (pack id).
+        #[arg(long = "provider", value_name = "PROVIDER")]
+        provider: Option<String>,
+    },
+    /// Store a secret: the value comes from a hidden prompt, or from standard input when piped.
+    Set {
+        /// The provider (pack id), e.g. messaging-telegram.
+        provider: String,
+        /// The key, e.g. bot_token or TELEGRAM_BOT_TOKEN.
+        key: String,
+    },
+    /// Remove a secret from the store.
+    Delete { provider: String, key: String },
 }
 
 /// Where the project and its state are, and how to print: shared by every `dev` command.
@@ -275,6 +328,7 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
                 run: args.run,
             });
         }
+        DevCommand::Secrets(args) => return secrets_request(args, color),
     };
     DevRequest::Lifecycle(Request {
         color,
@@ -295,6 +349,27 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
         timeout: common.timeout,
         grace_period: common.grace_period,
         format: common.state.format(),
+    })
+}
+
+fn secrets_request(args: SecretsArgs, color: ColorChoice) -> DevRequest {
+    let action = match args.action {
+        SecretsCommand::List { provider } => SecretsAction::List { provider },
+        SecretsCommand::Set { provider, key } => SecretsAction::Set { provider, key },
+        SecretsCommand::Delete { provider, key } => SecretsAction::Delete { provider, key },
+    };
+    let scope = args.scope;
+    DevRequest::Secrets(SecretsRequest {
+        project_root: absolute(scope.project_root),
+        env: scope.env,
+        tenant: scope.tenant.unwrap_or_default(),
+        team: scope.team,
+        format: match scope.format {
+            FormatArg::Text => OutputFormat::Text,
+            FormatArg::Json => OutputFormat::Json,
+        },
+        color,
+        action,
     })
 }
 

@@ -49,10 +49,6 @@ pub struct Request {
 
 /// Every `dev` command, validated: what `cli` hands to the rest of the operator.
 #[derive(Debug, Clone)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "built once per process and matched at once; boxing buys nothing"
-)]
 pub enum DevRequest {
     /// `dev setup | diagnostics | verify <domain>`.
     Lifecycle(Request),
@@ -60,6 +56,38 @@ pub enum DevRequest {
     Runs(RunsRequest),
     /// `dev show <run>`.
     Show(ShowRequest),
+    /// `dev secrets list | set | delete`.
+    Secrets(SecretsRequest),
+}
+
+/// `dev secrets`: the dev store for one tenant and team.
+#[derive(Debug, Clone)]
+pub struct SecretsRequest {
+    pub project_root: PathBuf,
+    pub env: String,
+    pub tenant: String,
+    pub team: Option<String>,
+    pub format: OutputFormat,
+    pub color: ColorChoice,
+    pub action: SecretsAction,
+}
+
+/// What `dev secrets` does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretsAction {
+    /// The keys stored, each with the requirements it meets; with a provider, only its keys.
+    List {
+        provider: Option<String>,
+    },
+    /// Store a value (from a hidden prompt, or standard input when it is not a terminal).
+    Set {
+        provider: String,
+        key: String,
+    },
+    Delete {
+        provider: String,
+        key: String,
+    },
 }
 
 /// Where recorded runs are and how to print them.

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use greentic_secrets_lib::dev::DevBackend;
+use greentic_secrets_lib::spec::{SecretUri, SecretsBackend};
 use greentic_secrets_lib::{
     DevStore, SecretFormat, SecretsManager, SecretsStore, canonical_secret_uri,
 };
@@ -94,6 +96,20 @@ fn canonical_segment(raw: &str) -> String {
         .collect()
 }
 
+/// One key in the store (no value).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredKey {
+    /// The provider segment, as the store spells it (`messaging_telegram`).
+    pub provider: String,
+    pub key: String,
+    pub uri: String,
+}
+
+/// The store's spelling of a provider id or key (see [`secret_uri`]).
+pub fn store_segment(raw: &str) -> String {
+    canonical_segment(raw)
+}
+
 impl DevSecrets {
     /// Opens the store file at `path`, creating it (and its folder) when `create` is set.
     /// Without `create`, a missing file is `Ok(None)`: nothing is stored yet.
@@ -145,6 +161,53 @@ impl DevSecrets {
                 uri: uri.to_string(),
             }),
         }
+    }
+
+    /// The keys stored for `scope` (provider and key as the store spells them), sorted; never
+    /// a value (records are listed, not decrypted).
+    pub fn list(&self, scope: &SecretScope) -> Result<Vec<StoredKey>, SecretsError> {
+        let fail = |message: String| SecretsError::Open {
+            path: self.path.clone(),
+            message,
+        };
+        let probe = secret_uri(scope, "probe", "probe")?;
+        let probe = SecretUri::parse(&probe).map_err(|e| fail(e.to_string()))?;
+        let backend =
+            DevBackend::with_persistence(self.path.clone()).map_err(|e| fail(e.to_string()))?;
+        let items = backend
+            .list(probe.scope(), None, None)
+            .map_err(|e| fail(e.to_string()))?;
+        Ok(items
+            .into_iter()
+            .map(|item| StoredKey {
+                provider: item.uri.category().to_string(),
+                key: item.uri.name().to_string(),
+                uri: item.uri.to_string(),
+            })
+            .collect())
+    }
+
+    /// Removes the secret at `uri`, leaving no ciphertext of it in the store file (a copy
+    /// without it replaces the file). False when there was nothing to remove.
+    pub fn delete(&self, uri: &str) -> Result<bool, SecretsError> {
+        if self.get(uri).is_none() {
+            return Ok(false);
+        }
+        let fail = |message: String| SecretsError::Write {
+            uri: uri.to_string(),
+            message,
+        };
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let staged = tempfile::Builder::new()
+            .prefix(".dev.secrets.")
+            .tempfile_in(dir)
+            .map_err(|e| fail(e.to_string()))?
+            .into_temp_path();
+        // The staging path must not exist yet for the store's copy.
+        std::fs::remove_file(&staged).map_err(|e| fail(e.to_string()))?;
+        DevStore::copy_excluding(&self.path, &staged, &[uri]).map_err(|e| fail(e.to_string()))?;
+        std::fs::rename(&staged, &self.path).map_err(|e| fail(e.to_string()))?;
+        Ok(true)
     }
 
     /// A secrets manager for the runner, reading and writing this store.

@@ -6,6 +6,7 @@ mod json;
 pub mod junit;
 mod progress;
 mod prompt;
+pub mod secrets;
 pub mod style;
 mod table;
 mod text;

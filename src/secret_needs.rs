@@ -1,0 +1,81 @@
+//! Which secrets a project's packs need, and under which store keys each need is met: a
+//! requirement's own canonical key, or the key of the setup question that answers it (see
+//! `answers::requirements`). `dev secrets list` and `dev doctor` read the store against this.
+
+use std::path::PathBuf;
+
+use greentic_secrets_lib::canonical_secret_name;
+
+use crate::answers::{SetupForm, covers, secret_requirements};
+use crate::domains::{Domain, discover};
+use crate::manifest::{PackInfo, read_pack_info};
+use crate::secrets::store_segment;
+
+/// One secret requirement of one pack.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SecretNeed {
+    pub domain: Domain,
+    pub pack_id: String,
+    pub pack_file: PathBuf,
+    /// The requirement as the pack spells it (`TELEGRAM_BOT_TOKEN`).
+    pub requirement: String,
+    pub required: bool,
+    /// The setup question that asks for it under another name (`bot_token`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<String>,
+    /// The store keys that meet it, as the store spells them.
+    pub keys: Vec<String>,
+}
+
+impl SecretNeed {
+    /// Whether a stored `(provider, key)`, as the store spells them, meets this need.
+    pub fn met_by(&self, provider: &str, key: &str) -> bool {
+        store_segment(&self.pack_id) == provider && self.keys.iter().any(|k| k == key)
+    }
+}
+
+/// Every need of every readable pack of `domains` (unreadable packs are planning's to report).
+pub fn project_needs(project_root: &std::path::Path, domains: &[Domain]) -> Vec<SecretNeed> {
+    let mut needs = Vec::new();
+    for &domain in domains {
+        let Ok(discovery) = discover(project_root, domain) else {
+            continue;
+        };
+        for path in &discovery.packs {
+            if let Ok(info) = read_pack_info(path) {
+                needs.extend(pack_needs(domain, path.clone(), &info));
+            }
+        }
+    }
+    needs
+}
+
+/// The needs of one pack.
+pub fn pack_needs(domain: Domain, pack_file: PathBuf, info: &PackInfo) -> Vec<SecretNeed> {
+    let questions = SetupForm::read(info)
+        .map(|f| f.questions)
+        .unwrap_or_default();
+    let requirements =
+        secret_requirements(info).unwrap_or_else(|_| info.secret_requirements.clone());
+    requirements
+        .into_iter()
+        .map(|req| {
+            let answered_by = questions
+                .iter()
+                .find(|q| q.spec.secret && covers(&q.spec.id, &req.key))
+                .map(|q| q.spec.id.clone())
+                .filter(|id| canonical_secret_name(id) != canonical_secret_name(&req.key));
+            let mut keys = vec![store_segment(&canonical_secret_name(&req.key))];
+            keys.extend(answered_by.iter().map(|q| store_segment(q)));
+            SecretNeed {
+                domain,
+                pack_id: info.pack_id.clone(),
+                pack_file: pack_file.clone(),
+                requirement: req.key,
+                required: req.required,
+                answered_by,
+                keys,
+            }
+        })
+        .collect()
+}
