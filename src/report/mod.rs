@@ -4,9 +4,11 @@
 pub mod history;
 mod json;
 pub mod junit;
+mod plan;
 mod progress;
 mod prompt;
 pub mod style;
+mod summary;
 mod table;
 mod text;
 
