@@ -18,6 +18,7 @@ pub fn no_such_run(run: &str, state_dir: &std::path::Path) {
     );
 }
 
+/// `dev runs`: the recorded runs as a table, or as a JSON document.
 pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {
     let mut out = std::io::stdout().lock();
     if format == OutputFormat::Json {
@@ -61,78 +62,94 @@ pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {
     }
 }
 
+/// One run in detail: as a JSON document, or as text.
 pub fn show(run: &RunEntry, outputs: &[(String, Value)], format: OutputFormat, color: ColorChoice) {
     let mut out = std::io::stdout().lock();
-    let artifacts = run.run_dir.join("artifacts");
     if format == OutputFormat::Json {
-        let doc = json!({
-            "format_version": 1,
-            "run": run,
-            "record": run.record,
-            "outputs": outputs.iter().map(|(node, value)| json!({"node_id": node, "outputs": value})).collect::<Vec<_>>(),
-            "artifacts_dir": artifacts,
-        });
-        let _ = serde_json::to_writer_pretty(&mut out, &doc);
+        let _ = serde_json::to_writer_pretty(&mut out, &show_document(run, outputs));
         let _ = writeln!(out);
         return;
     }
     let styles = Styles::new(color.for_stdout());
+    let _ = out.write_all(show_text(run, outputs, &styles).as_bytes());
+}
+
+/// `dev show --format json`: the run, its whole record, the nodes' outputs, the artifacts folder.
+fn show_document(run: &RunEntry, outputs: &[(String, Value)]) -> Value {
+    json!({
+        "format_version": 1,
+        "run": run,
+        "record": run.record,
+        "outputs": outputs.iter().map(|(node, value)| json!({"node_id": node, "outputs": value})).collect::<Vec<_>>(),
+        "artifacts_dir": run.run_dir.join("artifacts"),
+    })
+}
+
+/// The run's facts, why it failed, each node's outputs, and its files.
+fn show_text(run: &RunEntry, outputs: &[(String, Value)], styles: &Styles) -> String {
     let status_style = if run.passed() {
         styles.pass
     } else {
         styles.fail
     };
-    let _ = writeln!(out, "{} {}", paint(styles.header, "Run"), run.run_id);
-    let _ = writeln!(
-        out,
-        "  status:   {}",
+    let mut out = format!("{} {}\n", paint(styles.header, "Run"), run.run_id);
+    out.push_str(&format!(
+        "  status:   {}\n",
         paint(status_style, run.status.word())
-    );
-    let _ = writeln!(
-        out,
-        "  pack:     {} ({})",
+    ));
+    out.push_str(&format!(
+        "  pack:     {} ({})\n",
         run.pack_id,
         run.record["pack_path"].as_str().unwrap_or("?")
-    );
-    let _ = writeln!(out, "  flow:     {} ({})", run.flow, run.domain.name());
-    let _ = writeln!(
-        out,
-        "  tenant:   {}",
+    ));
+    out.push_str(&format!(
+        "  flow:     {} ({})\n",
+        run.flow,
+        run.domain.name()
+    ));
+    out.push_str(&format!(
+        "  tenant:   {}\n",
         run.record["tenant"].as_str().unwrap_or("-")
-    );
-    let _ = writeln!(out, "  started:  {}", run.started_at);
+    ));
+    out.push_str(&format!("  started:  {}\n", run.started_at));
     if let Some(ms) = run.duration_ms {
-        let _ = writeln!(out, "  duration: {:.3}s", ms as f64 / 1000.0);
+        out.push_str(&format!("  duration: {:.3}s\n", ms as f64 / 1000.0));
     }
-    let outcome = &run.record["outcome"];
+    out.push_str(&errors(&run.record["outcome"]));
+    if !outputs.is_empty() {
+        out.push_str(&format!("{}\n", paint(styles.header, "Outputs")));
+        for (node, value) in outputs {
+            out.push_str(&format!("  {node}: {value}\n"));
+        }
+    }
+    let artifacts = run.run_dir.join("artifacts");
+    out.push_str(&format!("{}\n", paint(styles.header, "Files")));
+    out.push_str(&format!("  run folder: {}\n", run.run_dir.display()));
+    out.push_str(&format!("  artifacts:  {}\n", artifacts.display()));
+    out.push_str(&format!(
+        "  transcript: {}\n",
+        artifacts.join("transcript.jsonl").display()
+    ));
+    out
+}
+
+/// The outcome's error or message, then each failed node with its code, as `run.json` has them.
+fn errors(outcome: &Value) -> String {
+    let mut out = String::new();
     for key in ["error", "message"] {
         if let Some(text) = outcome[key].as_str() {
-            let _ = writeln!(out, "  error:    {text}");
+            out.push_str(&format!("  error:    {text}\n"));
         }
     }
     if let Some(nodes) = outcome["failed_nodes"].as_array() {
         for node in nodes {
-            let _ = writeln!(
-                out,
-                "  failed node {}: [{}] {}",
+            out.push_str(&format!(
+                "  failed node {}: [{}] {}\n",
                 node["node_id"].as_str().unwrap_or("?"),
                 node["code"].as_str().unwrap_or("?"),
                 node["message"].as_str().unwrap_or("")
-            );
+            ));
         }
     }
-    if !outputs.is_empty() {
-        let _ = writeln!(out, "{}", paint(styles.header, "Outputs"));
-        for (node, value) in outputs {
-            let _ = writeln!(out, "  {node}: {value}");
-        }
-    }
-    let _ = writeln!(out, "{}", paint(styles.header, "Files"));
-    let _ = writeln!(out, "  run folder: {}", run.run_dir.display());
-    let _ = writeln!(out, "  artifacts:  {}", artifacts.display());
-    let _ = writeln!(
-        out,
-        "  transcript: {}",
-        artifacts.join("transcript.jsonl").display()
-    );
+    out
 }

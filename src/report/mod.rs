@@ -4,10 +4,12 @@
 pub mod history;
 mod json;
 pub mod junit;
+mod plan;
 mod progress;
 mod prompt;
 pub mod secrets;
 pub mod style;
+mod summary;
 mod table;
 mod text;
 

@@ -5,6 +5,7 @@
 use std::fs;
 use std::time::Duration;
 
+use greentic_operator::exit_code;
 use serde_json::{Value, json};
 
 use crate::support::auth_server::{AuthServer, DEVICE_CODE, USER_CODE, oauth_error, tokens};
@@ -195,7 +196,7 @@ fn a_device_code_login_walks_the_whole_contract() {
     let p = project(&server, metadata(&server.uri()), &accepting());
 
     let run = setup(&p, &[]);
-    run.code(0)
+    run.code(exit_code::SUCCESS)
         .stderr_has(USER_CODE)
         .stderr_has(&format!("{}/activate", server.uri()))
         .stderr_has(&format!("{}/activate?code={USER_CODE}", server.uri()))
@@ -269,9 +270,24 @@ fn a_device_code_login_walks_the_whole_contract() {
 
     // A second setup finds the action complete and asks nothing.
     let again = setup(&p, &[]);
-    again.code(0).stdout_has("already complete");
+    again
+        .code(exit_code::SUCCESS)
+        .stdout_has("already complete");
     assert_eq!(server.device_requests().len(), 1);
     assert_no_token(&p, &[&run, &again]);
+}
+
+/// The prompt as a person reads it on stderr (the loopback server's port differs per run), and
+/// the result lines with discovery's selections.
+#[test]
+fn the_device_code_prompt_snapshot() {
+    let server = AuthServer::start(vec![tokens(ACCESS, REFRESH)]);
+    let p = project(&server, metadata(&server.uri()), &accepting());
+    let run = setup(&p, &[]);
+    run.code(exit_code::SUCCESS);
+    let normaliser = p.normaliser().literal(server.uri(), "[SERVER]");
+    insta::assert_snapshot!("device_code_prompt", normaliser.apply(&run.stderr));
+    insta::assert_snapshot!("device_code_results", normaliser.apply(&run.stdout));
 }
 
 #[test]
@@ -302,7 +318,7 @@ fn discovery_falls_back_to_the_first_item_and_infers_label_keys() {
     );
 
     let run = setup(&p, &[]);
-    run.code(0)
+    run.code(exit_code::SUCCESS)
         .stdout_has("selected `Lobby` from rooms (the first item of 2)");
     let answers = stored_answers(&p);
     assert_eq!(answers["room"], "r1");
@@ -316,11 +332,12 @@ fn an_expired_code_fails_with_the_providers_checklist() {
     let server = AuthServer::start(vec![oauth_error("expired_token")]);
     let p = project(&server, metadata(&server.uri()), &accepting());
     let run = setup(&p, &[]);
-    run.code(1)
+    run.code(exit_code::FAILURE)
         .stdout_has("FAIL")
         .stdout_has("the code expired before the login finished: expired_token")
         .stdout_has(&format!("check: {CHECK_ITEM}"))
         .stdout_has("Logins: 0 complete, 0 pending, 1 failed");
+    insta::assert_snapshot!("device_code_failed_login", p.normalise(&run.stdout));
     let state = action_state(&p);
     assert_eq!(state["status"], "failed");
     assert!(state.get("session").is_none());
@@ -337,11 +354,11 @@ fn a_declined_login_fails_and_the_next_setup_asks_for_a_new_code() {
     let server = AuthServer::start(vec![oauth_error("access_denied")]);
     let p = project(&server, metadata(&server.uri()), &accepting());
     setup(&p, &[])
-        .code(1)
+        .code(exit_code::FAILURE)
         .stdout_has("the login was declined: access_denied (server says access_denied)")
         .stdout_has(&format!("check: {CHECK_ITEM}"));
     server.token.set(vec![tokens(ACCESS, REFRESH)]);
-    setup(&p, &[]).code(0).stdout_has("DONE");
+    setup(&p, &[]).code(exit_code::SUCCESS).stdout_has("DONE");
     assert_eq!(server.device_requests().len(), 2);
 }
 
@@ -361,7 +378,7 @@ fn a_failing_discovery_step_names_its_status_and_body() {
         json!({"error": {"code": "Forbidden", "message": "Insufficient privileges to list teams"}}),
     );
     let run = setup(&p, &[]);
-    run.code(1)
+    run.code(exit_code::FAILURE)
         .stdout_has("discovery step `teams`")
         .stdout_has("403 Forbidden")
         .stdout_has("Insufficient privileges to list teams");
@@ -377,7 +394,7 @@ fn a_provider_answering_ok_false_keeps_the_action_pending_and_the_login() {
             .to_string();
     let p = project(&server, metadata(&server.uri()), &rejecting);
     let run = setup(&p, &["--junit", "report.xml"]);
-    run.code(1)
+    run.code(exit_code::FAILURE)
         .stdout_has("PENDING")
         .stdout_has("the Greentic app is not installed in the team yet")
         .stdout_has("Logins: 0 complete, 1 pending, 0 failed");
@@ -394,19 +411,21 @@ fn a_provider_answering_ok_false_keeps_the_action_pending_and_the_login() {
     );
     assert_eq!(stored_answers(&p)["team_id"], "t2");
     let again = setup(&p, &[]);
-    again.code(1).stdout_has("PENDING");
+    again.code(exit_code::FAILURE).stdout_has("PENDING");
     assert_eq!(server.device_requests().len(), 1);
     // Diagnostics says where the login stands.
-    p.run(&[
+    let diagnostics = p.run(&[
         "dev",
         "diagnostics",
         "messaging",
         "--tenant",
         "acme",
         "--dry-run",
-    ])
-    .stdout_has("device-code login for messaging-teams: pending since ")
-    .stdout_has("the provider has not accepted the setup yet");
+    ]);
+    diagnostics
+        .stdout_has("device-code login for messaging-teams: pending since ")
+        .stdout_has("the provider has not accepted the setup yet");
+    insta::assert_snapshot!("device_code_pending_plan", p.normalise(&diagnostics.stdout));
     assert_no_token(&p, &[&run, &again]);
 }
 
@@ -425,7 +444,7 @@ fn a_killed_setup_resumes_polling_the_same_code() {
 
     server.token.set(vec![tokens(ACCESS, REFRESH)]);
     let run = setup(&p, &[]);
-    run.code(0)
+    run.code(exit_code::SUCCESS)
         .stderr_has("the code from an earlier run")
         .stderr_has(USER_CODE)
         .stdout_has("DONE");
@@ -450,7 +469,7 @@ fn ctrl_c_while_waiting_leaves_the_login_pending_and_exits_130() {
     let child = p.spawn(&SETUP_ARGS);
     wait_for_polls(&server, 1);
     let run = interrupt(child);
-    run.code(130)
+    run.code(exit_code::INTERRUPTED)
         .stdout_has("PENDING")
         .stdout_has("interrupted before the login finished");
     let state = action_state(&p);
@@ -469,7 +488,7 @@ fn non_interactive_setup_waits_up_to_the_timeout_and_leaves_the_login_pending() 
     let run = setup(&p, &["--device-code-timeout", "2s"]);
     run.stderr_has("no setup mode was chosen; using `channel`")
         .stderr_has(CHANNEL_MODE_TEXT);
-    run.code(1)
+    run.code(exit_code::FAILURE)
         .stdout_has("PENDING")
         .stdout_has("did not finish within --device-code-timeout")
         .stdout_has("state: ");
@@ -505,7 +524,7 @@ fn malformed_metadata_fails_the_pack_naming_the_field() {
         &PackBuilder::new("messaging-plain").passing("setup_default"),
     );
     let run = p.run(&["dev", "setup", "messaging", "--dry-run"]);
-    run.code(1)
+    run.code(exit_code::FAILURE)
         .stderr_has("post_login_discovery[1].select")
         .stderr_has("save_as")
         .stdout_has("messaging-plain");
@@ -525,7 +544,7 @@ fn malformed_metadata_fails_the_pack_naming_the_field() {
         "--answers",
         "answers.json",
     ])
-    .code(0)
+    .code(exit_code::SUCCESS)
     .stdout_has("oauth_device_code")
     .stdout_has("login after setup passes");
 }

@@ -4,6 +4,8 @@ use std::fs;
 use std::io::{Cursor, Write};
 use std::path::Path;
 
+use greentic_operator::exit_code;
+
 use crate::support::packs::{PackBuilder, zip_entries};
 use crate::support::project::Project;
 
@@ -285,7 +287,7 @@ fn every_malformed_pack_is_one_clear_error_and_the_good_packs_still_run() {
     );
 
     let run = p.run(&["dev", "setup", "events", "--tenant", "acme"]);
-    run.code(1)
+    run.code(exit_code::FAILURE)
         .stdout_has("PASS [")
         .stdout_has("events-good setup_default")
         .stdout_has("events-linked setup_default")
@@ -317,9 +319,9 @@ fn an_unreadable_pack_is_an_error_when_permissions_apply() {
     let run = p.run(&["dev", "setup", "events", "--dry-run"]);
     if fs::read(&path).is_ok() {
         // Running as root: permissions do not stop reads, so the pack is simply planned.
-        run.code(0).stdout_has("events-good");
+        run.code(exit_code::SUCCESS).stdout_has("events-good");
     } else {
-        run.code(1)
+        run.code(exit_code::FAILURE)
             .stderr_has("locked.gtpack cannot be opened: Permission denied");
     }
 }

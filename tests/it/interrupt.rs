@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use greentic_operator::exit_code;
 use serde_json::Value;
 
 use crate::support::packs::{FlowBody, PackBuilder};
@@ -52,7 +53,7 @@ fn a_flow_over_its_timeout_fails_with_a_complete_run_folder_and_the_next_flows_r
         "--timeout",
         "2s",
     ])
-    .code(1)
+    .code(exit_code::FAILURE)
     .stdout_has("TIMEOUT [")
     .stdout_has("messaging-endless setup_default: did not finish within 2s (--timeout)")
     .stdout_has("PASS [")
@@ -114,7 +115,7 @@ fn an_interrupt_starts_no_new_flow_marks_the_running_one_and_exits_130() {
     }
     let run = interrupt(child);
 
-    run.code(130)
+    run.code(exit_code::INTERRUPTED)
         .stdout_has("INTERRUPTED [")
         .stdout_has("Interrupted: 2 planned flows not started")
         .stdout_has("messaging-endless setup_default: interrupted before it finished");

@@ -2,9 +2,11 @@
 
 use std::process::Command;
 
+use greentic_operator::exit_code;
 use quick_junit::{NonSuccessKind, TestCaseStatus};
 
-use crate::support::packs::{FlowBody, PackBuilder};
+use crate::support::normalise::realign;
+use crate::support::packs::{FlowBody, PackBuilder, zip_entries};
 use crate::support::project::{Project, Run, operator};
 use crate::support::wasm;
 
@@ -112,7 +114,7 @@ fn junit_lists_every_planned_flow_with_failures_and_skips() {
         "--junit",
         "report.xml",
     ])
-    .code(1);
+    .code(exit_code::FAILURE);
     let xml = std::fs::read_to_string(p.root().join("report.xml")).unwrap();
     // Read back with a JUnit parser, so the file is checked as CI tools will read it.
     let report = quick_junit::Report::deserialize_from_str(&xml).unwrap();
@@ -141,7 +143,7 @@ fn junit_lists_every_planned_flow_with_failures_and_skips() {
     p.run(&[
         "dev", "verify", "events", "--tenant", "acme", "--junit", "v.xml",
     ])
-    .code(0);
+    .code(exit_code::SUCCESS);
     p.pack(
         "events",
         "e.gtpack",
@@ -150,7 +152,7 @@ fn junit_lists_every_planned_flow_with_failures_and_skips() {
     p.run(&[
         "dev", "verify", "events", "--tenant", "acme", "--junit", "v.xml",
     ])
-    .code(0);
+    .code(exit_code::SUCCESS);
     let xml = std::fs::read_to_string(p.root().join("v.xml")).unwrap();
     assert!(
         xml.contains("<skipped message=\"not declared by the pack\""),
@@ -162,17 +164,20 @@ fn junit_lists_every_planned_flow_with_failures_and_skips() {
 fn runs_and_show_answer_what_happened_last_time() {
     let p = two_packs();
     p.run(&["dev", "setup", "messaging", "--tenant", "acme"])
-        .code(1);
+        .code(exit_code::FAILURE);
     p.run(&["dev", "verify", "messaging", "--tenant", "acme"])
-        .code(0);
+        .code(exit_code::SUCCESS);
 
-    let all = p.run(&["dev", "runs", "--format", "json"]).code(0).json();
+    let all = p
+        .run(&["dev", "runs", "--format", "json"])
+        .code(exit_code::SUCCESS)
+        .json();
     let runs = all["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 3);
     assert_eq!(runs[0]["flow"], "verify_webhooks", "newest first");
     let failed = p.run(&["dev", "runs", "--failed"]);
     failed
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stdout_has("messaging-b")
         .stdout_has("failed");
     assert!(!failed.stdout.contains("messaging-a"));
@@ -182,7 +187,7 @@ fn runs_and_show_answer_what_happened_last_time() {
     assert_eq!(last["runs"].as_array().unwrap().len(), 1);
 
     p.run(&["dev", "show", "latest"])
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stdout_has("status:   passed")
         .stdout_has("step: {\"flow\":\"verify_webhooks\",\"ok\":true,\"pack\":\"messaging-b\"}")
         .stdout_has("transcript: ");
@@ -191,48 +196,42 @@ fn runs_and_show_answer_what_happened_last_time() {
         .unwrap()
         .to_string();
     p.run(&["dev", "show", &failed_id])
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stdout_has("failed node step: [")
         .stdout_has("absent.component");
     p.run(&["dev", "show", "nope"])
-        .code(2)
+        .code(exit_code::USAGE)
         .stderr_has("no run \"nope\"");
+
+    // The whole table, and a passed and a failed run in detail, as a person reads them. The
+    // table is lined up again because a timestamp's placeholder is narrower than it.
+    let table = p.run(&["dev", "runs"]);
+    let table = realign(&p.normalise(&table.code(exit_code::SUCCESS).stdout));
+    insta::assert_snapshot!("runs_table", table);
+    let passed = p.run(&["dev", "show", "latest"]);
+    insta::assert_snapshot!("show_passed", p.normalise(&passed.stdout));
+    let failed = p.run(&["dev", "show", &failed_id]);
+    insta::assert_snapshot!("show_failed", p.normalise(&failed.stdout));
 }
 
 #[test]
 fn completions_help_and_version_work() {
     let bash = Run::from(operator().args(["completions", "bash"]).output().unwrap());
-    bash.code(0).stdout_has("complete -F _greentic__operator");
+    bash.code(exit_code::SUCCESS)
+        .stdout_has("complete -F _greentic__operator");
     let help = Run::from(
         operator()
             .args(["dev", "setup", "--help"])
             .output()
             .unwrap(),
     );
-    help.code(0).stdout_has("Example:").stdout_has("--answers");
+    help.code(exit_code::SUCCESS)
+        .stdout_has("Example:")
+        .stdout_has("--answers");
     let version = Run::from(operator().arg("--version").output().unwrap());
-    version.code(0).stdout_has(env!("CARGO_PKG_VERSION"));
-}
-
-/// Human output with the temp folder, durations and run ids blanked.
-fn normalise(text: &str, root: &std::path::Path) -> String {
-    let text = text.replace(&root.display().to_string(), "[ROOT]");
-    text.lines()
-        .map(|line| {
-            let mut line = line.to_string();
-            if let (Some(a), Some(b)) = (line.find('['), line.find("s]"))
-                && a < b
-                && line[a + 1..b].trim().parse::<f64>().is_ok()
-            {
-                line.replace_range(a..b + 2, "[TIME]");
-            }
-            if let Some(i) = line.rfind("/setup_default/") {
-                line.replace_range(i + "/setup_default/".len().., "[RUN_ID]");
-            }
-            line
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    version
+        .code(exit_code::SUCCESS)
+        .stdout_has(env!("CARGO_PKG_VERSION"));
 }
 
 #[test]
@@ -252,7 +251,28 @@ fn human_output_snapshot_plan_results_summary_failures() {
         "acme",
         "--allow-missing-setup",
     ]);
-    run.code(1);
-    insta::assert_snapshot!("setup_stdout", normalise(&run.stdout, p.root()));
-    insta::assert_snapshot!("setup_stderr", normalise(&run.stderr, p.root()));
+    run.code(exit_code::FAILURE);
+    insta::assert_snapshot!("setup_stdout", p.normalise(&run.stdout));
+    insta::assert_snapshot!("setup_stderr", p.normalise(&run.stderr));
+}
+
+#[test]
+fn pack_errors_snapshot_each_named_by_its_file_while_the_other_packs_run() {
+    let p = Project::new();
+    let pack = |file: &str, id: &str, flow: &str| {
+        p.pack("messaging", file, &PackBuilder::new(id).passing(flow));
+    };
+    pack("a.gtpack", "messaging-a", "setup_default");
+    pack("dup1.gtpack", "messaging-dup", "setup_default");
+    pack("dup2.gtpack", "messaging-dup", "setup_default");
+    pack("no-setup.gtpack", "messaging-no-setup", "diagnostics");
+    p.file("providers/messaging/corrupt.gtpack", b"not a zip");
+    p.file(
+        "providers/messaging/no-manifest.gtpack",
+        &zip_entries(&[("README.md".into(), b"no manifest here".to_vec())]),
+    );
+    let run = p.run(&["dev", "setup", "messaging", "--tenant", "acme"]);
+    run.code(exit_code::FAILURE);
+    insta::assert_snapshot!("pack_errors_stdout", p.normalise(&run.stdout));
+    insta::assert_snapshot!("pack_errors_stderr", p.normalise(&run.stderr));
 }

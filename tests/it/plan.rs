@@ -1,5 +1,7 @@
 //! Planning, seen through `--dry-run`: discovery, both manifest forms, the per-domain rules.
 
+use greentic_operator::exit_code;
+
 use crate::support::packs::{PackBuilder, legacy_json_pack};
 use crate::support::project::Project;
 
@@ -61,7 +63,7 @@ fn a_dry_run_needs_no_tenant_prints_the_plan_and_writes_nothing() {
         &PackBuilder::new("events-hooks").passing("diagnostics"),
     );
     p.run(&["dev", "diagnostics", "events", "--dry-run"])
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stdout_has("Plan (dry run): dev diagnostics events")
         .stdout_has("events-hooks")
         .stdout_has("Dry run: 1 flow would run, 0 skipped, 0 pack errors");
@@ -96,7 +98,7 @@ fn verify_runs_declared_flows_and_skips_the_others_with_a_warning() {
         ]
     );
     p.run(&["dev", "verify", "messaging", "--dry-run"])
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stderr_has("warning: b (b.gtpack): verify_webhooks not declared by the pack; skipped");
 }
 
@@ -136,7 +138,7 @@ fn a_missing_setup_flow_fails_the_pack_unless_allowed_and_is_a_skip_for_secrets(
     p.pack("secrets", "s.gtpack", &diag_only("s"));
 
     p.run(&["dev", "setup", "messaging", "--dry-run"])
-        .code(1)
+        .code(exit_code::FAILURE)
         .stderr_has("does not declare setup_default")
         .stderr_has("--allow-missing-setup");
     let doc = dry(&p, &["setup", "messaging", "--allow-missing-setup"]);
@@ -147,13 +149,13 @@ fn a_missing_setup_flow_fails_the_pack_unless_allowed_and_is_a_skip_for_secrets(
             row("ok", "setup_default", "run")
         ]
     );
-    assert_eq!(doc["exit_code"], 0);
+    assert_eq!(doc["exit_code"], exit_code::SUCCESS);
     let secrets = dry(&p, &["setup", "secrets"]);
     assert_eq!(
         pack_rows(&secrets),
         [row("s", "setup_default", "skip: not_declared")]
     );
-    assert_eq!(secrets["exit_code"], 0);
+    assert_eq!(secrets["exit_code"], exit_code::SUCCESS);
 }
 
 #[test]
@@ -194,7 +196,7 @@ fn provider_filter_matches_id_file_name_or_stem_exactly() {
         "sla",
         "--dry-run",
     ])
-    .code(2)
+    .code(exit_code::USAGE)
     .stderr_has("--provider sla matches no pack")
     .stderr_has("available: messaging-slack, messaging-slack2");
 }
@@ -223,7 +225,7 @@ fn two_packs_with_one_id_are_both_errors_naming_each_other() {
     assert!(rows[0].2.contains("as does two.gtpack"), "{rows:?}");
     assert_eq!(rows[1], row("events-other", "setup_default", "run"));
     assert!(rows[2].2.contains("as does one.gtpack"), "{rows:?}");
-    assert_eq!(doc["exit_code"], 1);
+    assert_eq!(doc["exit_code"], exit_code::FAILURE);
 }
 
 #[test]
@@ -263,7 +265,7 @@ fn the_legacy_json_manifest_is_read_and_cbor_wins_when_both_exist() {
 fn a_missing_providers_folder_says_where_it_looked() {
     let p = Project::new();
     p.run(&["dev", "setup", "messaging", "--dry-run"])
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stderr_has("providers/messaging does not exist")
         .stderr_has("--project-root");
 }

@@ -6,6 +6,7 @@
 
 use std::fs;
 
+use greentic_operator::exit_code;
 use serde_json::{Value, json};
 
 use crate::support::packs::{FlowBody, PackBuilder};
@@ -119,7 +120,7 @@ const REQUIREMENT_URI: &str = "secrets://dev/acme/_/messaging_telegram/telegram_
 fn a_published_setup_yaml_plans_with_each_secret_asked_once() {
     let p = project_with(&answers(""));
     let run = setup(&p, &["--answers", "answers.yaml", "--dry-run"]);
-    run.code(0).stdout_has(
+    run.code(exit_code::SUCCESS).stdout_has(
         "answers for messaging-telegram: public_base_url (answersfile), default_chat_id (unset), \
          parse_mode (default), retries (default), webhook_enabled (default), webhook_path (hidden), \
          bot_token (secret for TELEGRAM_BOT_TOKEN, answersfile)\n",
@@ -152,7 +153,7 @@ fn a_published_setup_yaml_plans_with_each_secret_asked_once() {
 fn a_passing_setup_stores_the_secret_under_the_question_and_the_requirement() {
     let p = project_with(&answers(""));
     setup(&p, &["--answers", "answers.yaml"])
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stdout_has("1 passed");
     assert_eq!(p.secret(BOT_TOKEN_URI).as_deref(), Some(TOKEN));
     assert_eq!(p.secret(REQUIREMENT_URI).as_deref(), Some(TOKEN));
@@ -163,7 +164,7 @@ fn a_passing_setup_stores_the_secret_under_the_question_and_the_requirement() {
 
     // Diagnostics lists the requirement once, present through the question that answers it.
     p.run(&["dev", "diagnostics", "messaging", "--tenant", "acme"])
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stdout_has(
             "secrets for messaging-telegram: TELEGRAM_BOT_TOKEN present (setup answer bot_token)\n",
         );
@@ -175,7 +176,7 @@ fn an_answer_may_name_the_requirement_instead_of_the_question() {
         "messaging-telegram:\n  PUBLIC_BASE_URL: https://bot.example\n  TELEGRAM_BOT_TOKEN: {TOKEN}\n"
     ));
     setup(&p, &["--answers", "answers.yaml"])
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stdout_has("1 passed");
     assert_eq!(p.secret(BOT_TOKEN_URI).as_deref(), Some(TOKEN));
 }
@@ -191,14 +192,14 @@ fn a_value_breaking_the_regex_fails_that_pack_before_it_runs_naming_key_rule_and
         &PackBuilder::new("messaging-plain").passing("setup_default"),
     );
     let run = setup(&p, &["--answers", "answers.yaml"]);
-    run.code(1).stdout_has("1 flow run: 1 passed").stderr_has(
+    run.code(exit_code::FAILURE).stdout_has("1 flow run: 1 passed").stderr_has(
         "setup answer public_base_url of messaging-telegram (from the --answers file) does not match ^https://",
     );
     assert!(!p.state().join("runs/messaging/messaging-telegram").exists());
     assert!(!run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN));
     // A dry run gives the same verdict.
     setup(&p, &["--answers", "answers.yaml", "--dry-run"])
-        .code(1)
+        .code(exit_code::FAILURE)
         .stdout_has("public_base_url (answersfile, INVALID: does not match ^https://)");
 }
 
@@ -206,7 +207,7 @@ fn a_value_breaking_the_regex_fails_that_pack_before_it_runs_naming_key_rule_and
 fn a_choice_outside_its_list_and_a_word_for_a_number_are_refused() {
     let p = project_with(&answers("  parse_mode: Markdown\n  retries: many\n"));
     setup(&p, &["--answers", "answers.yaml"])
-        .code(1)
+        .code(exit_code::FAILURE)
         .stderr_has("setup answer parse_mode of messaging-telegram (from the --answers file) is not one of: HTML, MarkdownV2")
         .stderr_has("setup answer retries of messaging-telegram (from the --answers file) is not a number");
 }
@@ -215,13 +216,13 @@ fn a_choice_outside_its_list_and_a_word_for_a_number_are_refused() {
 fn a_question_shown_by_visible_if_becomes_required() {
     let p = project_with(&answers("  webhook_enabled: \"yes\"\n"));
     setup(&p, &["--answers", "answers.yaml"])
-        .code(1)
+        .code(exit_code::FAILURE)
         .stderr_has("lacks required setup answers: webhook_path");
     p.file(
         "answers.yaml",
         answers("  webhook_enabled: true\n  webhook_path: /hook\n").as_bytes(),
     );
-    setup(&p, &["--answers", "answers.yaml"]).code(0);
+    setup(&p, &["--answers", "answers.yaml"]).code(exit_code::SUCCESS);
     assert_eq!(
         p.stored_answers("messaging-telegram")["webhook_path"],
         "/hook"
@@ -238,21 +239,21 @@ fn the_projects_public_url_answers_public_base_url_and_the_plan_says_so() {
         "https://flag.example",
     ];
     setup(&p, &flag)
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stdout_has("public_base_url (--public-base-url)");
     p.file(
         "state/runtime/acme.default/public_base_url.txt",
         b"https://tunnel.example\n",
     );
     setup(&p, &["--answers", "answers.yaml", "--dry-run"])
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stdout_has("public_base_url (tunnel file)");
 }
 
 #[test]
 fn the_flow_input_is_a_superset_of_greentic_operator_1_2_1s() {
     let p = project_with(&answers(""));
-    setup(&p, &["--answers", "answers.yaml"]).code(0);
+    setup(&p, &["--answers", "answers.yaml"]).code(exit_code::SUCCESS);
     let runs = p
         .state()
         .join("runs/messaging/messaging-telegram/setup_default");
@@ -305,7 +306,7 @@ fn a_component_built_for_another_runner_is_named_with_its_world() {
     let p = Project::new();
     p.pack("messaging", "webex.gtpack", &pack);
     setup(&p, &[])
-        .code(1)
+        .code(exit_code::FAILURE)
         .stdout_has(
             "component ai.greentic.component-qa declares world greentic:component/component@0.5.0",
         )
@@ -320,7 +321,7 @@ fn setup_yaml_at_the_pack_root_is_read_when_assets_has_none() {
     let p = Project::new();
     p.pack("messaging", "root.gtpack", &pack);
     setup(&p, &["--dry-run"])
-        .code(1)
+        .code(exit_code::FAILURE)
         .stdout_has("answers for messaging-root: region (MISSING)");
 }
 
@@ -331,7 +332,7 @@ fn a_stored_answer_that_breaks_a_rule_names_the_stored_file_as_its_source() {
         "state/config/messaging-telegram/setup-answers.json",
         br#"{"public_base_url": "https://ok.example", "retries": "often"}"#,
     );
-    setup(&p, &["--answers", "answers.yaml"]).code(1).stderr_has(
+    setup(&p, &["--answers", "answers.yaml"]).code(exit_code::FAILURE).stderr_has(
         "setup answer retries of messaging-telegram (from the stored setup-answers.json) is not a number",
     );
 }
@@ -363,7 +364,7 @@ fn at_a_terminal_each_broken_or_missing_answer_is_asked_by_kind_until_it_keeps_t
     .answer("Webhook path", "/hook")
     .answer("Telegram bot token", TOKEN);
     let (code, screen) = term.finish();
-    assert_eq!(code, 0, "{screen}");
+    assert_eq!(code, i32::from(exit_code::SUCCESS), "{screen}");
     assert!(screen.contains("1 passed"), "{screen}");
     assert!(!screen.contains(TOKEN), "the secret was echoed:\n{screen}");
     let stored = p.stored_answers("messaging-telegram");

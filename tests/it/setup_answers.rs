@@ -2,6 +2,7 @@
 
 use std::fs;
 
+use greentic_operator::exit_code;
 use serde_json::{Value, json};
 
 use crate::support::packs::{FlowBody, PackBuilder};
@@ -66,7 +67,9 @@ fn answers_go_to_setup_answers_json_and_secrets_only_to_the_store_then_are_reuse
         format!("tenant: acme\nsetup_answers:\n  messaging-slack:\n    channel: ops\n    bot_token: {TOKEN}\n").as_bytes(),
     );
     let first = setup(&p, &["--answers", "answers.yaml"]);
-    first.code(0).stdout_has("1 flow run: 1 passed");
+    first
+        .code(exit_code::SUCCESS)
+        .stdout_has("1 flow run: 1 passed");
     assert_eq!(
         stored_answers(&p),
         json!({"region": "eu-west", "channel": "ops"})
@@ -79,7 +82,7 @@ fn answers_go_to_setup_answers_json_and_secrets_only_to_the_store_then_are_reuse
     // The next run, without --answers, finds both again.
     let second = setup(&p, &[]);
     second
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stdout_has("bot_token (secret, secretsstore)");
 
     // The flow got the answers; the value reached the runner's transcript only as the marker.
@@ -143,7 +146,7 @@ fn every_accepted_shape_of_answers_file_works_in_json_and_yaml() {
         let p = Project::new();
         p.pack("messaging", "slack.gtpack", &slack());
         p.file(file, text.as_bytes());
-        setup(&p, &["--answers", file]).code(0);
+        setup(&p, &["--answers", file]).code(exit_code::SUCCESS);
         let expected = format!("c{}", &"abcd".find(&file[..1]).map(|i| i + 1).unwrap());
         assert_eq!(stored_answers(&p)["channel"], expected.as_str(), "{file}");
     }
@@ -161,7 +164,7 @@ fn answers_file_beats_stored_answers_which_beat_defaults() {
         "a.yaml",
         format!("channel: from-file\nbot_token: {TOKEN}\n").as_bytes(),
     );
-    setup(&p, &["--answers", "a.yaml"]).code(0);
+    setup(&p, &["--answers", "a.yaml"]).code(exit_code::SUCCESS);
     assert_eq!(
         stored_answers(&p),
         json!({"region": "us-east", "channel": "from-file"})
@@ -179,7 +182,7 @@ fn a_missing_required_answer_fails_only_that_pack_and_names_the_key() {
     );
     p.file("a.yaml", b"messaging-slack:\n  channel: ops\n");
     setup(&p, &["--answers", "a.yaml"])
-        .code(1)
+        .code(exit_code::FAILURE)
         .stdout_has("1 flow run: 1 passed")
         .stderr_has(
             "slack.gtpack lacks required setup answers: bot_token; give them in an --answers file",
@@ -193,12 +196,12 @@ fn a_broken_answers_file_names_the_file_and_the_position() {
     p.pack("messaging", "slack.gtpack", &slack());
     p.file("bad.json", b"{\n  \"channel\": \"ops\",\n  oops\n}");
     setup(&p, &["--answers", "bad.json"])
-        .code(2)
+        .code(exit_code::USAGE)
         .stderr_has("bad.json is not valid JSON")
         .stderr_has("line 3");
     p.file("bad.yaml", b"channel: [ops\nbot_token: x\n");
     setup(&p, &["--answers", "bad.yaml"])
-        .code(2)
+        .code(exit_code::USAGE)
         .stderr_has("bad.yaml is not valid YAML");
 }
 
@@ -211,7 +214,7 @@ fn an_answer_for_a_provider_not_in_the_plan_is_a_warning() {
         format!("setup_answers:\n  messaging-slack:\n    channel: x\n    bot_token: {TOKEN}\n  messaging-teams:\n    x: 1\n").as_bytes(),
     );
     setup(&p, &["--answers", "a.yaml"])
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stderr_has("answers provider messaging-teams, which is not in the plan");
 }
 
@@ -221,10 +224,33 @@ fn a_dry_run_shows_which_answers_are_present_never_their_values() {
     p.pack("messaging", "slack.gtpack", &slack());
     p.file("a.yaml", format!("bot_token: {TOKEN}\n").as_bytes());
     let run = setup(&p, &["--answers", "a.yaml", "--dry-run"]);
-    run.code(1)
+    run.code(exit_code::FAILURE)
         .stdout_has("answers for messaging-slack: region (default), channel (MISSING), bot_token (secret, answersfile)");
     assert!(!run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN));
     assert!(!p.state().exists() && !p.root().join(".greentic").exists());
+}
+
+#[test]
+fn a_dry_run_plan_with_answers_snapshot() {
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    p.pack(
+        "messaging",
+        "plain.gtpack",
+        &PackBuilder::new("messaging-plain").passing("setup_default"),
+    );
+    p.file(
+        "state/config/messaging-slack/setup-answers.json",
+        br#"{"region": "us-east"}"#,
+    );
+    p.file(
+        "a.yaml",
+        format!("messaging-slack:\n  channel: ops\n  bot_token: {TOKEN}\n").as_bytes(),
+    );
+    let run = setup(&p, &["--answers", "a.yaml", "--dry-run"]);
+    run.code(exit_code::SUCCESS);
+    insta::assert_snapshot!("dry_run_plan_with_answers", p.normalise(&run.stdout));
+    assert_eq!(run.stderr, "", "a plan with every answer warns of nothing");
 }
 
 #[test]
@@ -235,9 +261,9 @@ fn diagnostics_reports_each_secret_requirement_as_present_or_missing() {
         "a.yaml",
         format!("channel: ops\nbot_token: {TOKEN}\n").as_bytes(),
     );
-    setup(&p, &["--answers", "a.yaml"]).code(0);
+    setup(&p, &["--answers", "a.yaml"]).code(exit_code::SUCCESS);
     p.run(&["dev", "diagnostics", "messaging", "--tenant", "acme"])
-        .code(0)
+        .code(exit_code::SUCCESS)
         .stdout_has("secrets for messaging-slack: signing_secret missing");
 }
 
@@ -259,8 +285,8 @@ fn two_operators_setting_up_at_once_lose_no_answer_and_corrupt_no_file() {
         let b = s.spawn(|| spawn("b.yaml"));
         (a.join().unwrap(), b.join().unwrap())
     });
-    a.code(0);
-    b.code(0);
+    a.code(exit_code::SUCCESS);
+    b.code(exit_code::SUCCESS);
     let stored = stored_answers(&p);
     assert_eq!(stored["from_a"], 1);
     assert_eq!(stored["from_b"], 2);

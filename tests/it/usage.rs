@@ -1,12 +1,14 @@
 //! Usage errors exit 2 and say what to do.
 
+use greentic_operator::exit_code;
+
 use crate::support::project::{Project, files_under};
 
 #[test]
 fn running_flows_needs_a_tenant() {
     Project::new()
         .run(&["dev", "setup", "messaging"])
-        .code(2)
+        .code(exit_code::USAGE)
         .stderr_has("--tenant is required");
 }
 
@@ -15,7 +17,7 @@ fn names_that_could_escape_the_state_folder_are_refused() {
     for bad in ["../x", "a/b", "a\\b", ".", "", "acm\u{0435}"] {
         Project::new()
             .run(&["dev", "setup", "messaging", "--tenant", bad])
-            .code(2)
+            .code(exit_code::USAGE)
             .stderr_has("--tenant");
     }
     Project::new()
@@ -28,14 +30,14 @@ fn names_that_could_escape_the_state_folder_are_refused() {
             "--team",
             "../t",
         ])
-        .code(2);
+        .code(exit_code::USAGE);
 }
 
 #[test]
 fn an_unknown_domain_and_a_zero_parallelism_are_usage_errors() {
     let p = Project::new();
     p.run(&["dev", "setup", "billing", "--tenant", "acme"])
-        .code(2);
+        .code(exit_code::USAGE);
     p.run(&[
         "dev",
         "setup",
@@ -45,7 +47,7 @@ fn an_unknown_domain_and_a_zero_parallelism_are_usage_errors() {
         "--parallel",
         "0",
     ])
-    .code(2);
+    .code(exit_code::USAGE);
 }
 
 /// Every file under `root`, relative to it.
@@ -92,7 +94,7 @@ fn hostile_names_write_nothing_and_runs_write_only_inside_the_state_folder() {
             // An argument cannot hold a NUL; the validator's unit test covers it.
             continue;
         }
-        p.run(&args).code(2);
+        p.run(&args).code(exit_code::USAGE);
         assert_eq!(
             all_files(p.root()),
             before,
@@ -108,7 +110,7 @@ fn hostile_names_write_nothing_and_runs_write_only_inside_the_state_folder() {
         "--team",
         "blue",
     ])
-    .code(0);
+    .code(exit_code::SUCCESS);
     for file in all_files(p.root()) {
         assert!(
             file.starts_with("state")

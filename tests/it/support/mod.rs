@@ -2,6 +2,7 @@
 
 pub mod auth_server;
 pub mod demo;
+pub mod normalise;
 pub mod packs;
 pub mod project;
 pub mod terminal;

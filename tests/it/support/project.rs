@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use super::normalise::Normaliser;
 use super::packs::PackBuilder;
 
 /// A temporary Greentic project.
@@ -26,6 +27,16 @@ impl Project {
 
     pub fn root(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// `text` with this project's folder, durations, run ids and timestamps as placeholders.
+    pub fn normalise(&self, text: &str) -> String {
+        self.normaliser().apply(text)
+    }
+
+    /// The normaliser of [`Project::normalise`], to add literals of a test's own.
+    pub fn normaliser(&self) -> Normaliser {
+        Normaliser::new(self.root())
     }
 
     pub fn state(&self) -> PathBuf {
@@ -88,12 +99,15 @@ impl From<Output> for Run {
 }
 
 impl Run {
+    /// Asserts the exit code, one of `greentic_operator::exit_code`'s constants.
     #[track_caller]
-    pub fn code(&self, expected: i32) -> &Self {
+    pub fn code(&self, expected: u8) -> &Self {
         assert_eq!(
-            self.code, expected,
+            self.code,
+            i32::from(expected),
             "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
+            self.stdout,
+            self.stderr
         );
         self
     }

@@ -1,0 +1,154 @@
+//! The plan as text: a header, a table of every pack's flows, then each pack's answers, secrets
+//! and device-code login.
+
+use super::style::{Styles, paint};
+use super::table::render_table;
+use crate::answers::{AnswerStatus, Broken};
+use crate::device_code::record::ACTION_NAME;
+use crate::plan::{Disposition, LoginState, Plan, PlannedPack, SecretPresence};
+use crate::request::Request;
+
+/// The plan header and table, then the per-pack lines.
+pub fn render_plan(plan: &Plan, request: &Request, styles: &Styles) -> String {
+    let mut out = header(plan, request, styles);
+    let rows: Vec<[String; 4]> = plan.packs.iter().flat_map(pack_rows).collect();
+    if rows.is_empty() {
+        out.push_str("  nothing to run\n");
+        return out;
+    }
+    for line in render_table(["PACK", "FILE", "FLOW", "ACTION"], &rows, |i, _, cell| {
+        if i == 0 {
+            paint(styles.header, cell)
+        } else {
+            cell.to_string()
+        }
+    }) {
+        out.push_str(&format!("  {line}\n"));
+    }
+    for pack in &plan.packs {
+        out.push_str(&pack_lines(pack));
+    }
+    out
+}
+
+/// `Plan: dev setup messaging (tenant acme, env dev): 2 packs in providers/messaging`.
+fn header(plan: &Plan, request: &Request, styles: &Styles) -> String {
+    let who = match (&request.tenant, &request.team) {
+        (Some(t), Some(team)) => format!("tenant {t}, team {team}"),
+        (Some(t), None) => format!("tenant {t}"),
+        (None, _) => "no tenant".to_string(),
+    };
+    let title = if request.dry_run {
+        "Plan (dry run):"
+    } else {
+        "Plan:"
+    };
+    let packs = plan.packs.len();
+    format!(
+        "{} dev {} {} ({who}, env {}): {packs} pack{} in {}\n",
+        paint(styles.header, title),
+        plan.action,
+        plan.domain,
+        request.env,
+        if packs == 1 { "" } else { "s" },
+        plan.providers_dir.display()
+    )
+}
+
+/// One pack's table rows: its error, each flow's step, and its device-code login.
+fn pack_rows(pack: &PlannedPack) -> Vec<[String; 4]> {
+    let row = |flow: &str, what: String| {
+        [
+            pack.label.clone(),
+            pack.file_name.clone(),
+            flow.to_string(),
+            what,
+        ]
+    };
+    let mut rows = Vec::new();
+    if let Some(error) = &pack.error {
+        rows.push(row("-", format!("error: pack {error}")));
+    }
+    for step in &pack.steps {
+        let what = match step.disposition {
+            Disposition::Run => "run".to_string(),
+            Disposition::Skip { reason } => format!("skip: {}", reason.describe()),
+        };
+        rows.push(row(&step.flow, what));
+    }
+    if pack.device_code.is_some() && pack.error.is_none() {
+        rows.push(row(ACTION_NAME, "login after setup passes".to_string()));
+    }
+    rows
+}
+
+/// The lines under the table for one pack: its answers, secrets and login, each when it has any.
+fn pack_lines(pack: &PlannedPack) -> String {
+    let mut out = String::new();
+    if !pack.answers.is_empty() {
+        let items: Vec<String> = pack.answers.iter().map(answer_item).collect();
+        out.push_str(&format!(
+            "  answers for {}: {}\n",
+            pack.label,
+            items.join(", ")
+        ));
+    }
+    if !pack.secrets.is_empty() {
+        let items: Vec<String> = pack.secrets.iter().map(secret_item).collect();
+        out.push_str(&format!(
+            "  secrets for {}: {}\n",
+            pack.label,
+            items.join(", ")
+        ));
+    }
+    if let Some(login) = &pack.login {
+        out.push_str(&login_line(&pack.label, login));
+    }
+    out
+}
+
+/// `channel (answersfile)`, `bot_token (secret, MISSING)`: where an answer comes from, never
+/// its value.
+fn answer_item(a: &AnswerStatus) -> String {
+    let source = match (&a.broken, a.source) {
+        _ if a.hidden => "hidden".to_string(),
+        (Some(Broken::Missing), _) => "MISSING".to_string(),
+        (Some(broken), Some(source)) => {
+            format!("{}, INVALID: {broken}", source.label())
+        }
+        (_, Some(source)) => source.label().to_string(),
+        (_, None) => "unset".to_string(),
+    };
+    let secret = match (a.secret, a.covers.is_empty()) {
+        (false, _) => String::new(),
+        (true, true) => "secret, ".to_string(),
+        (true, false) => format!("secret for {}, ", a.covers.join(", ")),
+    };
+    format!("{} ({secret}{source})", a.name)
+}
+
+/// `signing_secret present`, or the setup answer that will provide it.
+fn secret_item(s: &SecretPresence) -> String {
+    let state = if s.present { "present" } else { "missing" };
+    match &s.answered_by {
+        Some(question) => format!("{} {state} (setup answer {question})", s.key),
+        None => format!("{} {state}", s.key),
+    }
+}
+
+/// Where the pack's device-code login stands, and since when.
+fn login_line(label: &str, login: &LoginState) -> String {
+    let since = login
+        .updated_at
+        .map(|at| format!(" since {}", at.format("%Y-%m-%d %H:%M:%S UTC")))
+        .unwrap_or_default();
+    let detail = login
+        .detail
+        .as_ref()
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default();
+    format!(
+        "  device-code login for {label}: {}{since}{detail}\n",
+        login.status.word()
+    )
+}
