@@ -13,5 +13,6 @@ mod output;
 mod plan;
 mod published_packs;
 mod run;
+mod secrets;
 mod setup_answers;
 mod usage;

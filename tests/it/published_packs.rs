@@ -68,7 +68,7 @@ const SECRET_REQUIREMENTS: &str = r#"[
 ]"#;
 
 /// A pack with the published shapes whose setup flow echoes part of its input.
-fn telegram() -> PackBuilder {
+pub(crate) fn telegram() -> PackBuilder {
     PackBuilder::new("messaging-telegram")
         .entry("assets/setup.yaml", SETUP_YAML.as_bytes())
         .entry(

@@ -55,6 +55,23 @@ impl Project {
         self
     }
 
+    /// Runs the operator with `args`, `input` piped to its standard input.
+    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write;
+        let mut child = operator()
+            .args(args)
+            .current_dir(self.root())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start binary");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(input.as_bytes()).expect("write stdin");
+        drop(stdin);
+        Run::from(child.wait_with_output().expect("wait"))
+    }
+
     /// Runs the operator with `args` in the project folder (`--project-root` is not added).
     pub fn run(&self, args: &[&str]) -> Run {
         let output = operator()
