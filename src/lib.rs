@@ -39,6 +39,7 @@ pub mod secrets;
 pub mod setup;
 pub mod setup_store;
 pub mod state_layout;
+pub mod template;
 pub mod tunnel;
 pub mod watch;
 
