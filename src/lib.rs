@@ -41,6 +41,7 @@ pub mod secrets_cmd;
 pub mod setup;
 pub mod setup_store;
 pub mod state_layout;
+pub mod template;
 pub mod tunnel;
 pub mod watch;
 

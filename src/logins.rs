@@ -2,6 +2,7 @@
 //! diagnostics`' view of where each login stands: the phase around `device_code`'s steps.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::device_code::action::{ActionContext, ActionPack, run_action};
@@ -65,34 +66,14 @@ pub fn run_actions(
     if wanted.is_empty() {
         return Vec::new();
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            tracing::error!("cannot start the device-code actions: {err}");
-            return Vec::new();
-        }
+    let Some(runtime) = runtime() else {
+        return Vec::new();
     };
     let mut records = Vec::new();
     for (index, pack, metadata) in wanted {
         let Some(info) = &pack.info else { continue };
-        let runs: Vec<_> = execution
-            .records
-            .iter()
-            .filter(|r| r.pack_path == pack.path)
-            .collect();
         let setup = setups.get(&index);
-        let skip = if interrupt.is_requested() {
-            Some("the command was interrupted first".to_string())
-        } else if runs.is_empty() || setup.is_none() {
-            Some("its setup flow did not run".to_string())
-        } else {
-            runs.iter()
-                .find(|r| !r.outcome.is_success())
-                .map(|failed| format!("{} did not pass", failed.flow))
-        };
+        let skip = skip_reason(pack, execution, setup, interrupt);
         let state_file = settings.layout.device_code_action_file(
             &settings.scope.env,
             &settings.scope.tenant,
@@ -101,18 +82,7 @@ pub fn run_actions(
         );
         let record = match (skip, setup) {
             (None, Some(setup)) => {
-                let ctx = ActionContext {
-                    scope: settings.scope,
-                    secrets: settings.secrets,
-                    state_file,
-                    config_file: setup.config_path.clone(),
-                    bundle_name: &settings.bundle_name,
-                    prompter: settings.prompter,
-                    poll_limit: settings.poll_limit,
-                    relogin: settings.relogin,
-                    interrupt,
-                    runtime: &runtime,
-                };
+                let ctx = settings.context(state_file, setup, interrupt, &runtime);
                 let action = ActionPack {
                     pack_id: &info.pack_id,
                     pack_path: &pack.path,
@@ -136,6 +106,63 @@ pub fn run_actions(
     records
 }
 
+/// The runtime the actions' HTTP calls run on; `None` (logged) when it cannot start.
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    let built = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    built
+        .inspect_err(|err| tracing::error!("cannot start the device-code actions: {err}"))
+        .ok()
+}
+
+/// Why a pack's action is not attempted: an interrupt, or setup flows that did not run or pass.
+fn skip_reason(
+    pack: &PlannedPack,
+    execution: &Execution,
+    setup: Option<&PackSetup>,
+    interrupt: &Interrupt,
+) -> Option<String> {
+    let runs: Vec<_> = execution
+        .records
+        .iter()
+        .filter(|r| r.pack_path == pack.path)
+        .collect();
+    if interrupt.is_requested() {
+        Some("the command was interrupted first".to_string())
+    } else if runs.is_empty() || setup.is_none() {
+        Some("its setup flow did not run".to_string())
+    } else {
+        runs.iter()
+            .find(|r| !r.outcome.is_success())
+            .map(|failed| format!("{} did not pass", failed.flow))
+    }
+}
+
+impl ActionSettings<'_> {
+    /// What one pack's action needs besides the pack.
+    fn context<'a>(
+        &'a self,
+        state_file: PathBuf,
+        setup: &PackSetup,
+        interrupt: &'a Interrupt,
+        runtime: &'a tokio::runtime::Runtime,
+    ) -> ActionContext<'a> {
+        ActionContext {
+            scope: self.scope,
+            secrets: self.secrets,
+            state_file,
+            config_file: setup.config_path.clone(),
+            bundle_name: &self.bundle_name,
+            prompter: self.prompter,
+            poll_limit: self.poll_limit,
+            relogin: self.relogin,
+            interrupt,
+            runtime,
+        }
+    }
+}
+
 /// (diagnostics) Reads the login state of every pack declaring a device-code login.
 pub fn check_login_states(plan: &mut Plan, layout: &StateLayout, scope: &SecretScope) {
     for pack in plan.packs.iter_mut().filter(|p| p.error.is_none()) {
@@ -150,7 +177,7 @@ pub fn check_login_states(plan: &mut Plan, layout: &StateLayout, scope: &SecretS
         );
         let (status, detail, updated_at) = match ActionState::load(&state_file) {
             Ok(None) => (LoginStatus::NotStarted, None, None),
-            Err(err) => (LoginStatus::Unreadable, Some(err), None),
+            Err(err) => (LoginStatus::Unreadable, Some(err.to_string()), None),
             Ok(Some(saved)) => {
                 let status = match saved.status {
                     ActionStatus::Complete => LoginStatus::Complete,

@@ -9,20 +9,22 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::discovery::{Discovered, discover_after_login};
-use super::finalize::{CallScope, Finalized, call_operation};
-use super::login::{PollOutcome, http_client, poll, request_code};
+use super::claims::token_field;
+use super::discovery::{Discovered, DiscoveryError, discover_after_login};
+use super::finalize::FinalizeError;
+use super::login::{LoginError, PollOutcome, Refusal, http_client, poll, request_code};
 use super::metadata::{DeviceCodeMetadata, TOKEN_FIELDS};
-use super::mode::choose_mode;
-use super::record::{ACTION_NAME, ActionOutcome, ActionRecord, DeviceCodePrompt};
-use super::state::{ActionState, ActionStatus, PendingStage};
-use crate::answers::{load_stored, save_stored, value_text};
+use super::mode::{ModeError, choose_mode};
+use super::outputs::{Outputs, OutputsError};
+use super::record::{ActionOutcome, ActionRecord, DeviceCodePrompt};
+use super::state::{ActionState, ActionStatus, DeviceSession, PendingStage, StateError};
+use crate::answers::value_text;
 use crate::interrupt::Interrupt;
 use crate::prompter::Prompter;
 use crate::redact::Redactor;
-use crate::secrets::{DevSecrets, SecretScope, secret_uri};
+use crate::secrets::{DevSecrets, SecretScope};
 
 /// Everything one action needs besides the pack.
 pub struct ActionContext<'a> {
@@ -50,6 +52,39 @@ pub struct ActionPack<'a> {
     pub answers: &'a Map<String, Value>,
 }
 
+/// Why an action failed; the message is what the person reads, the state file keeps, and the
+/// reporters show (secrets redacted).
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    #[error(transparent)]
+    Mode(#[from] ModeError),
+    #[error(
+        "needs the setup answer `{key}` (the OAuth client id) before it can log in; \
+         give it in an --answers file"
+    )]
+    NoClientId { key: String },
+    #[error(transparent)]
+    Login(#[from] LoginError),
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error("the token answer has no access_token, which discovery needs")]
+    NoAccessToken,
+    #[error("{0}; run setup again to log in and retry")]
+    Discovery(#[source] DiscoveryError),
+    #[error("finalization {name}: {source}")]
+    Finalize {
+        name: String,
+        #[source]
+        source: FinalizeError,
+    },
+    #[error("the stored login output `{key}` is gone; run setup again to log in")]
+    OutputGone { key: String },
+    #[error(transparent)]
+    Outputs(#[from] OutputsError),
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
 /// Runs the action; `show` receives the prompt to display when a code is issued or resumed.
 pub fn run_action(
     pack: &ActionPack<'_>,
@@ -63,21 +98,17 @@ pub fn run_action(
         state: ActionState::new(pack.pack_id, Utc::now()),
         redactor_values: Vec::new(),
         mode_note: None,
-        record: ActionRecord {
-            pack_id: pack.pack_id.to_string(),
-            pack_path: pack.pack_path.to_path_buf(),
-            action: ACTION_NAME,
-            mode: None,
-            state_file: ctx.state_file.clone(),
-            duration: Duration::ZERO,
-            outcome: ActionOutcome::Complete { already: false },
-            success_message: None,
-            selections: Vec::new(),
-            stored_secrets: Vec::new(),
-            stored_config: Vec::new(),
-        },
+        record: ActionRecord::new(
+            pack.pack_id,
+            pack.pack_path,
+            ctx.state_file.clone(),
+            ActionOutcome::Complete { already: false },
+        ),
     };
-    let outcome = run.go(show);
+    let outcome = match run.go(show) {
+        Ok(outcome) => outcome,
+        Err(err) => run.fail(err),
+    };
     let redactor = Redactor::new(run.redactor_values.iter().cloned());
     run.record.outcome = match outcome {
         ActionOutcome::Pending { reason } => ActionOutcome::Pending {
@@ -93,19 +124,24 @@ pub fn run_action(
     run.record
 }
 
-struct Run<'a> {
-    pack: &'a ActionPack<'a>,
-    ctx: &'a ActionContext<'a>,
-    state: ActionState,
+/// One action under way. Its last steps, from the provider's finalization on, are in
+/// `finish`.
+pub(super) struct Run<'a> {
+    pub(super) pack: &'a ActionPack<'a>,
+    pub(super) ctx: &'a ActionContext<'a>,
+    pub(super) state: ActionState,
     /// Secret values seen so far, scrubbed from every message.
-    redactor_values: Vec<String>,
-    record: ActionRecord,
+    pub(super) redactor_values: Vec<String>,
+    pub(super) record: ActionRecord,
     /// Set when the mode was picked without anyone choosing it.
     mode_note: Option<String>,
 }
 
-impl Run<'_> {
-    fn go(&mut self, show: &mut dyn FnMut(&DeviceCodePrompt)) -> ActionOutcome {
+/// A step's end: an outcome, or an error that fails the action.
+pub(super) type Step = Result<ActionOutcome, ActionError>;
+
+impl<'a> Run<'a> {
+    fn go(&mut self, show: &mut dyn FnMut(&DeviceCodePrompt)) -> Step {
         let metadata = self.pack.metadata;
         let previous = match ActionState::load(&self.ctx.state_file) {
             Ok(previous) => previous,
@@ -120,22 +156,19 @@ impl Run<'_> {
             .iter()
             .map(|(k, v)| (k.clone(), value_text(v)))
             .collect();
-        let (mode, mode_note) = match choose_mode(metadata, &answers, self.ctx.prompter) {
-            Ok(chosen) => chosen,
-            Err(message) => return self.fail(message),
-        };
+        let (mode, mode_note) = choose_mode(metadata, &answers, self.ctx.prompter)?;
         self.mode_note = mode_note;
         self.record.mode = mode.clone();
         if let Some(previous) = previous {
             if previous.status == ActionStatus::Complete && !self.ctx.relogin {
-                if self.read_back(&previous).is_ok() {
+                if self.outputs().read_back(&previous).is_ok() {
                     self.state = previous;
                     self.record.success_message = metadata
                         .success_message_for(mode.as_deref())
                         .map(str::to_string);
                     self.record.stored_secrets = self.state.secret_keys.clone();
                     self.record.stored_config = self.state.config_keys.clone();
-                    return ActionOutcome::Complete { already: true };
+                    return Ok(ActionOutcome::Complete { already: true });
                 }
                 tracing::info!("an earlier login's outputs are gone; logging in again");
             }
@@ -154,43 +187,65 @@ impl Run<'_> {
         self.login(mode.as_deref(), &answers, show)
     }
 
+    /// Shows a code (resumed or new), polls until the login ends, and goes on with its tokens.
     fn login(
         &mut self,
         mode: Option<&str>,
         answers: &BTreeMap<String, String>,
         show: &mut dyn FnMut(&DeviceCodePrompt),
-    ) -> ActionOutcome {
+    ) -> Step {
         let metadata = self.pack.metadata;
-        let key = &metadata.client_id_config_key;
-        let Some(client_id) = metadata.client_id(answers) else {
-            return self.fail(format!(
-                "needs the setup answer `{key}` (the OAuth client id) before it can log in; \
-                 give it in an --answers file"
-            ));
-        };
-        let http = match http_client() {
-            Ok(http) => http,
-            Err(message) => return self.fail(message),
-        };
-        let now = Utc::now();
-        let (session, resumed) = match self.state.resumable_session(&client_id, now) {
+        let client_id = metadata
+            .client_id(answers)
+            .ok_or_else(|| ActionError::NoClientId {
+                key: metadata.client_id_config_key.clone(),
+            })?;
+        let http = http_client()?;
+        let (session, resumed) = match self.state.resumable_session(&client_id, Utc::now()) {
             Some(session) => (session.clone(), true),
-            None => match self
-                .ctx
-                .runtime
-                .block_on(request_code(metadata, &client_id, &http))
-            {
-                Ok(session) => (session, false),
-                Err(message) => return self.fail(message),
-            },
+            None => (
+                self.ctx
+                    .runtime
+                    .block_on(request_code(metadata, &client_id, &http))?,
+                false,
+            ),
         };
         self.redactor_values.push(session.device_code.clone());
         self.state.session = Some(session.clone());
         self.state.mark_pending(PendingStage::Login, None);
-        if let Err(err) = self.save() {
-            return self.fail(err);
+        self.save()?;
+        show(&self.prompt(mode, &session, resumed));
+        let deadline = match self.ctx.poll_limit {
+            Some(limit) => Utc::now() + chrono::Duration::from_std(limit).unwrap_or_default(),
+            None => session.expires_at,
+        };
+        let polled = self.ctx.runtime.block_on(poll(
+            metadata,
+            &session,
+            &http,
+            deadline,
+            self.ctx.interrupt,
+        ))?;
+        match polled {
+            PollOutcome::Tokens(tokens) => {
+                self.after_login(mode, answers, &client_id, tokens, &http)
+            }
+            PollOutcome::StillPending {
+                interval_secs,
+                interrupted,
+            } => self.still_pending(&session, interval_secs, interrupted),
+            PollOutcome::Failed(refusal) => Err(refusal.into()),
         }
-        show(&DeviceCodePrompt {
+    }
+
+    fn prompt(
+        &self,
+        mode: Option<&str>,
+        session: &DeviceSession,
+        resumed: bool,
+    ) -> DeviceCodePrompt {
+        let metadata = self.pack.metadata;
+        DeviceCodePrompt {
             pack_id: self.pack.pack_id.to_string(),
             provider_label: metadata.label.clone(),
             mode: mode.map(str::to_string),
@@ -202,60 +257,36 @@ impl Run<'_> {
             resumed,
             labels: metadata.labels.clone(),
             mode_note: self.mode_note.clone(),
-        });
-        let deadline = match self.ctx.poll_limit {
-            Some(limit) => Utc::now() + chrono::Duration::from_std(limit).unwrap_or_default(),
-            None => session.expires_at,
-        };
-        let polled = self.ctx.runtime.block_on(poll(
-            metadata,
-            &session,
-            &http,
-            deadline,
-            self.ctx.interrupt,
-        ));
-        let tokens = match polled {
-            Ok(PollOutcome::Tokens(tokens)) => tokens,
-            Ok(PollOutcome::StillPending {
-                interval_secs,
-                interrupted,
-            }) => {
-                if let Some(session) = &mut self.state.session {
-                    session.interval_secs = interval_secs;
-                }
-                let until = session.expires_at.format("%H:%M:%S UTC");
-                let reason = if interrupted {
-                    format!(
-                        "interrupted before the login finished; run setup again before {until} to keep waiting for the same code"
-                    )
-                } else {
-                    format!(
-                        "the login did not finish within --device-code-timeout; run setup again before {until} to keep waiting for the same code"
-                    )
-                };
-                self.state
-                    .mark_pending(PendingStage::Login, Some(reason.clone()));
-                if let Err(err) = self.save() {
-                    return self.fail(err);
-                }
-                return ActionOutcome::Pending { reason };
-            }
-            Ok(PollOutcome::Failed { error, description }) => {
-                let detail = description.map(|d| format!(" ({d})")).unwrap_or_default();
-                let hint = match error.as_str() {
-                    "expired_token" => "the code expired before the login finished",
-                    "access_denied" | "authorization_declined" => "the login was declined",
-                    _ => "the authorization server refused the login",
-                };
-                return self.fail(format!(
-                    "{hint}: {error}{detail}; run setup again for a new code"
-                ));
-            }
-            Err(message) => return self.fail(message),
-        };
-        self.after_login(mode, answers, &client_id, tokens, &http)
+        }
     }
 
+    /// The login is not finished in this run: the state keeps the code to poll again.
+    fn still_pending(
+        &mut self,
+        session: &DeviceSession,
+        interval_secs: u64,
+        interrupted: bool,
+    ) -> Step {
+        if let Some(session) = &mut self.state.session {
+            session.interval_secs = interval_secs;
+        }
+        let until = session.expires_at.format("%H:%M:%S UTC");
+        let reason = if interrupted {
+            format!(
+                "interrupted before the login finished; run setup again before {until} to keep waiting for the same code"
+            )
+        } else {
+            format!(
+                "the login did not finish within --device-code-timeout; run setup again before {until} to keep waiting for the same code"
+            )
+        };
+        self.state
+            .mark_pending(PendingStage::Login, Some(reason.clone()));
+        self.save()?;
+        Ok(ActionOutcome::Pending { reason })
+    }
+
+    /// Maps the tokens to outputs, discovers, stores, and finalizes.
     fn after_login(
         &mut self,
         mode: Option<&str>,
@@ -263,64 +294,32 @@ impl Run<'_> {
         client_id: &str,
         tokens: Map<String, Value>,
         http: &oauth2::reqwest::Client,
-    ) -> ActionOutcome {
+    ) -> Step {
         let metadata = self.pack.metadata;
         for field in TOKEN_FIELDS {
             if let Some(value) = tokens.get(field).map(value_text) {
                 self.redactor_values.push(value);
             }
         }
-        let field_value = |field: &str| -> Option<String> {
-            if field == "client_id" {
-                return Some(client_id.to_string());
-            }
-            tokens
-                .get(field)
-                .filter(|v| !v.is_null())
-                .map(value_text)
-                .or_else(|| super::claims::claim_for(&tokens, field))
+        let mapped = |map: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+            map.iter()
+                .filter_map(|(field, key)| {
+                    Some((key.clone(), token_field(&tokens, field, client_id)?))
+                })
+                .collect()
         };
-        let secrets: BTreeMap<String, String> = metadata
-            .secrets_out
-            .iter()
-            .filter_map(|(field, key)| Some((key.clone(), field_value(field)?)))
-            .collect();
-        let mut config: BTreeMap<String, String> = metadata
-            .config_out
-            .iter()
-            .filter_map(|(field, key)| Some((key.clone(), field_value(field)?)))
-            .collect();
+        let secrets = mapped(&metadata.secrets_out);
+        let mut config = mapped(&metadata.config_out);
         self.redactor_values.extend(secrets.values().cloned());
 
         let mut known = answers.clone();
         known.extend(config.clone());
         known.extend(secrets.clone());
-        let discovered = if metadata.post_login_discovery.is_empty() {
-            Discovered::default()
-        } else {
-            let Some(access_token) = tokens.get("access_token").and_then(Value::as_str) else {
-                return self
-                    .fail("the token answer has no access_token, which discovery needs".into());
-            };
-            match self.ctx.runtime.block_on(discover_after_login(
-                &metadata.post_login_discovery,
-                access_token,
-                http,
-                &known,
-                self.ctx.bundle_name,
-            )) {
-                Ok(discovered) => discovered,
-                Err(message) => {
-                    return self.fail(format!("{message}; run setup again to log in and retry"));
-                }
-            }
-        };
+        let discovered = self.discover(&tokens, http, &known)?;
         self.record.selections = discovered.selections.clone();
         config.extend(discovered.values.clone());
         known.extend(discovered.values);
-        if let Err(message) = self.store(&secrets, &config) {
-            return self.fail(message);
-        }
+        self.store(&secrets, &config)?;
 
         // The provider gets every answer, the mapped outputs, and the raw token fields.
         let mut request_answers: Map<String, Value> = self.pack.answers.clone();
@@ -333,185 +332,62 @@ impl Run<'_> {
         self.finalize(mode, request_answers)
     }
 
-    /// A previous run stored the login's outputs but the provider did not accept them yet:
-    /// call it again with what is stored, without a new login.
-    fn resume_finalization(
-        &mut self,
-        previous: ActionState,
-        mode: Option<&str>,
-        answers: &BTreeMap<String, String>,
-    ) -> ActionOutcome {
-        let stored_config = load_stored(&self.ctx.config_file).unwrap_or_default();
-        let mut request_answers: Map<String, Value> = self.pack.answers.clone();
-        for (key, value) in answers {
-            request_answers.insert(key.clone(), Value::String(value.clone()));
+    /// The provider's post-login discovery, with the fresh access token.
+    fn discover(
+        &self,
+        tokens: &Map<String, Value>,
+        http: &oauth2::reqwest::Client,
+        known: &BTreeMap<String, String>,
+    ) -> Result<Discovered, ActionError> {
+        let steps = &self.pack.metadata.post_login_discovery;
+        if steps.is_empty() {
+            return Ok(Discovered::default());
         }
-        for key in &previous.config_keys {
-            if let Some(value) = stored_config.get(key) {
-                request_answers.insert(key.clone(), value.clone());
-            }
-        }
-        for key in &previous.secret_keys {
-            match self.read_secret(key) {
-                Some(value) => {
-                    self.redactor_values.push(value.clone());
-                    request_answers.insert(key.clone(), Value::String(value));
-                }
-                None => {
-                    // Without its outputs, only a new login can help.
-                    self.state = ActionState::new(self.pack.pack_id, previous.created_at);
-                    return self.fail(format!(
-                        "the stored login output `{key}` is gone; run setup again to log in"
-                    ));
-                }
-            }
-        }
-        self.state = previous;
-        self.record.stored_secrets = self.state.secret_keys.clone();
-        self.record.stored_config = self.state.config_keys.clone();
-        self.finalize(mode, request_answers)
+        let access_token = tokens
+            .get("access_token")
+            .and_then(Value::as_str)
+            .ok_or(ActionError::NoAccessToken)?;
+        self.ctx
+            .runtime
+            .block_on(discover_after_login(
+                steps,
+                access_token,
+                http,
+                known,
+                self.ctx.bundle_name,
+            ))
+            .map_err(ActionError::Discovery)
     }
 
-    /// Calls each `apply-answers` provisioning of the mode, keeps what they return, reads
-    /// everything back, and completes the action.
-    fn finalize(
-        &mut self,
-        mode: Option<&str>,
-        request_answers: Map<String, Value>,
-    ) -> ActionOutcome {
-        let metadata = self.pack.metadata;
-        let request = json!({"mode": "setup", "answers": request_answers});
-        for (name, step) in metadata.finalizers(mode) {
-            let scope = CallScope {
-                tenant: &self.ctx.scope.tenant,
-                team: self.ctx.scope.team.as_deref(),
-            };
-            let answer = self.ctx.runtime.block_on(call_operation(
-                self.pack.pack_path,
-                &step.component_ref,
-                &step.op,
-                &request,
-                &scope,
-                self.ctx.secrets.manager(),
-            ));
-            let config = match answer {
-                Ok(Finalized::Accepted { config }) => config,
-                Ok(Finalized::Rejected { message }) => {
-                    let reason = format!(
-                        "the provider did not accept the setup yet ({name}: {} {} answered ok:false: {message}); \
-                         fix that and run setup again: the login is kept",
-                        step.component_ref, step.op
-                    );
-                    self.state
-                        .mark_pending(PendingStage::Finalize, Some(reason.clone()));
-                    if let Err(err) = self.save() {
-                        return self.fail(err);
-                    }
-                    return ActionOutcome::Pending { reason };
-                }
-                Err(message) => return self.fail(format!("finalization {name}: {message}")),
-            };
-            let picked: Vec<(String, Value)> = config
-                .into_iter()
-                .map(|(key, value)| match step.output_keys.get(&key) {
-                    Some(renamed) => (renamed.clone(), value),
-                    None => (key, value),
-                })
-                .collect();
-            let mut secrets = BTreeMap::new();
-            let mut public = BTreeMap::new();
-            for (key, value) in picked {
-                let text = value_text(&value);
-                let secret = metadata.is_secret_key(&key) || self.redactor_values.contains(&text);
-                if secret {
-                    secrets.insert(key, text);
-                } else {
-                    public.insert(key, text);
-                }
-            }
-            if let Err(message) = self.store(&secrets, &public) {
-                return self.fail(message);
-            }
+    pub(super) fn outputs(&self) -> Outputs<'a> {
+        Outputs {
+            scope: self.ctx.scope,
+            secrets: self.ctx.secrets,
+            config_file: &self.ctx.config_file,
+            pack_id: self.pack.pack_id,
         }
-        if let Err(message) = self.read_back(&self.state) {
-            return self.fail(message);
-        }
-        self.state.mark_complete(Utc::now());
-        if let Err(err) = self.save() {
-            return self.fail(err);
-        }
-        self.record.success_message = metadata.success_message_for(mode).map(str::to_string);
-        ActionOutcome::Complete { already: false }
     }
 
-    /// Secrets into the store (written and read back), the rest into `setup-answers.json`.
-    fn store(
+    /// Stores outputs; the stage that follows: outputs are stored, the provider is next.
+    pub(super) fn store(
         &mut self,
         secrets: &BTreeMap<String, String>,
         config: &BTreeMap<String, String>,
-    ) -> Result<(), String> {
-        for (key, value) in secrets {
-            let uri =
-                secret_uri(self.ctx.scope, self.pack.pack_id, key).map_err(|e| e.to_string())?;
-            self.ctx
-                .secrets
-                .put_verified(&uri, value)
-                .map_err(|e| e.to_string())?;
-            push_unique(&mut self.state.secret_keys, key);
-        }
-        if !config.is_empty() {
-            let map: Map<String, Value> = config
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                .collect();
-            save_stored(&self.ctx.config_file, &map).map_err(|e| e.to_string())?;
-            for key in config.keys() {
-                push_unique(&mut self.state.config_keys, key);
-            }
-        }
+    ) -> Result<(), ActionError> {
+        self.outputs().store(&mut self.state, secrets, config)?;
         self.record.stored_secrets = self.state.secret_keys.clone();
         self.record.stored_config = self.state.config_keys.clone();
-        // The stage that follows: outputs are stored, the provider is next.
         self.state.mark_pending(PendingStage::Finalize, None);
         self.save()
     }
 
-    /// Every output `state` lists is where it was stored, with a value.
-    fn read_back(&self, state: &ActionState) -> Result<(), String> {
-        let stored = load_stored(&self.ctx.config_file).map_err(|e| e.to_string())?;
-        for key in &state.config_keys {
-            if stored.get(key).is_none_or(Value::is_null) {
-                return Err(format!(
-                    "`{key}` does not read back from {}",
-                    self.ctx.config_file.display()
-                ));
-            }
-        }
-        for key in &state.secret_keys {
-            if self.read_secret(key).is_none() {
-                return Err(format!(
-                    "secret `{key}` does not read back from the dev secrets store {}",
-                    self.ctx.secrets.path().display()
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    fn read_secret(&self, key: &str) -> Option<String> {
-        let uri = secret_uri(self.ctx.scope, self.pack.pack_id, key).ok()?;
-        let bytes = self.ctx.secrets.get(&uri)?;
-        String::from_utf8(bytes).ok()
-    }
-
-    fn save(&mut self) -> Result<(), String> {
-        self.state
-            .save(&self.ctx.state_file)
-            .map_err(|err| format!("failed to write {}: {err}", self.ctx.state_file.display()))
+    pub(super) fn save(&mut self) -> Result<(), ActionError> {
+        Ok(self.state.save(&self.ctx.state_file)?)
     }
 
     /// Ends in failure: the state says so (a new run starts a new login).
-    fn fail(&mut self, message: String) -> ActionOutcome {
+    fn fail(&mut self, err: ActionError) -> ActionOutcome {
+        let message = err.to_string();
         self.state.mark_failed(message.clone());
         if let Err(err) = self.save() {
             tracing::warn!("{err}");
@@ -520,11 +396,5 @@ impl Run<'_> {
             message,
             checklist: self.pack.metadata.error_checklist.clone(),
         }
-    }
-}
-
-fn push_unique(keys: &mut Vec<String>, key: &str) {
-    if !keys.iter().any(|k| k == key) {
-        keys.push(key.to_string());
     }
 }

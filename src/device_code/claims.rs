@@ -1,12 +1,25 @@
-//! Values a token answer carries only inside its JWTs (`tenant_id` as `tid`, `user_id` as
-//! `oid`/`sub`): read from the claims, unverified, as greentic-setup does, when a
-//! `secrets_out`/`config_out` field is not a field of the answer itself.
+//! The values a token answer gives `secrets_out`/`config_out`: its own fields, and those it
+//! carries only inside its JWTs (`tenant_id` as `tid`, `user_id` as `oid`/`sub`), read from the
+//! claims, unverified, as greentic-setup does, when a field is not a field of the answer itself.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
 use crate::answers::value_text;
+
+/// The value of a token-answer `field` for `secrets_out`/`config_out`: `client_id` is the id
+/// the login used; another is the answer's own field, else a claim of its JWTs.
+pub fn token_field(tokens: &Map<String, Value>, field: &str, client_id: &str) -> Option<String> {
+    if field == "client_id" {
+        return Some(client_id.to_string());
+    }
+    tokens
+        .get(field)
+        .filter(|v| !v.is_null())
+        .map(value_text)
+        .or_else(|| claim_for(tokens, field))
+}
 
 /// The claim `field` (or its alias) of the answer's `id_token`, else its `access_token`.
 pub fn claim_for(tokens: &Map<String, Value>, field: &str) -> Option<String> {

@@ -9,12 +9,58 @@ use serde_json::Value;
 
 use super::metadata::{DiscoverySelect, DiscoveryStep};
 use super::record::{ChosenBy, Selection};
+use crate::template::{self, Syntax};
 
 /// What discovery found: answer key -> value, and the selections made.
 #[derive(Debug, Clone, Default)]
 pub struct Discovered {
     pub values: BTreeMap<String, String>,
     pub selections: Vec<Selection>,
+}
+
+/// Why a discovery step stopped: the step, and the URL or field concerned.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoveryError {
+    #[error("discovery step `{step}` needs `{key}`, which no setup answer or earlier step gave")]
+    Missing { step: String, key: String },
+    #[error("discovery step `{step}` has no url")]
+    NoUrl { step: String },
+    #[error("discovery step `{step}` (GET {url}) failed: {source}")]
+    Send {
+        step: String,
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("discovery step `{step}` (GET {url}) failed reading the answer: {source}")]
+    Read {
+        step: String,
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("discovery step `{step}` (GET {url}) answered {status}: {body}")]
+    Status {
+        step: String,
+        url: String,
+        status: reqwest::StatusCode,
+        /// The start of the body ([`body_start`]).
+        body: String,
+    },
+    #[error("discovery step `{step}` (GET {url}) did not answer JSON ({source}): {body}")]
+    NotJson {
+        step: String,
+        url: String,
+        #[source]
+        source: serde_json::Error,
+        body: String,
+    },
+    #[error("discovery step `{step}`: `{from}` is not a list in the answer")]
+    NotAList { step: String, from: String },
+    #[error("discovery step `{step}`: the list `{from}` is empty, nothing to select")]
+    EmptyList { step: String, from: String },
+    #[error("discovery step `{step}`: the selected item has no `{field}`")]
+    NoValue { step: String, field: String },
 }
 
 /// Runs every step in order. `known` holds the answers gathered so far (setup answers and
@@ -25,23 +71,11 @@ pub async fn discover_after_login(
     http: &reqwest::Client,
     known: &BTreeMap<String, String>,
     bundle_name: &str,
-) -> Result<Discovered, String> {
+) -> Result<Discovered, DiscoveryError> {
     let mut found = Discovered::default();
     for step in steps {
         let lookup = |key: &str| found.values.get(key).or_else(|| known.get(key)).cloned();
-        for required in &step.requires {
-            if lookup(required).is_none() {
-                return Err(format!(
-                    "discovery step `{}` needs `{required}`, which no setup answer or earlier step gave",
-                    step.id
-                ));
-            }
-        }
-        let url = match (&step.url, &step.url_template) {
-            (Some(url), _) => url.clone(),
-            (None, Some(template)) => fill_template(template, &lookup),
-            (None, None) => return Err(format!("discovery step `{}` has no url", step.id)),
-        };
+        let url = step_url(step, &lookup)?;
         let body = get_json(&step.id, &url, access_token, http).await?;
         for (path, key) in &step.save {
             if let Some(value) = at_path(&body, path).and_then(scalar_text) {
@@ -62,34 +96,72 @@ pub async fn discover_after_login(
     Ok(found)
 }
 
+/// The step's URL, its template filled from `lookup`, once everything it `requires` is known.
+fn step_url(
+    step: &DiscoveryStep,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, DiscoveryError> {
+    for required in &step.requires {
+        if lookup(required).is_none() {
+            return Err(DiscoveryError::Missing {
+                step: step.id.clone(),
+                key: required.clone(),
+            });
+        }
+    }
+    match (&step.url, &step.url_template) {
+        (Some(url), _) => Ok(url.clone()),
+        (None, Some(url_template)) => Ok(template::fill(
+            url_template,
+            Syntax::Braces,
+            lookup,
+            template::encode_path_segment,
+        )),
+        (None, None) => Err(DiscoveryError::NoUrl {
+            step: step.id.clone(),
+        }),
+    }
+}
+
 async fn get_json(
     step: &str,
     url: &str,
     access_token: &str,
     http: &reqwest::Client,
-) -> Result<Value, String> {
+) -> Result<Value, DiscoveryError> {
     let response = http
         .get(url)
         .bearer_auth(access_token)
         .header(reqwest::header::ACCEPT, "application/json")
         .send()
         .await
-        .map_err(|err| format!("discovery step `{step}` (GET {url}) failed: {err}"))?;
+        .map_err(|source| DiscoveryError::Send {
+            step: step.to_string(),
+            url: url.to_string(),
+            source,
+        })?;
     let status = response.status();
-    let text = response.text().await.map_err(|err| {
-        format!("discovery step `{step}` (GET {url}) failed reading the answer: {err}")
-    })?;
+    let text = response
+        .text()
+        .await
+        .map_err(|source| DiscoveryError::Read {
+            step: step.to_string(),
+            url: url.to_string(),
+            source,
+        })?;
     if !status.is_success() {
-        return Err(format!(
-            "discovery step `{step}` (GET {url}) answered {status}: {}",
-            body_start(&text)
-        ));
+        return Err(DiscoveryError::Status {
+            step: step.to_string(),
+            url: url.to_string(),
+            status,
+            body: body_start(&text),
+        });
     }
-    serde_json::from_str(&text).map_err(|err| {
-        format!(
-            "discovery step `{step}` (GET {url}) did not answer JSON ({err}): {}",
-            body_start(&text)
-        )
+    serde_json::from_str(&text).map_err(|source| DiscoveryError::NotJson {
+        step: step.to_string(),
+        url: url.to_string(),
+        source,
+        body: body_start(&text),
     })
 }
 
@@ -111,22 +183,44 @@ pub fn select_item(
     select: &DiscoverySelect,
     body: &Value,
     bundle_name: &str,
-) -> Result<Selection, String> {
+) -> Result<Selection, DiscoveryError> {
     let items = at_path(body, &select.from)
         .and_then(Value::as_array)
-        .ok_or_else(|| {
-            format!(
-                "discovery step `{step}`: `{}` is not a list in the answer",
-                select.from
-            )
+        .ok_or_else(|| DiscoveryError::NotAList {
+            step: step.to_string(),
+            from: select.from.clone(),
         })?;
     if items.is_empty() {
-        return Err(format!(
-            "discovery step `{step}`: the list `{}` is empty, nothing to select",
-            select.from
-        ));
+        return Err(DiscoveryError::EmptyList {
+            step: step.to_string(),
+            from: select.from.clone(),
+        });
     }
     let label_of = |item: &Value| at_path(item, &select.label).and_then(scalar_text);
+    let (index, chosen_by) = pick(select, items, &label_of, bundle_name);
+    let item = &items[index];
+    let value = at_path(item, &select.value)
+        .and_then(scalar_text)
+        .ok_or_else(|| DiscoveryError::NoValue {
+            step: step.to_string(),
+            field: select.value.clone(),
+        })?;
+    Ok(Selection {
+        step: step.to_string(),
+        label: label_of(item).unwrap_or_else(|| value.clone()),
+        value,
+        chosen_by,
+        candidates: items.len(),
+    })
+}
+
+/// Which of `items` (not empty) to select, and why.
+fn pick(
+    select: &DiscoverySelect,
+    items: &[Value],
+    label_of: &dyn Fn(&Value) -> Option<String>,
+    bundle_name: &str,
+) -> (usize, ChosenBy) {
     let wanted = |pattern: &Option<String>| {
         pattern
             .as_deref()
@@ -145,29 +239,13 @@ pub fn select_item(
             })
         })
     };
-    let (index, chosen_by) = match by_label {
+    match by_label {
         Some(index) => (index, ChosenBy::DefaultLabel),
         None => match by_filter() {
             Some(index) => (index, ChosenBy::DefaultFilter),
             None => (0, ChosenBy::FirstItem),
         },
-    };
-    let item = &items[index];
-    let value = at_path(item, &select.value)
-        .and_then(scalar_text)
-        .ok_or_else(|| {
-            format!(
-                "discovery step `{step}`: the selected item has no `{}`",
-                select.value
-            )
-        })?;
-    Ok(Selection {
-        step: step.to_string(),
-        label: label_of(item).unwrap_or_else(|| value.clone()),
-        value,
-        chosen_by,
-        candidates: items.len(),
-    })
+    }
 }
 
 /// Where a selection's label is saved: `label_save_as`, else `<x>_name` for an `<x>_id` key,
@@ -184,57 +262,8 @@ pub fn label_key(select: &DiscoverySelect) -> String {
 
 /// Replaces `{{ bundle_name }}` (any spacing) with the project's display name.
 pub fn with_bundle_name(text: &str, bundle_name: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let Some(end) = rest[start..].find("}}") else {
-            break;
-        };
-        let name = rest[start + 2..start + end].trim();
-        out.push_str(&rest[..start]);
-        if name == "bundle_name" {
-            out.push_str(bundle_name);
-        } else {
-            out.push_str(&rest[start..start + end + 2]);
-        }
-        rest = &rest[start + end + 2..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Fills `{key}` / `{{ key }}` placeholders, each value percent-encoded for a URL path.
-fn fill_template(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        let open = rest[start..].len() - rest[start..].trim_start_matches('{').len();
-        let after = &rest[start + open..];
-        let Some(end) = after.find('}') else { break };
-        let name = after[..end].trim();
-        let close = after[end..].len() - after[end..].trim_start_matches('}').len();
-        out.push_str(&rest[..start]);
-        match lookup(name) {
-            Some(value) => out.push_str(&encode_path_value(&value)),
-            None => out.push_str(&rest[start..start + open + end + close]),
-        }
-        rest = &after[end + close..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Percent-encodes what may not appear in a URL path segment (RFC 3986 `pchar`).
-fn encode_path_value(value: &str) -> String {
-    let mut out = String::new();
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    let lookup = |key: &str| (key == "bundle_name").then(|| bundle_name.to_string());
+    template::fill(text, Syntax::DoubleBraces, lookup, template::verbatim)
 }
 
 /// The value at a dotted path (`value.0.id`); an empty path or `.` is the value itself.
@@ -308,15 +337,7 @@ mod tests {
     }
 
     #[test]
-    fn templates_fill_and_encode() {
-        let lookup = |k: &str| (k == "team_id").then(|| "a b/c:d@e".to_string());
-        assert_eq!(
-            fill_template(
-                "https://g.example/teams/{team_id}/x/{{ team_id }}/{other}",
-                &lookup
-            ),
-            "https://g.example/teams/a%20b%2Fc:d@e/x/a%20b%2Fc:d@e/{other}"
-        );
+    fn the_bundle_name_fills_its_double_brace_placeholder() {
         assert_eq!(
             with_bundle_name("Team {{bundle_name}} x {{ other }}", "Acme"),
             "Team Acme x {{ other }}"

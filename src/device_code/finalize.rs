@@ -2,7 +2,7 @@
 //! greentic-runner-host's `PackRuntime` (the same runtime the runner uses for flows), with
 //! everything the login and discovery produced.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use greentic_runner_host::component_api::node::{ExecCtx, TenantCtx};
@@ -21,6 +21,24 @@ pub enum Finalized {
     Rejected { message: String },
 }
 
+/// Why the provider's operation could not be called.
+#[derive(Debug, thiserror::Error)]
+pub enum FinalizeError {
+    #[error("failed to load {} for finalization: {source:#}", path.display())]
+    Load {
+        path: PathBuf,
+        #[source]
+        source: anyhow::Error,
+    },
+    #[error("{component_ref} {op} could not run: {source:#}")]
+    Invoke {
+        component_ref: String,
+        op: String,
+        #[source]
+        source: anyhow::Error,
+    },
+}
+
 /// Who the call is made for.
 pub struct CallScope<'a> {
     pub tenant: &'a str,
@@ -35,7 +53,7 @@ pub async fn call_operation(
     request: &Value,
     scope: &CallScope<'_>,
     secrets: Arc<dyn SecretsManager>,
-) -> Result<Finalized, String> {
+) -> Result<Finalized, FinalizeError> {
     let config = HostConfig::from_gtbind(TenantBindings {
         tenant: scope.tenant.to_string(),
         packs: Vec::new(),
@@ -55,11 +73,9 @@ pub async fn call_operation(
         ComponentResolution::default(),
     )
     .await
-    .map_err(|err| {
-        format!(
-            "failed to load {} for finalization: {err:#}",
-            pack_path.display()
-        )
+    .map_err(|source| FinalizeError::Load {
+        path: pack_path.to_path_buf(),
+        source,
     })?;
     let call_id = format!("greentic-operator:{component_ref}:{op}");
     let ctx = ExecCtx {
@@ -81,7 +97,11 @@ pub async fn call_operation(
     let output = pack
         .invoke_component(component_ref, ctx, op, None, request.to_string())
         .await
-        .map_err(|err| format!("{component_ref} {op} could not run: {err:#}"))?;
+        .map_err(|source| FinalizeError::Invoke {
+            component_ref: component_ref.to_string(),
+            op: op.to_string(),
+            source,
+        })?;
     Ok(interpret(output))
 }
 

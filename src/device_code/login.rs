@@ -14,9 +14,9 @@ use oauth2::basic::{
 };
 use oauth2::{
     AuthType, ClientId, DeviceAuthorizationResponse, DeviceAuthorizationUrl,
-    DeviceCodeErrorResponseType, EndpointNotSet, EndpointSet, ExtraDeviceAuthorizationFields,
-    ExtraTokenFields, HttpRequest, HttpResponse, RequestTokenError, Scope, StandardRevocableToken,
-    StandardTokenResponse, TokenUrl, reqwest,
+    DeviceCodeErrorResponse, DeviceCodeErrorResponseType, EndpointNotSet, EndpointSet,
+    ExtraDeviceAuthorizationFields, ExtraTokenFields, HttpRequest, HttpResponse, RequestTokenError,
+    Scope, StandardRevocableToken, StandardTokenResponse, TokenUrl, reqwest,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -49,22 +49,71 @@ type DeviceClient = oauth2::Client<
     EndpointSet,
 >;
 
+/// Why the login could not go on: the endpoint concerned, and the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("failed to build an HTTP client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+    /// `field` is `device_code_url` or `token_url`.
+    #[error("{field}: {source}")]
+    Endpoint {
+        field: &'static str,
+        #[source]
+        source: oauth2::url::ParseError,
+    },
+    #[error("failed to resume the device session: {0}")]
+    Resume(#[source] serde_json::Error),
+    #[error("the token answer could not be read")]
+    UnreadableTokens,
+    /// `what` is the request (`the device-code request`), `url` its endpoint.
+    #[error("{what} to {url} was refused: {response}")]
+    Refused {
+        what: &'static str,
+        url: String,
+        response: String,
+    },
+    /// The request did not get through; the message names every cause.
+    #[error("{what} to {url} failed: {}", with_causes(source.as_ref()))]
+    Unreachable {
+        what: &'static str,
+        url: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// Neither the body nor serde's message is kept: either may quote a token.
+    #[error("{what} to {url} got an answer that is not valid OAuth JSON (at `{at}`)")]
+    NotOAuthJson {
+        what: &'static str,
+        url: String,
+        at: String,
+    },
+    #[error("{what} to {url} failed: {message}")]
+    Other {
+        what: &'static str,
+        url: String,
+        message: String,
+    },
+}
+
 /// The HTTP client for the login and discovery. Redirects are not followed (RFC 6749 section
 /// 10 and the oauth2 crate's advice: a redirect could forward the device code elsewhere).
-pub fn http_client() -> Result<reqwest::Client, String> {
+pub fn http_client() -> Result<reqwest::Client, LoginError> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .user_agent(concat!("greentic-operator/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|err| format!("failed to build an HTTP client: {err}"))
+        .map_err(LoginError::HttpClient)
 }
 
-fn oauth_client(metadata: &DeviceCodeMetadata, client_id: &str) -> Result<DeviceClient, String> {
+fn oauth_client(
+    metadata: &DeviceCodeMetadata,
+    client_id: &str,
+) -> Result<DeviceClient, LoginError> {
+    let endpoint = |field| move |source| LoginError::Endpoint { field, source };
     let device_url = DeviceAuthorizationUrl::new(metadata.device_code_url.clone())
-        .map_err(|err| format!("device_code_url: {err}"))?;
-    let token_url =
-        TokenUrl::new(metadata.token_url.clone()).map_err(|err| format!("token_url: {err}"))?;
+        .map_err(endpoint("device_code_url"))?;
+    let token_url = TokenUrl::new(metadata.token_url.clone()).map_err(endpoint("token_url"))?;
     Ok(oauth2::Client::new(ClientId::new(client_id.to_string()))
         // Public clients (no secret) send their id in the form, as RFC 8628 shows.
         .set_auth_type(AuthType::RequestBody)
@@ -78,7 +127,7 @@ pub async fn request_code(
     metadata: &DeviceCodeMetadata,
     client_id: &str,
     http: &reqwest::Client,
-) -> Result<DeviceSession, String> {
+) -> Result<DeviceSession, LoginError> {
     let client = oauth_client(metadata, client_id)?;
     let fallback_uri = metadata.verification_uri.clone();
     let send = |request: HttpRequest| {
@@ -143,10 +192,31 @@ pub enum PollOutcome {
         interrupted: bool,
     },
     /// The server ended the login: `expired_token`, `access_denied`, or another error.
-    Failed {
-        error: String,
-        description: Option<String>,
-    },
+    Failed(Refusal),
+}
+
+/// The authorization server's refusal of a login, with a hint at what happened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {error}{}; run setup again for a new code", self.hint(), self.detail())]
+pub struct Refusal {
+    /// The RFC 8628 error code (`expired_token`, `access_denied`, ...).
+    pub error: String,
+    pub description: Option<String>,
+}
+
+impl Refusal {
+    fn hint(&self) -> &'static str {
+        match self.error.as_str() {
+            "expired_token" => "the code expired before the login finished",
+            "access_denied" | "authorization_declined" => "the login was declined",
+            _ => "the authorization server refused the login",
+        }
+    }
+
+    fn detail(&self) -> String {
+        let description = self.description.as_ref();
+        description.map(|d| format!(" ({d})")).unwrap_or_default()
+    }
 }
 
 /// Polls until the login ends or `deadline` (never past the code's expiry) passes.
@@ -156,20 +226,11 @@ pub async fn poll(
     http: &reqwest::Client,
     deadline: DateTime<Utc>,
     interrupt: &Interrupt,
-) -> Result<PollOutcome, String> {
+) -> Result<PollOutcome, LoginError> {
     let client = oauth_client(metadata, &session.client_id)?;
     let now = Utc::now();
     let deadline = deadline.min(session.expires_at);
-    // oauth2 computes its own expiry from `expires_in`: give it what is left.
-    let remaining = (session.expires_at - now).num_seconds().max(0);
-    let details: DeviceAuthorizationResponse<RawFields> = serde_json::from_value(json!({
-        "device_code": session.device_code,
-        "user_code": session.user_code,
-        "verification_uri": session.verification_uri,
-        "expires_in": remaining,
-        "interval": session.interval_secs,
-    }))
-    .map_err(|err| format!("failed to resume the device session: {err}"))?;
+    let details = resumed_details(session, now)?;
     let interval = Arc::new(AtomicU64::new(session.interval_secs));
     let seen = Arc::clone(&interval);
     // Never sleep past the deadline: the next round then stops before asking again.
@@ -196,10 +257,41 @@ pub async fn poll(
         }
     };
     let interval_secs = interval.load(Ordering::SeqCst);
+    polled(result, metadata, session, deadline, interval_secs)
+}
+
+/// The device authorization of `session` as oauth2 polls it. oauth2 computes its own expiry
+/// from `expires_in`: it is given what is left.
+fn resumed_details(
+    session: &DeviceSession,
+    now: DateTime<Utc>,
+) -> Result<DeviceAuthorizationResponse<RawFields>, LoginError> {
+    let remaining = (session.expires_at - now).num_seconds().max(0);
+    serde_json::from_value(json!({
+        "device_code": session.device_code,
+        "user_code": session.user_code,
+        "verification_uri": session.verification_uri,
+        "expires_in": remaining,
+        "interval": session.interval_secs,
+    }))
+    .map_err(LoginError::Resume)
+}
+
+/// How polling ended, from oauth2's result.
+fn polled(
+    result: Result<
+        TokenResponse,
+        RequestTokenError<oauth2::HttpClientError<reqwest::Error>, DeviceCodeErrorResponse>,
+    >,
+    metadata: &DeviceCodeMetadata,
+    session: &DeviceSession,
+    deadline: DateTime<Utc>,
+    interval_secs: u64,
+) -> Result<PollOutcome, LoginError> {
     match result {
         Ok(tokens) => match serde_json::to_value(&tokens) {
             Ok(Value::Object(fields)) => Ok(PollOutcome::Tokens(fields)),
-            _ => Err("the token answer could not be read".to_string()),
+            _ => Err(LoginError::UnreadableTokens),
         },
         Err(RequestTokenError::ServerResponse(response)) => {
             let expired = *response.error() == DeviceCodeErrorResponseType::ExpiredToken;
@@ -211,10 +303,10 @@ pub async fn poll(
                     interrupted: false,
                 });
             }
-            Ok(PollOutcome::Failed {
+            Ok(PollOutcome::Failed(Refusal {
                 error: response.error().as_ref().to_string(),
                 description: response.error_description().cloned(),
-            })
+            }))
         }
         Err(err) => Err(describe(
             "polling the token endpoint",
@@ -230,27 +322,38 @@ async fn interrupted(interrupt: &Interrupt) {
     }
 }
 
-fn describe<RE: std::error::Error + 'static, TE: oauth2::ErrorResponse + 'static>(
-    what: &str,
+/// oauth2's error for `what`, a request to `url`, as a [`LoginError`].
+fn describe<RE: std::error::Error + Send + Sync + 'static, TE: oauth2::ErrorResponse + 'static>(
+    what: &'static str,
     url: &str,
     err: RequestTokenError<RE, TE>,
-) -> String {
+) -> LoginError {
+    let url = url.to_string();
     match err {
-        RequestTokenError::ServerResponse(response) => {
-            format!("{what} to {url} was refused: {response}")
-        }
-        RequestTokenError::Request(err) => {
-            let mut message = format!("{what} to {url} failed: {err}");
-            for cause in crate::error_chain::causes(&err) {
-                message.push_str(&format!(": {cause}"));
-            }
-            message
-        }
-        // Neither the body nor serde's message is shown: either may quote a token.
-        RequestTokenError::Parse(err, _) => format!(
-            "{what} to {url} got an answer that is not valid OAuth JSON (at `{}`)",
-            err.path()
-        ),
-        RequestTokenError::Other(message) => format!("{what} to {url} failed: {message}"),
+        RequestTokenError::ServerResponse(response) => LoginError::Refused {
+            what,
+            url,
+            response: response.to_string(),
+        },
+        RequestTokenError::Request(err) => LoginError::Unreachable {
+            what,
+            url,
+            source: Box::new(err),
+        },
+        RequestTokenError::Parse(err, _) => LoginError::NotOAuthJson {
+            what,
+            url,
+            at: err.path().to_string(),
+        },
+        RequestTokenError::Other(message) => LoginError::Other { what, url, message },
     }
+}
+
+/// An error and each of its causes, joined by `: `.
+fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut message = error.to_string();
+    for cause in crate::error_chain::causes(error) {
+        message.push_str(&format!(": {cause}"));
+    }
+    message
 }

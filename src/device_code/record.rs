@@ -100,12 +100,12 @@ pub struct ActionRecord {
 }
 
 impl ActionRecord {
-    /// An action that was not attempted.
-    pub fn skipped(
+    /// A record with `outcome` and nothing else yet.
+    pub fn new(
         pack_id: &str,
         pack_path: &std::path::Path,
         state_file: PathBuf,
-        reason: String,
+        outcome: ActionOutcome,
     ) -> Self {
         Self {
             pack_id: pack_id.to_string(),
@@ -114,12 +114,27 @@ impl ActionRecord {
             mode: None,
             state_file,
             duration: Duration::ZERO,
-            outcome: ActionOutcome::Skipped { reason },
+            outcome,
             success_message: None,
             selections: Vec::new(),
             stored_secrets: Vec::new(),
             stored_config: Vec::new(),
         }
+    }
+
+    /// An action that was not attempted.
+    pub fn skipped(
+        pack_id: &str,
+        pack_path: &std::path::Path,
+        state_file: PathBuf,
+        reason: String,
+    ) -> Self {
+        Self::new(
+            pack_id,
+            pack_path,
+            state_file,
+            ActionOutcome::Skipped { reason },
+        )
     }
 }
 

@@ -3,7 +3,7 @@
 //! timestamps. Never a token: those live only in the secrets store.
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,29 @@ use crate::atomic_file::write_atomic;
 
 /// Version of the state file; bumped when a field changes meaning.
 pub const STATE_FORMAT_VERSION: u32 = 1;
+
+/// Why the state file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("{} is not a device-code state file: {source}", path.display())]
+    Invalid {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("failed to read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("failed to write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -101,18 +124,34 @@ impl ActionState {
 
     /// Reads the state at `path`; `None` when there is none. A file that cannot be parsed is
     /// treated as absent (a fresh login is always safe) and reported as a warning by the caller.
-    pub fn load(path: &Path) -> Result<Option<Self>, String> {
+    pub fn load(path: &Path) -> Result<Option<Self>, StateError> {
         match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|err| {
-                format!("{} is not a device-code state file: {err}", path.display())
-            }),
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|source| StateError::Invalid {
+                        path: path.to_path_buf(),
+                        source,
+                    })
+            }
             Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(err) => Err(format!("failed to read {}: {err}", path.display())),
+            Err(source) => Err(StateError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
     }
 
-    pub fn save(&mut self, path: &Path) -> io::Result<()> {
+    /// Writes the state to `path` (atomically), stamped with the time.
+    pub fn save(&mut self, path: &Path) -> Result<(), StateError> {
         self.updated_at = Utc::now();
+        self.write(path).map_err(|source| StateError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    fn write(&self, path: &Path) -> io::Result<()> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }

@@ -1,0 +1,101 @@
+//! Where a device-code login's outputs are kept: secrets in the dev secrets store (written and
+//! read back), the rest in the provider's `setup-answers.json`; and the check that everything
+//! the state file lists is still there.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::state::ActionState;
+use crate::answers::{StoredAnswersError, load_stored, save_stored};
+use crate::secrets::{DevSecrets, SecretScope, SecretsError, secret_uri};
+
+/// Why an output could not be stored, or is not where it was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputsError {
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+    #[error(transparent)]
+    Config(#[from] StoredAnswersError),
+    #[error("`{key}` does not read back from {}", path.display())]
+    ConfigMissing { key: String, path: PathBuf },
+    #[error("secret `{key}` does not read back from the dev secrets store {}", store.display())]
+    SecretMissing { key: String, store: PathBuf },
+}
+
+/// One provider's output places.
+pub struct Outputs<'a> {
+    pub scope: &'a SecretScope,
+    pub secrets: &'a DevSecrets,
+    /// The provider's `setup-answers.json`.
+    pub config_file: &'a Path,
+    pub pack_id: &'a str,
+}
+
+impl Outputs<'_> {
+    /// Secrets into the store (written and read back), the rest into `setup-answers.json`;
+    /// `state` lists the keys of both.
+    pub fn store(
+        &self,
+        state: &mut ActionState,
+        secrets: &BTreeMap<String, String>,
+        config: &BTreeMap<String, String>,
+    ) -> Result<(), OutputsError> {
+        for (key, value) in secrets {
+            let uri = secret_uri(self.scope, self.pack_id, key)?;
+            self.secrets.put_verified(&uri, value)?;
+            push_unique(&mut state.secret_keys, key);
+        }
+        if !config.is_empty() {
+            let map: Map<String, Value> = config
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect();
+            save_stored(self.config_file, &map)?;
+            for key in config.keys() {
+                push_unique(&mut state.config_keys, key);
+            }
+        }
+        Ok(())
+    }
+
+    /// Every output `state` lists is where it was stored, with a value.
+    pub fn read_back(&self, state: &ActionState) -> Result<(), OutputsError> {
+        let stored = load_stored(self.config_file)?;
+        for key in &state.config_keys {
+            if stored.get(key).is_none_or(Value::is_null) {
+                return Err(OutputsError::ConfigMissing {
+                    key: key.clone(),
+                    path: self.config_file.to_path_buf(),
+                });
+            }
+        }
+        for key in &state.secret_keys {
+            if self.read_secret(key).is_none() {
+                return Err(OutputsError::SecretMissing {
+                    key: key.clone(),
+                    store: self.secrets.path().to_path_buf(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The stored non-secret answers; none when they cannot be read.
+    pub fn stored_config(&self) -> Map<String, Value> {
+        load_stored(self.config_file).unwrap_or_default()
+    }
+
+    pub fn read_secret(&self, key: &str) -> Option<String> {
+        let uri = secret_uri(self.scope, self.pack_id, key).ok()?;
+        let bytes = self.secrets.get(&uri)?;
+        String::from_utf8(bytes).ok()
+    }
+}
+
+fn push_unique(keys: &mut Vec<String>, key: &str) {
+    if !keys.iter().any(|k| k == key) {
+        keys.push(key.to_string());
+    }
+}
