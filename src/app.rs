@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command, dev_request};
+use crate::doctor_cmd;
 use crate::history_cmd;
 use crate::lifecycle;
 use crate::logging;
@@ -29,6 +30,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone
             DevRequest::Lifecycle(request) => lifecycle::run(request),
             DevRequest::Runs(request) => history_cmd::runs(&request),
             DevRequest::Show(request) => history_cmd::show(&request),
+            DevRequest::Doctor(request) => doctor_cmd::run(&request),
             DevRequest::Secrets(request) => {
                 let terminal = report::for_format(request.format, request.color);
                 secrets_cmd::run(&request, terminal.prompter.as_ref())

@@ -9,8 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::domains::{Action, Domain};
 use crate::names::validate_name;
 use crate::request::{
-    ColorChoice, DevRequest, HistoryRequest, OutputFormat, Request, RunsRequest, SecretsAction,
-    SecretsRequest, SetupOptions, ShowRequest,
+    ColorChoice, DevRequest, DoctorRequest, HistoryRequest, OutputFormat, Request, RunsRequest,
+    SecretsAction, SecretsRequest, SetupOptions, ShowRequest,
 };
 
 /// Runs Greentic provider packs' lifecycle flows (setup, diagnostics, verify), in-process.
@@ -80,6 +80,53 @@ pub enum DevCommand {
                       printf '%s' \"$TOKEN\" | greentic-operator dev secrets set messaging-telegram bot_token --tenant acme"
     )]
     Secrets(SecretsArgs),
+    /// Everything that can be known without running a flow: packs, flows, components, setup
+    /// questions, secrets, public URL, device-code logins, lock files, stale runs.
+    #[command(after_help = "Example:\n  greentic-operator dev doctor all --tenant acme")]
+    Doctor(DoctorArgs),
+}
+
+/// A domain, or all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DomainChoice {
+    Messaging,
+    Events,
+    Secrets,
+    /// Every domain: secrets first (other providers read through secrets backends), then
+    /// messaging, then events.
+    All,
+}
+
+impl DomainChoice {
+    pub fn domains(self) -> Vec<Domain> {
+        match self {
+            DomainChoice::Messaging => vec![Domain::Messaging],
+            DomainChoice::Events => vec![Domain::Events],
+            DomainChoice::Secrets => vec![Domain::Secrets],
+            DomainChoice::All => vec![Domain::Secrets, Domain::Messaging, Domain::Events],
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The domain to examine.
+    #[arg(value_enum, default_value = "all")]
+    pub domain: DomainChoice,
+    /// Tenant whose secrets and logins are checked (they are skipped without one).
+    #[arg(long, env = "GREENTIC_TENANT", value_parser = validate_name)]
+    pub tenant: Option<String>,
+    /// Team inside the tenant.
+    #[arg(long, env = "GREENTIC_TEAM", value_parser = validate_name)]
+    pub team: Option<String>,
+    /// Greentic environment.
+    #[arg(long, env = "GREENTIC_ENV", default_value = "dev", value_parser = validate_name)]
+    pub env: String,
+    /// The project's public URL (default: the tunnel file).
+    #[arg(long, value_name = "URL")]
+    pub public_base_url: Option<String>,
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 #[derive(Debug, Args)]
@@ -329,6 +376,19 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
             });
         }
         DevCommand::Secrets(args) => return secrets_request(args, color),
+        DevCommand::Doctor(args) => {
+            return DevRequest::Doctor(DoctorRequest {
+                domains: args.domain.domains(),
+                project_root: args.state.project_root(),
+                state_dir: args.state.state_dir(),
+                env: args.env,
+                tenant: args.tenant,
+                team: args.team,
+                public_base_url: args.public_base_url,
+                format: args.state.format(),
+                color,
+            });
+        }
     };
     DevRequest::Lifecycle(Request {
         color,

@@ -12,6 +12,8 @@ pub mod app;
 pub mod atomic_file;
 pub mod cli;
 pub mod device_code;
+pub mod doctor;
+pub mod doctor_cmd;
 pub mod domains;
 pub mod error_chain;
 pub mod events;

@@ -169,39 +169,40 @@ pub fn check_login_states(plan: &mut Plan, layout: &StateLayout, scope: &SecretS
         let Some(info) = pack.info.as_ref().filter(|i| i.oauth_device_code.is_some()) else {
             continue;
         };
-        let state_file = layout.device_code_action_file(
-            &scope.env,
-            &scope.tenant,
-            scope.team.as_deref(),
-            &info.pack_id,
-        );
-        let (status, detail, updated_at) = match ActionState::load(&state_file) {
-            Ok(None) => (LoginStatus::NotStarted, None, None),
-            Err(err) => (LoginStatus::Unreadable, Some(err.to_string()), None),
-            Ok(Some(saved)) => {
-                let status = match saved.status {
-                    ActionStatus::Complete => LoginStatus::Complete,
-                    ActionStatus::Pending => LoginStatus::Pending,
-                    ActionStatus::Failed => LoginStatus::Failed,
-                };
-                let detail = match (&saved.stage, &saved.session) {
-                    (Some(PendingStage::Login), Some(session)) => Some(format!(
-                        "waiting for the login; the code is valid until {}",
-                        session.expires_at.format("%Y-%m-%d %H:%M:%S UTC")
-                    )),
-                    (Some(PendingStage::Finalize), _) => {
-                        Some("logged in; the provider has not accepted the setup yet".to_string())
-                    }
-                    _ => saved.last_error.clone(),
-                };
-                (status, detail, Some(saved.updated_at))
-            }
-        };
-        pack.login = Some(LoginState {
-            status,
-            detail,
-            updated_at,
-            state_file,
-        });
+        pack.login = Some(login_state(layout, scope, &info.pack_id));
+    }
+}
+
+/// Where `pack_id`'s device-code login stands for the tenant and team (never a token).
+pub fn login_state(layout: &StateLayout, scope: &SecretScope, pack_id: &str) -> LoginState {
+    let state_file =
+        layout.device_code_action_file(&scope.env, &scope.tenant, scope.team.as_deref(), pack_id);
+    let (status, detail, updated_at) = match ActionState::load(&state_file) {
+        Ok(None) => (LoginStatus::NotStarted, None, None),
+        Err(err) => (LoginStatus::Unreadable, Some(err.to_string()), None),
+        Ok(Some(saved)) => {
+            let status = match saved.status {
+                ActionStatus::Complete => LoginStatus::Complete,
+                ActionStatus::Pending => LoginStatus::Pending,
+                ActionStatus::Failed => LoginStatus::Failed,
+            };
+            let detail = match (&saved.stage, &saved.session) {
+                (Some(PendingStage::Login), Some(session)) => Some(format!(
+                    "waiting for the login; the code is valid until {}",
+                    session.expires_at.format("%Y-%m-%d %H:%M:%S UTC")
+                )),
+                (Some(PendingStage::Finalize), _) => {
+                    Some("logged in; the provider has not accepted the setup yet".to_string())
+                }
+                _ => saved.last_error.clone(),
+            };
+            (status, detail, Some(saved.updated_at))
+        }
+    };
+    LoginState {
+        status,
+        detail,
+        updated_at,
+        state_file,
     }
 }

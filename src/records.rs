@@ -82,6 +82,8 @@ pub fn write_run_start(
         "flow": started.flow,
         "started_at": started.started_at,
         "outcome": {"status": "running"},
+        // Lets `dev doctor` tell a run still going from one whose process died.
+        "pid": std::process::id(),
     });
     write_record(&paths.run_json(), &pretty_json(&running)?)
 }

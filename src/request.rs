@@ -58,6 +58,24 @@ pub enum DevRequest {
     Show(ShowRequest),
     /// `dev secrets list | set | delete`.
     Secrets(SecretsRequest),
+    /// `dev doctor [<domain>|all]`.
+    Doctor(DoctorRequest),
+}
+
+/// `dev doctor`: what to examine.
+#[derive(Debug, Clone)]
+pub struct DoctorRequest {
+    /// In the order examined (`all`: secrets, messaging, events).
+    pub domains: Vec<Domain>,
+    pub project_root: PathBuf,
+    pub state_dir: PathBuf,
+    pub env: String,
+    /// Secrets and logins are checked only for a tenant.
+    pub tenant: Option<String>,
+    pub team: Option<String>,
+    pub public_base_url: Option<String>,
+    pub format: OutputFormat,
+    pub color: ColorChoice,
 }
 
 /// `dev secrets`: the dev store for one tenant and team.

@@ -10,7 +10,7 @@ mod prompt;
 mod requirements;
 mod stored;
 
-pub use check::{Broken, check, coerce, form_spec, is_visible};
+pub use check::{Broken, check, check_one, coerce, form_spec, is_visible};
 pub use file::{AnswersFile, AnswersFileError, load_answers_file};
 pub use form::{SetupSpecError, parse_setup_spec};
 pub use merge::{AnswerLayers, merge};

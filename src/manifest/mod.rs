@@ -213,6 +213,17 @@ pub fn read_pack_info(path: &Path) -> Result<PackInfo, ManifestError> {
     read_pack_info_from(reader)
 }
 
+/// The pack's archive, for reading entries other than the manifest (a component's wasm).
+pub fn open_archive(path: &Path) -> Result<ZipArchive<impl Read + io::Seek>, ManifestError> {
+    let file = File::open(path).map_err(ManifestError::Open)?;
+    let bytes = file.metadata().map_err(ManifestError::Open)?.len();
+    if bytes > MAX_PACK_BYTES {
+        return Err(ManifestError::TooLarge { bytes });
+    }
+    let reader = PackReader::new(file, bytes).map_err(ManifestError::Open)?;
+    ZipArchive::new(reader).map_err(ManifestError::NotAZip)
+}
+
 /// Reads the manifest of a pack held by any seekable reader (a file, or bytes in memory).
 pub fn read_pack_info_from<R: Read + io::Seek>(mut reader: R) -> Result<PackInfo, ManifestError> {
     let records = central_directory_records(&mut reader);

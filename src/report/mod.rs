@@ -1,6 +1,7 @@
 //! Rendering: the plan, each finished flow, and the summary, as text or JSON. The only module
 //! that writes to stdout and stderr.
 
+pub mod doctor;
 pub mod history;
 mod json;
 pub mod junit;

@@ -6,6 +6,7 @@ mod support;
 mod bench_packs;
 mod demo;
 mod device_code;
+mod doctor;
 mod hostile;
 mod interrupt;
 mod layers;

@@ -1,0 +1,167 @@
+//! A pack's setup side, as far as it can be known before setup runs: its questions parse, their
+//! defaults and the answers already stored keep the pack's own rules, its secrets are in the
+//! dev store, `public_base_url` has an answer, and its device-code login is well declared.
+
+use std::path::Path;
+
+use super::{Finding, Severity};
+use crate::answers::{PUBLIC_BASE_URL, SetupForm, check_one, load_stored};
+use crate::device_code::metadata::DeviceCodeMetadata;
+use crate::domains::Domain;
+use crate::logins::login_state;
+use crate::manifest::PackInfo;
+use crate::plan::LoginStatus;
+use crate::secret_needs::pack_needs;
+use crate::secrets::{DevSecrets, SecretScope, secret_uri};
+use crate::state_layout::StateLayout;
+
+/// What the setup checks read besides the pack.
+pub struct Context<'a> {
+    pub domain: Domain,
+    pub state_dir: &'a Path,
+    pub scope: Option<&'a SecretScope>,
+    pub secrets: Option<&'a DevSecrets>,
+    pub public_base_url: Option<&'a str>,
+}
+
+pub fn check(info: &PackInfo, context: &Context<'_>) -> Vec<Finding> {
+    let form = match SetupForm::read(info) {
+        Ok(form) => form,
+        Err(err) => {
+            let finding = Finding::new(Severity::Error, format!("pack {err}"))
+                .fix("fix the file in the pack's sources and rebuild it");
+            return vec![finding];
+        }
+    };
+    let mut findings = rule_findings(info, &form, context.state_dir);
+    findings.extend(public_url_finding(&form, context.public_base_url));
+    findings.extend(device_code_finding(info));
+    if let Some(scope) = context.scope {
+        findings.extend(secret_findings(info, context, scope));
+        findings.extend(login_finding(info, context.state_dir, scope));
+    }
+    findings
+}
+
+/// Where the pack's device-code login stands for the tenant and team.
+fn login_finding(info: &PackInfo, state_dir: &Path, scope: &SecretScope) -> Option<Finding> {
+    info.oauth_device_code.as_ref()?;
+    let state = login_state(&StateLayout::new(state_dir), scope, &info.pack_id);
+    let detail = state.detail.map(|d| format!(" ({d})")).unwrap_or_default();
+    let message = format!(
+        "device-code login for tenant {}: {}{detail}",
+        scope.tenant,
+        state.status.word()
+    );
+    Some(match state.status {
+        LoginStatus::Complete => Finding::new(Severity::Info, message),
+        LoginStatus::NotStarted => Finding::new(Severity::Info, message).fix(format!(
+            "run greentic-operator dev setup --tenant {}",
+            scope.tenant
+        )),
+        _ => Finding::new(Severity::Warning, message).fix(format!(
+            "run greentic-operator dev setup --tenant {} again (it resumes or restarts the login)",
+            scope.tenant
+        )),
+    })
+}
+
+/// Defaults that break their own question's rules, and stored answers that no longer keep them.
+fn rule_findings(info: &PackInfo, form: &SetupForm, state_dir: &Path) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for question in &form.questions {
+        if let Some(default) = &question.default
+            && let Some(broken) = check_one(&question.spec, default)
+        {
+            let message = format!(
+                "the default of setup question {} {broken}",
+                question.spec.id
+            );
+            findings.push(
+                Finding::new(Severity::Error, message)
+                    .fix("fix the default in the pack's setup.yaml"),
+            );
+        }
+    }
+    let stored_file = StateLayout::new(state_dir).setup_answers_file(&info.pack_id);
+    let stored = load_stored(&stored_file).unwrap_or_default();
+    for (key, value) in &stored {
+        let Some(question) = form.question_for_key(key) else {
+            continue;
+        };
+        if let Some(broken) = check_one(&question.spec, value) {
+            let message = format!(
+                "the stored answer {key} ({}) {broken}",
+                stored_file.display()
+            );
+            let fix = "give a new value with `dev setup --answers FILE` or at the prompt";
+            findings.push(Finding::new(Severity::Warning, message).fix(fix));
+        }
+    }
+    findings
+}
+
+fn public_url_finding(form: &SetupForm, project_url: Option<&str>) -> Option<Finding> {
+    let question = form.question(PUBLIC_BASE_URL)?;
+    if project_url.is_some() || question.default.is_some() {
+        return None;
+    }
+    let severity = if question.spec.required {
+        Severity::Warning
+    } else {
+        Severity::Info
+    };
+    let message =
+        "asks for public_base_url and the project has none (no --public-base-url, no tunnel file)";
+    let fix = "pass --public-base-url https://..., or start a tunnel that writes state/runtime/<tenant>.<team>/public_base_url.txt";
+    Some(Finding::new(severity, message).fix(fix))
+}
+
+fn device_code_finding(info: &PackInfo) -> Option<Finding> {
+    let payload = info.oauth_device_code.as_ref()?;
+    match DeviceCodeMetadata::from_payload(payload) {
+        Ok(_) => Some(Finding::new(
+            Severity::Info,
+            "declares a device-code login, well formed",
+        )),
+        Err(err) => Some(
+            Finding::new(Severity::Error, format!("pack {err}"))
+                .fix("fix the messaging.oauth_device_code.v1 extension and rebuild the pack"),
+        ),
+    }
+}
+
+/// Each secret requirement present in the store for the tenant and team, or what to do.
+fn secret_findings(info: &PackInfo, context: &Context<'_>, scope: &SecretScope) -> Vec<Finding> {
+    let needs = pack_needs(context.domain, Default::default(), info);
+    needs
+        .iter()
+        .map(|need| {
+            let present = need.keys.iter().any(|key| {
+                secret_uri(scope, &info.pack_id, key)
+                    .ok()
+                    .and_then(|uri| context.secrets?.get(&uri))
+                    .is_some()
+            });
+            if present {
+                let message = format!("secret {} is in the dev store", need.requirement);
+                return Finding::new(Severity::Info, message);
+            }
+            let severity = if need.required {
+                Severity::Warning
+            } else {
+                Severity::Info
+            };
+            let key = need.answered_by.as_deref().unwrap_or(&need.requirement);
+            let message = format!(
+                "secret {} is not in the dev store for tenant {}",
+                need.requirement, scope.tenant
+            );
+            let fix = format!(
+                "greentic-operator dev secrets set {} {key} --tenant {}, or answer it in dev setup",
+                info.pack_id, scope.tenant
+            );
+            Finding::new(severity, message).fix(fix)
+        })
+        .collect()
+}

@@ -1,0 +1,234 @@
+//! `dev doctor`: one fixture per finding, asserting the line a user sees and the exit code; a
+//! clean project exits 0 with nothing above info; the doctor never writes.
+
+use greentic_operator::exit_code;
+use serde_json::json;
+
+use crate::support::packs::{FlowBody, PackBuilder};
+use crate::support::project::{Project, Run};
+use crate::support::wasm;
+
+fn clean() -> PackBuilder {
+    PackBuilder::new("messaging-clean")
+        .passing("setup_default")
+        .passing("diagnostics")
+}
+
+fn doctor(p: &Project, extra: &[&str]) -> Run {
+    let mut args = vec!["dev", "doctor"];
+    args.extend_from_slice(extra);
+    p.run(&args)
+}
+
+#[test]
+fn a_clean_project_has_nothing_above_info_and_nothing_is_written() {
+    let p = Project::new();
+    p.pack("messaging", "clean.gtpack", &clean());
+    let run = doctor(&p, &["all", "--tenant", "acme"]);
+    run.code(exit_code::SUCCESS)
+        .stdout_has("1 packs: 0 errors, 0 warnings");
+    assert!(
+        !run.stdout.contains("error ") && !run.stdout.contains("warning "),
+        "{}",
+        run.stdout
+    );
+    assert!(!p.state().exists() && !p.root().join(".greentic").exists());
+}
+
+#[test]
+fn an_unreadable_pack_and_a_missing_setup_flow_are_errors() {
+    let p = Project::new();
+    p.file("providers/messaging/broken.gtpack", b"not a zip");
+    p.pack(
+        "messaging",
+        "nosetup.gtpack",
+        &PackBuilder::new("messaging-nosetup").passing("diagnostics"),
+    );
+    doctor(&p, &["messaging"])
+        .code(exit_code::FAILURE)
+        .stdout_has("error   providers/messaging/broken.gtpack: pack is not a readable zip archive")
+        .stdout_has(
+            "error   providers/messaging/nosetup.gtpack: pack does not declare setup_default",
+        )
+        .stdout_has("2 packs: 2 errors");
+}
+
+#[test]
+fn duplicate_ids_lock_files_and_stale_runs_are_named() {
+    let p = Project::new();
+    p.pack("messaging", "a.gtpack", &clean());
+    p.pack("messaging", "b.gtpack", &clean());
+    p.file("providers/messaging/pack.lock.json", b"{}");
+    p.file(
+        "state/runs/messaging/messaging-clean/setup_default/20260101T000000.000Z/run.json",
+        br#"{"run_id": "20260101T000000.000Z", "pack_id": "messaging-clean", "flow": "setup_default",
+            "started_at": "2026-01-01T00:00:00Z", "outcome": {"status": "running"}, "pid": 999999999}"#,
+    );
+    doctor(&p, &["messaging"])
+        .code(exit_code::FAILURE)
+        .stdout_has("error   providers/messaging/a.gtpack: pack declares pack id \"messaging-clean\", as does b.gtpack")
+        .stdout_has("warning providers/messaging/pack.lock.json: the runner reads this lock file")
+        .stdout_has("warning state/runs/messaging/messaging-clean/setup_default/20260101T000000.000Z: run 20260101T000000.000Z of messaging-clean setup_default was left `running` by a process that no longer runs");
+}
+
+#[test]
+fn a_node_calling_a_component_the_pack_lacks_can_only_come_from_online() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "x.gtpack",
+        &PackBuilder::new("messaging-x").failing("setup_default"),
+    );
+    doctor(&p, &["messaging"])
+        .code(exit_code::SUCCESS)
+        .stdout_has("warning providers/messaging/x.gtpack: flow setup_default node step calls component absent.component, which the pack does not contain: it can only come from a registry with --online (fix: add absent.component to the pack, or run with --online)");
+}
+
+#[test]
+fn components_missing_from_the_archive_or_built_for_another_runner_are_errors() {
+    let foreign = PackBuilder::new("messaging-foreign")
+        .component(
+            wasm::component_manifest_with_world("ai.greentic.component-qa", wasm::FOREIGN_WORLD),
+            wasm::foreign_component(),
+        )
+        .flow(
+            "setup_default",
+            FlowBody::Component("ai.greentic.component-qa".into()),
+        );
+    let good = PackBuilder::new("messaging-good")
+        .component(wasm::component_manifest("good"), wasm::component("{}", 0))
+        .flow("setup_default", FlowBody::Component("good".into()));
+    // A manifest listing a component whose wasm the archive lacks.
+    let mut manifest = good.manifest();
+    manifest.pack_id = "messaging-hollow".parse().unwrap();
+    let hollow = crate::support::packs::zip_entries(&[(
+        "manifest.cbor".to_string(),
+        greentic_types::encode_pack_manifest(&manifest).unwrap(),
+    )]);
+    let p = Project::new();
+    p.pack("messaging", "foreign.gtpack", &foreign);
+    p.pack("messaging", "good.gtpack", &good);
+    p.file("providers/messaging/hollow.gtpack", &hollow);
+    doctor(&p, &["messaging"])
+        .code(exit_code::FAILURE)
+        .stdout_has("error   providers/messaging/foreign.gtpack: component ai.greentic.component-qa declares world greentic:component/component@0.5.0 and exports nothing, none of which greentic-runner 1.2.2 can call (node@0.4/0.5, component-runtime@0.6): the pack was built for another runner version")
+        .stdout_has("info    providers/messaging/good.gtpack: component good (greentic:component/component@0.4.0) exports an interface the runner calls")
+        .stdout_has("error   providers/messaging/hollow.gtpack: lists component good but holds no components/good.wasm");
+}
+
+const SETUP_YAML: &str = "questions:
+  - name: public_base_url
+    title: Public base URL
+    required: true
+    validate: {regex: '^https://'}
+  - name: retries
+    kind: number
+    default: many
+  - name: bot_token
+    secret: true
+    required: true
+";
+
+fn asking() -> PackBuilder {
+    clean()
+        .entry("assets/setup.yaml", SETUP_YAML.as_bytes())
+        .entry(
+            "assets/secret-requirements.json",
+            br#"[{"key": "CLEAN_BOT_TOKEN", "scope": {"env": "<env>"}}]"#,
+        )
+}
+
+#[test]
+fn setup_questions_defaults_stored_answers_secrets_and_the_public_url_are_checked() {
+    let p = Project::new();
+    p.pack("messaging", "clean.gtpack", &asking());
+    p.file(
+        "state/config/messaging-clean/setup-answers.json",
+        br#"{"public_base_url": "http://plain.example"}"#,
+    );
+    doctor(&p, &["messaging", "--tenant", "acme"])
+        .code(exit_code::FAILURE)
+        .stdout_has("error   providers/messaging/clean.gtpack: the default of setup question retries is not a number")
+        .stdout_has("warning providers/messaging/clean.gtpack: the stored answer public_base_url (")
+        .stdout_has("does not match ^https://")
+        .stdout_has("warning providers/messaging/clean.gtpack: asks for public_base_url and the project has none")
+        .stdout_has("warning providers/messaging/clean.gtpack: secret CLEAN_BOT_TOKEN is not in the dev store for tenant acme (fix: greentic-operator dev secrets set messaging-clean bot_token --tenant acme");
+
+    // The same secret set by hand, and the project's URL given: both settled.
+    p.run_with_stdin(
+        &[
+            "dev",
+            "secrets",
+            "set",
+            "messaging-clean",
+            "bot_token",
+            "--tenant",
+            "acme",
+        ],
+        "t0ken-value",
+    )
+    .code(exit_code::SUCCESS);
+    let run = doctor(
+        &p,
+        &[
+            "messaging",
+            "--tenant",
+            "acme",
+            "--public-base-url",
+            "https://x.example",
+        ],
+    );
+    run.stdout_has(
+        "info    providers/messaging/clean.gtpack: secret CLEAN_BOT_TOKEN is in the dev store",
+    );
+    assert!(
+        !run.stdout.contains("asks for public_base_url"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn an_unparsable_setup_yaml_and_a_malformed_login_are_errors() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "yaml.gtpack",
+        &PackBuilder::new("messaging-yaml")
+            .passing("setup_default")
+            .entry(
+                "assets/setup.yaml",
+                b"questions:\n  - name: a\n    required: maybe\n",
+            ),
+    );
+    p.pack(
+        "messaging",
+        "login.gtpack",
+        &PackBuilder::new("messaging-login")
+            .passing("setup_default")
+            .extension(
+                "messaging.oauth_device_code.v1",
+                json!({"token_url": "https://t.example"}),
+            ),
+    );
+    doctor(&p, &["messaging"])
+        .code(exit_code::FAILURE)
+        .stdout_has("error   providers/messaging/yaml.gtpack: pack has an unreadable assets/setup.yaml: questions[0].required")
+        .stdout_has("error   providers/messaging/login.gtpack: pack ")
+        .stdout_has("device_code_url");
+}
+
+#[test]
+fn json_is_one_document_with_every_finding() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "x.gtpack",
+        &PackBuilder::new("messaging-x").failing("setup_default"),
+    );
+    let doc = doctor(&p, &["all", "--format", "json"]).json();
+    assert_eq!(doc["domains"], json!(["secrets", "messaging", "events"]));
+    assert_eq!(doc["summary"]["warnings"], 1);
+    assert_eq!(doc["findings"][0]["severity"], "warning");
+    assert_eq!(doc["findings"][0]["domain"], "messaging");
+}
