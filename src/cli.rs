@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domains::{Action, Domain};
+use crate::domains::{Action, Domain, Domains};
 use crate::names::validate_name;
 use crate::request::{
     ColorChoice, DevRequest, DoctorRequest, HistoryRequest, OutputFormat, Request, RunsRequest,
@@ -98,13 +98,17 @@ pub enum DomainChoice {
 }
 
 impl DomainChoice {
-    pub fn domains(self) -> Vec<Domain> {
+    pub fn selection(self) -> Domains {
         match self {
-            DomainChoice::Messaging => vec![Domain::Messaging],
-            DomainChoice::Events => vec![Domain::Events],
-            DomainChoice::Secrets => vec![Domain::Secrets],
-            DomainChoice::All => vec![Domain::Secrets, Domain::Messaging, Domain::Events],
+            DomainChoice::Messaging => Domains::One(Domain::Messaging),
+            DomainChoice::Events => Domains::One(Domain::Events),
+            DomainChoice::Secrets => Domains::One(Domain::Secrets),
+            DomainChoice::All => Domains::All,
         }
+    }
+
+    pub fn domains(self) -> Vec<Domain> {
+        self.selection().list()
     }
 }
 
@@ -299,7 +303,7 @@ pub enum FormatArg {
 pub struct LifecycleArgs {
     /// The provider domain.
     #[arg(value_enum)]
-    pub domain: Domain,
+    pub domain: DomainChoice,
     /// Tenant the flows run for (required unless --dry-run).
     #[arg(long, env = "GREENTIC_TENANT", value_parser = validate_name)]
     pub tenant: Option<String>,
@@ -393,7 +397,7 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
     DevRequest::Lifecycle(Request {
         color,
         junit: common.junit.map(absolute),
-        domain: common.domain,
+        domain: common.domain.selection(),
         action,
         tenant: common.tenant,
         team: common.team,

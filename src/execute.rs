@@ -78,7 +78,7 @@ impl FlowRunner for DesktopRunner<'_> {
                 .map(|(_, value)| value),
         );
         let subject = FlowSubject {
-            domain: flow.plan.domain,
+            domain: flow.pack.domain,
             action: flow.plan.action,
             pack_id: flow
                 .pack
@@ -119,7 +119,7 @@ impl DesktopRunner<'_> {
         FlowRecord {
             run_id: String::new(),
             run_dir: Default::default(),
-            domain: flow.plan.domain,
+            domain: flow.pack.domain,
             action: flow.plan.action,
             pack_id: pack
                 .info
@@ -149,7 +149,7 @@ impl DesktopRunner<'_> {
         let layout = &self.settings.layout;
         let paths = layout
             .create_run_dir(
-                flow.plan.domain,
+                flow.pack.domain,
                 &flow.pack.label,
                 flow.flow,
                 record.started_at,

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::answers::{AnswerSource, AnswersFile, load_answers_file};
 use crate::device_code::record::ActionRecord;
-use crate::domains::{Action, discover};
+use crate::domains::{Action, Domain, Domains, discover};
 use crate::events::{Event, Execution, FinalStatus};
 use crate::execute::{ExecSettings, execute};
 use crate::exit_code;
@@ -146,10 +146,32 @@ fn command(
     Ok(finish_phase(request, &plan, Some(&execution), emit))
 }
 
-/// Finds the domain's packs, reads each manifest (one bad pack is that pack's error), and
-/// decides what runs.
+/// Finds each domain's packs, reads each manifest (one bad pack is that pack's error), and
+/// decides what runs: one plan, with a section per domain for `all`.
 fn plan_phase(request: &Request) -> Result<Plan, Stop> {
-    let discovery = discover(&request.project_root, request.domain).map_err(fatal)?;
+    let domains = request.domain.list();
+    let mut plans = Vec::with_capacity(domains.len());
+    for &domain in &domains {
+        // `all` applies `--provider` across the domains, once they are combined.
+        let providers = match request.domain {
+            Domains::One(_) => request.providers.clone(),
+            Domains::All => Vec::new(),
+        };
+        plans.push(domain_plan(request, domain, providers)?);
+    }
+    match request.domain {
+        Domains::One(_) => Ok(plans.remove(0)),
+        Domains::All => Plan::combine(
+            plans,
+            request.project_root.join("providers"),
+            &request.providers,
+        )
+        .map_err(|unmatched| Stop::Usage(unmatched.to_string())),
+    }
+}
+
+fn domain_plan(request: &Request, domain: Domain, providers: Vec<String>) -> Result<Plan, Stop> {
+    let discovery = discover(&request.project_root, domain).map_err(fatal)?;
     let scanned = discovery
         .packs
         .iter()
@@ -159,17 +181,11 @@ fn plan_phase(request: &Request) -> Result<Plan, Stop> {
         })
         .collect();
     let options = PlanOptions {
-        providers: request.providers.clone(),
+        providers,
         allow_missing_setup: request.setup.allow_missing_setup,
     };
-    build_plan(
-        request.domain,
-        request.action,
-        &discovery,
-        scanned,
-        &options,
-    )
-    .map_err(|unmatched| Stop::Usage(unmatched.to_string()))
+    build_plan(domain, request.action, &discovery, scanned, &options)
+        .map_err(|unmatched| Stop::Usage(unmatched.to_string()))
 }
 
 /// Reads what the plan should show before anything runs: stored secrets and answers

@@ -8,24 +8,35 @@ use serde::Serialize;
 
 use crate::answers::AnswerStatus;
 use crate::device_code::metadata::DeviceCodeMetadata;
-use crate::domains::{Action, Discovery, Domain};
+use crate::domains::{Action, Discovery, Domain, Domains};
 use crate::manifest::{ManifestForm, PackInfo};
 use crate::names::path_segment;
 
 /// What one command will do.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
-    pub domain: Domain,
+    pub domain: Domains,
     pub action: Action,
-    /// The providers folder that was looked at.
+    /// The providers folder that was looked at (`all`: the project's `providers/`).
     pub providers_dir: PathBuf,
     pub providers_dir_exists: bool,
+    /// Each domain's providers folder, in plan order (one for a single domain).
+    pub sections: Vec<PlanSection>,
     pub packs: Vec<PlannedPack>,
+}
+
+/// One domain's part of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanSection {
+    pub domain: Domain,
+    pub providers_dir: PathBuf,
+    pub providers_dir_exists: bool,
 }
 
 /// One pack file and what happens to it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlannedPack {
+    pub domain: Domain,
     pub path: PathBuf,
     pub file_name: String,
     /// The pack id when known, else the file stem.
@@ -209,8 +220,12 @@ pub fn build_plan(
     scanned: Vec<ScannedPack>,
     options: &PlanOptions,
 ) -> Result<Plan, UnmatchedProvider> {
-    let mut packs: Vec<PlannedPack> = scanned.into_iter().map(pack_from_scan).collect();
+    let mut packs: Vec<PlannedPack> = scanned
+        .into_iter()
+        .map(|scan| pack_from_scan(domain, scan))
+        .collect();
     packs.extend(discovery.not_packs.iter().map(|np| PlannedPack {
+        domain,
         file_name: file_name(&np.path),
         label: stem(&np.path),
         path: np.path.clone(),
@@ -231,12 +246,50 @@ pub fn build_plan(
     }
 
     Ok(Plan {
-        domain,
+        domain: Domains::One(domain),
         action,
         providers_dir: discovery.dir.clone(),
         providers_dir_exists: discovery.dir_exists,
+        sections: vec![PlanSection {
+            domain,
+            providers_dir: discovery.dir.clone(),
+            providers_dir_exists: discovery.dir_exists,
+        }],
         packs,
     })
+}
+
+impl Plan {
+    /// One plan of `all`: the domains' plans in order, `--provider` applied across them, and
+    /// pack ids checked for duplicates across them (they share the state folders).
+    pub fn combine(
+        plans: Vec<Plan>,
+        providers_root: PathBuf,
+        providers: &[String],
+    ) -> Result<Plan, UnmatchedProvider> {
+        let action = plans.first().map_or(Action::Setup, |p| p.action);
+        let mut packs = Vec::new();
+        let mut sections = Vec::new();
+        for plan in plans {
+            sections.extend(plan.sections);
+            packs.extend(plan.packs);
+        }
+        keep_wanted_providers(&mut packs, providers, &providers_root)?;
+        mark_duplicate_ids(&mut packs);
+        Ok(Plan {
+            domain: Domains::All,
+            action,
+            providers_dir_exists: sections.iter().any(|s| s.providers_dir_exists),
+            providers_dir: providers_root,
+            sections,
+            packs,
+        })
+    }
+
+    /// The packs of one domain of the plan.
+    pub fn section_packs(&self, domain: Domain) -> impl Iterator<Item = &PlannedPack> {
+        self.packs.iter().filter(move |p| p.domain == domain)
+    }
 }
 
 /// `--provider`: keeps the packs a value names; a value naming none is a usage error listing
@@ -313,10 +366,11 @@ fn plan_steps(pack: &mut PlannedPack, domain: Domain, action: Action, options: &
     }
 }
 
-fn pack_from_scan(scan: ScannedPack) -> PlannedPack {
+fn pack_from_scan(domain: Domain, scan: ScannedPack) -> PlannedPack {
     let file_name = file_name(&scan.path);
     match scan.manifest {
         Ok(info) => PlannedPack {
+            domain,
             label: path_segment(&info.pack_id),
             file_name,
             path: scan.path,
@@ -329,6 +383,7 @@ fn pack_from_scan(scan: ScannedPack) -> PlannedPack {
             login: None,
         },
         Err(reason) => PlannedPack {
+            domain,
             label: path_segment(&stem(&scan.path)),
             file_name,
             path: scan.path,
@@ -360,17 +415,23 @@ fn mark_duplicate_ids(packs: &mut [PlannedPack]) {
         }
     }
     for (id, indexes) in by_id.into_iter().filter(|(_, v)| v.len() > 1) {
-        let files: Vec<String> = indexes
+        // Across domains a file is named with its domain (`events/x.gtpack`).
+        let one_domain = indexes
             .iter()
-            .map(|&i| packs[i].file_name.clone())
-            .collect();
+            .all(|&i| packs[i].domain == packs[indexes[0]].domain);
+        let name = |pack: &PlannedPack| match one_domain {
+            true => pack.file_name.clone(),
+            false => format!("{}/{}", pack.domain, pack.file_name),
+        };
+        let files: Vec<String> = indexes.iter().map(|&i| name(&packs[i])).collect();
         for &i in &indexes {
+            let own = name(&packs[i]);
             let others: Vec<&str> = files
                 .iter()
-                .filter(|f| **f != packs[i].file_name)
+                .filter(|f| **f != own)
                 .map(String::as_str)
                 .collect();
-            packs[i].error = Some(format!(
+            packs[i].fail(format!(
                 "declares pack id {id:?}, as does {}; keep one of them",
                 others.join(", ")
             ));

@@ -5,7 +5,7 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::domains::{Action, Domain};
+use crate::domains::{Action, Domain, Domains};
 
 /// How results are rendered on stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -18,7 +18,8 @@ pub enum OutputFormat {
 /// Everything a lifecycle command needs, checked once.
 #[derive(Debug, Clone)]
 pub struct Request {
-    pub domain: Domain,
+    /// One domain, or `all`.
+    pub domain: Domains,
     pub action: Action,
     /// Required to run flows; a dry run may go without.
     pub tenant: Option<String>,

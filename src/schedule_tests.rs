@@ -104,7 +104,7 @@ fn record(flow: PlannedFlow<'_>, outcome: FlowOutcome) -> FlowRecord {
     FlowRecord {
         run_id: String::new(),
         run_dir: Default::default(),
-        domain: flow.plan.domain,
+        domain: flow.pack.domain,
         action: flow.plan.action,
         pack_id: flow.pack.label.clone(),
         pack_path: flow.pack.path.clone(),
@@ -121,6 +121,7 @@ fn record(flow: PlannedFlow<'_>, outcome: FlowOutcome) -> FlowRecord {
 
 fn pack(label: &str, steps: Vec<FlowStep>, error: Option<&str>) -> PlannedPack {
     PlannedPack {
+        domain: Domain::Messaging,
         path: format!("/p/providers/messaging/{label}.gtpack").into(),
         file_name: format!("{label}.gtpack"),
         label: label.into(),
@@ -141,10 +142,15 @@ fn plan(names: &[&str]) -> Plan {
         disposition: Disposition::Run,
     };
     Plan {
-        domain: Domain::Messaging,
+        domain: crate::domains::Domains::One(Domain::Messaging),
         action: Action::Setup,
         providers_dir: "/p/providers/messaging".into(),
         providers_dir_exists: true,
+        sections: vec![crate::plan::PlanSection {
+            domain: Domain::Messaging,
+            providers_dir: "/p/providers/messaging".into(),
+            providers_dir_exists: true,
+        }],
         packs: names
             .iter()
             .map(|name| pack(name, vec![run("setup_default")], None))

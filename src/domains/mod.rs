@@ -99,6 +99,45 @@ impl Domain {
     }
 }
 
+/// The domains one command covers: one, or `all` of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Domains {
+    One(Domain),
+    /// Secrets first (other providers read through secrets backends), then messaging, events.
+    All,
+}
+
+impl Domains {
+    /// In the order they are planned and run.
+    pub const ALL_ORDER: [Domain; 3] = [Domain::Secrets, Domain::Messaging, Domain::Events];
+
+    pub fn list(self) -> Vec<Domain> {
+        match self {
+            Domains::One(domain) => vec![domain],
+            Domains::All => Self::ALL_ORDER.to_vec(),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Domains::One(domain) => domain.name(),
+            Domains::All => "all",
+        }
+    }
+}
+
+impl fmt::Display for Domains {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Domains {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 impl fmt::Display for Domain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

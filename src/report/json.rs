@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{Reporter, plan_warnings};
 use crate::device_code::record::ActionRecord;
-use crate::domains::{Action, Domain};
+use crate::domains::{Action, Domain, Domains};
 use crate::events::{Event, Execution, RunStats};
 use crate::outcome::FlowOutcome;
 use crate::plan::Plan;
@@ -24,7 +24,7 @@ pub struct JsonReporter {
 #[derive(Serialize, Clone)]
 struct CommandView {
     action: Action,
-    domain: Domain,
+    domain: Domains,
     tenant: Option<String>,
     team: Option<String>,
     env: String,
@@ -35,6 +35,7 @@ struct CommandView {
 
 #[derive(Serialize)]
 struct ResultView<'a> {
+    domain: Domain,
     pack_id: &'a str,
     pack_path: &'a PathBuf,
     flow: &'a str,
@@ -97,6 +98,7 @@ impl JsonReporter {
                 e.records
                     .iter()
                     .map(|r| ResultView {
+                        domain: r.domain,
                         pack_id: &r.pack_id,
                         pack_path: &r.pack_path,
                         flow: &r.flow,

@@ -20,19 +20,22 @@ pub fn write_junit(path: &Path, plan: &Plan, execution: Option<&Execution>) -> s
     write_atomic(path, xml.as_bytes())
 }
 
+/// One test suite per domain of the plan (one for a single domain).
 fn report(plan: &Plan, execution: Option<&Execution>) -> Report {
-    let mut suite = TestSuite::new(format!(
-        "greentic-operator dev {} {}",
-        plan.action, plan.domain
-    ));
-    for pack in &plan.packs {
-        let classname = format!("{}.{}", plan.domain, pack.label);
-        suite.add_test_cases(pack_cases(&classname, pack, execution));
-    }
-    // A dry run still gets a time (zero), so every suite reads the same to CI tools.
-    suite.set_time(execution.map_or(Duration::ZERO, |e| e.stats.wall_time));
     let mut report = Report::new("greentic-operator");
-    report.add_test_suite(suite);
+    for section in &plan.sections {
+        let mut suite = TestSuite::new(format!(
+            "greentic-operator dev {} {}",
+            plan.action, section.domain
+        ));
+        for pack in plan.section_packs(section.domain) {
+            let classname = format!("{}.{}", section.domain, pack.label);
+            suite.add_test_cases(pack_cases(&classname, pack, execution));
+        }
+        // A dry run still gets a time (zero), so every suite reads the same to CI tools.
+        suite.set_time(execution.map_or(Duration::ZERO, |e| e.stats.wall_time));
+        report.add_test_suite(suite);
+    }
     report
 }
 
@@ -144,6 +147,7 @@ mod tests {
 
     fn pack(label: &str, steps: &[(&str, Disposition)], error: Option<&str>) -> PlannedPack {
         PlannedPack {
+            domain: Domain::Messaging,
             path: PathBuf::from(format!("/p/providers/messaging/{label}.gtpack")),
             file_name: format!("{label}.gtpack"),
             label: label.into(),
@@ -170,10 +174,15 @@ mod tests {
             reason: SkipReason::NotDeclared,
         };
         Plan {
-            domain: Domain::Messaging,
+            domain: crate::domains::Domains::One(Domain::Messaging),
             action: Action::Setup,
             providers_dir: "/p/providers/messaging".into(),
             providers_dir_exists: true,
+            sections: vec![crate::plan::PlanSection {
+                domain: Domain::Messaging,
+                providers_dir: "/p/providers/messaging".into(),
+                providers_dir_exists: true,
+            }],
             packs: vec![
                 pack("broken", &[], Some("manifest.cbor is not CBOR")),
                 pack(

@@ -17,6 +17,7 @@ mod text;
 use std::error::Error;
 
 use crate::device_code::record::DeviceCodePrompt;
+use crate::domains::Domains;
 use crate::events::Event;
 use crate::plan::{Disposition, Plan};
 use crate::prompter::Prompter;
@@ -72,18 +73,32 @@ pub fn error_chain(error: &dyn Error) -> String {
 /// The warnings a plan deserves, one line each, for stderr whatever the output format.
 pub fn plan_warnings(plan: &Plan, request: &Request) -> Vec<String> {
     let mut lines = Vec::new();
-    if !plan.providers_dir_exists {
+    // Under `all` an empty domain is named once in the plan; only a project with no pack at
+    // all is warned about.
+    if plan.domain == Domains::All && plan.packs.is_empty() {
         lines.push(format!(
-            "warning: no {} providers: {} does not exist (project root {}; change it with --project-root)",
-            plan.domain,
-            plan.providers_dir.display(),
-            request.project_root.display()
-        ));
-    } else if plan.packs.is_empty() {
-        lines.push(format!(
-            "warning: no *.gtpack files in {}",
+            "warning: no *.gtpack files under {} (secrets, messaging, events; change the project with --project-root)",
             plan.providers_dir.display()
         ));
+    }
+    let sections = match plan.domain {
+        Domains::One(_) => &plan.sections[..],
+        Domains::All => &[],
+    };
+    for section in sections {
+        if !section.providers_dir_exists {
+            lines.push(format!(
+                "warning: no {} providers: {} does not exist (project root {}; change it with --project-root)",
+                plan.domain,
+                section.providers_dir.display(),
+                request.project_root.display()
+            ));
+        } else if plan.packs.is_empty() {
+            lines.push(format!(
+                "warning: no *.gtpack files in {}",
+                section.providers_dir.display()
+            ));
+        }
     }
     for pack in &plan.packs {
         if let Some(error) = &pack.error {

@@ -5,17 +5,47 @@ use super::style::{Styles, paint};
 use super::table::render_table;
 use crate::answers::{AnswerStatus, Broken};
 use crate::device_code::record::ACTION_NAME;
+use crate::domains::Domains;
 use crate::plan::{Disposition, LoginState, Plan, PlannedPack, SecretPresence};
 use crate::request::Request;
 
-/// The plan header and table, then the per-pack lines.
+/// The plan header and table, then the per-pack lines; for `all`, a section per domain.
 pub fn render_plan(plan: &Plan, request: &Request, styles: &Styles) -> String {
     let mut out = header(plan, request, styles);
-    let rows: Vec<[String; 4]> = plan.packs.iter().flat_map(pack_rows).collect();
-    if rows.is_empty() {
-        out.push_str("  nothing to run\n");
+    if plan.domain != Domains::All {
+        out.push_str(&packs_table(plan.packs.iter(), styles));
         return out;
     }
+    for section in &plan.sections {
+        let packs: Vec<&PlannedPack> = plan.section_packs(section.domain).collect();
+        let count = packs.len();
+        let where_ = if section.providers_dir_exists {
+            format!("in {}", section.providers_dir.display())
+        } else {
+            format!("({} does not exist)", section.providers_dir.display())
+        };
+        out.push_str(&format!(
+            "{} {count} pack{} {where_}\n",
+            paint(styles.header, &format!("{}:", section.domain)),
+            if count == 1 { "" } else { "s" }
+        ));
+        if count > 0 {
+            out.push_str(&packs_table(packs.into_iter(), styles));
+        }
+    }
+    out
+}
+
+/// The table of `packs`' flows, then each pack's answers, secrets and login lines.
+fn packs_table<'a>(
+    packs: impl Iterator<Item = &'a PlannedPack> + Clone,
+    styles: &Styles,
+) -> String {
+    let rows: Vec<[String; 4]> = packs.clone().flat_map(pack_rows).collect();
+    if rows.is_empty() {
+        return "  nothing to run\n".to_string();
+    }
+    let mut out = String::new();
     for line in render_table(["PACK", "FILE", "FLOW", "ACTION"], &rows, |i, _, cell| {
         if i == 0 {
             paint(styles.header, cell)
@@ -25,7 +55,7 @@ pub fn render_plan(plan: &Plan, request: &Request, styles: &Styles) -> String {
     }) {
         out.push_str(&format!("  {line}\n"));
     }
-    for pack in &plan.packs {
+    for pack in packs {
         out.push_str(&pack_lines(pack));
     }
     out
@@ -44,14 +74,17 @@ fn header(plan: &Plan, request: &Request, styles: &Styles) -> String {
         "Plan:"
     };
     let packs = plan.packs.len();
+    let place = match plan.domain {
+        Domains::All => format!("{} domains", plan.sections.len()),
+        Domains::One(_) => plan.providers_dir.display().to_string(),
+    };
     format!(
-        "{} dev {} {} ({who}, env {}): {packs} pack{} in {}\n",
+        "{} dev {} {} ({who}, env {}): {packs} pack{} in {place}\n",
         paint(styles.header, title),
         plan.action,
         plan.domain,
         request.env,
         if packs == 1 { "" } else { "s" },
-        plan.providers_dir.display()
     )
 }
 

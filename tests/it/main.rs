@@ -3,6 +3,7 @@
 
 mod support;
 
+mod all_domains;
 mod bench_packs;
 mod demo;
 mod device_code;
