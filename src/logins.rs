@@ -11,7 +11,7 @@ use crate::device_code::record::ActionRecord;
 use crate::device_code::state::{ActionState, ActionStatus, PendingStage};
 use crate::events::{Event, Execution};
 use crate::interrupt::Interrupt;
-use crate::plan::{LoginState, LoginStatus, Plan, PlannedPack};
+use crate::plan::{LoginState, LoginStatus, PackError, Plan, PlannedPack};
 use crate::prompter::Prompter;
 use crate::secrets::{DevSecrets, SecretScope};
 use crate::setup_store::PackSetup;
@@ -30,7 +30,7 @@ pub fn attach_metadata(plan: &mut Plan) {
         };
         match DeviceCodeMetadata::from_payload(&payload) {
             Ok(metadata) => pack.device_code = Some(metadata),
-            Err(err) => pack.fail(err.to_string()),
+            Err(err) => pack.fail(PackError::DeviceCode(err.to_string())),
         }
     }
 }

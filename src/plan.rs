@@ -46,7 +46,7 @@ pub struct PlannedPack {
     pub steps: Vec<FlowStep>,
     /// Set when the pack cannot run at all; `steps` is then empty.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<PackError>,
     /// (setup) Each question and where its answer comes from; never a value.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<AnswerStatus>,
@@ -96,6 +96,39 @@ impl LoginStatus {
     }
 }
 
+/// Why a pack cannot run. Each reads well after "pack <file> ", and is serialised as that text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PackError {
+    /// The pack could not be opened or its manifest read (the manifest reader's words).
+    #[error("{0}")]
+    Unreadable(String),
+    /// A `*.gtpack` entry that is not a regular file.
+    #[error("{0}")]
+    NotAPack(String),
+    #[error("declares pack id {id:?}, as does {others}; keep one of them")]
+    DuplicateId { id: String, others: String },
+    #[error(
+        "does not declare {missing} (declared: {declared}); pass --allow-missing-setup to skip it"
+    )]
+    MissingFlows { missing: String, declared: String },
+    #[error(
+        "has only pack.manifest.json; the runner needs manifest.cbor (rebuild the pack with `greentic-pack build`)"
+    )]
+    LegacyOnly,
+    /// Its setup questions or answers (unreadable questions, a broken rule, a missing answer).
+    #[error("{0}")]
+    Setup(String),
+    /// Its device-code declaration is malformed.
+    #[error("{0}")]
+    DeviceCode(String),
+}
+
+impl Serialize for PackError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// Whether the secrets store holds one of a pack's secret requirements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SecretPresence {
@@ -110,9 +143,9 @@ pub struct SecretPresence {
 
 impl PlannedPack {
     /// Puts the pack in error: nothing of it runs.
-    pub fn fail(&mut self, reason: String) {
+    pub fn fail(&mut self, error: PackError) {
         self.steps.clear();
-        self.error = Some(reason);
+        self.error = Some(error);
     }
 
     /// True when at least one of its flows runs.
@@ -231,7 +264,7 @@ pub fn build_plan(
         path: np.path.clone(),
         info: None,
         steps: Vec::new(),
-        error: Some(np.reason.clone()),
+        error: Some(PackError::NotAPack(np.reason.clone())),
         answers: Vec::new(),
         secrets: Vec::new(),
         device_code: None,
@@ -349,20 +382,16 @@ fn plan_steps(pack: &mut PlannedPack, domain: Domain, action: Action, options: &
     }
     if !missing_required.is_empty() {
         pack.steps.clear();
-        pack.error = Some(format!(
-            "does not declare {} (declared: {}); pass --allow-missing-setup to skip it",
-            missing_required.join(", "),
-            info.flows.join(", ")
-        ));
+        pack.error = Some(PackError::MissingFlows {
+            missing: missing_required.join(", "),
+            declared: info.flows.join(", "),
+        });
     } else if info.form == ManifestForm::LegacyJson
         && pack.steps.iter().any(|s| s.disposition == Disposition::Run)
     {
         // The runner only runs packs with manifest.cbor: say so now, not as a load error.
         pack.steps.clear();
-        pack.error = Some(
-            "has only pack.manifest.json; the runner needs manifest.cbor (rebuild the pack with `greentic-pack build`)"
-                .to_string(),
-        );
+        pack.error = Some(PackError::LegacyOnly);
     }
 }
 
@@ -389,7 +418,7 @@ fn pack_from_scan(domain: Domain, scan: ScannedPack) -> PlannedPack {
             path: scan.path,
             info: None,
             steps: Vec::new(),
-            error: Some(reason),
+            error: Some(PackError::Unreadable(reason)),
             answers: Vec::new(),
             secrets: Vec::new(),
             device_code: None,
@@ -431,10 +460,10 @@ fn mark_duplicate_ids(packs: &mut [PlannedPack]) {
                 .filter(|f| **f != own)
                 .map(String::as_str)
                 .collect();
-            packs[i].fail(format!(
-                "declares pack id {id:?}, as does {}; keep one of them",
-                others.join(", ")
-            ));
+            packs[i].fail(PackError::DuplicateId {
+                id: id.clone(),
+                others: others.join(", "),
+            });
         }
     }
 }

@@ -73,8 +73,9 @@ fn missing_setup_fails_messaging_but_skips_secrets() {
     assert!(
         messaging.packs[0]
             .error
-            .as_deref()
+            .as_ref()
             .unwrap()
+            .to_string()
             .contains("setup_default")
     );
     let allowed = plan(
@@ -148,8 +149,22 @@ fn duplicate_pack_ids_put_both_packs_in_error() {
         ],
         PlanOptions::default(),
     );
-    assert!(p.packs[0].error.as_deref().unwrap().contains("b.gtpack"));
-    assert!(p.packs[1].error.as_deref().unwrap().contains("a.gtpack"));
+    assert!(
+        p.packs[0]
+            .error
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains("b.gtpack")
+    );
+    assert!(
+        p.packs[1]
+            .error
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains("a.gtpack")
+    );
     assert!(p.packs[2].error.is_none());
     assert_eq!(p.count_errors(), 2);
 }

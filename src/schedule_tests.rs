@@ -127,7 +127,7 @@ fn pack(label: &str, steps: Vec<FlowStep>, error: Option<&str>) -> PlannedPack {
         label: label.into(),
         info: None,
         steps,
-        error: error.map(str::to_string),
+        error: error.map(|e| crate::plan::PackError::Unreadable(e.into())),
         answers: Vec::new(),
         secrets: Vec::new(),
         device_code: None,

@@ -8,7 +8,7 @@ use greentic_secrets_lib::canonical_secret_name;
 
 use crate::answers::{self, AnswerLayers, AnswerSource, AnswersFile, SetupForm};
 use crate::manifest::PackInfo;
-use crate::plan::{Plan, SecretPresence};
+use crate::plan::{PackError, Plan, SecretPresence};
 use crate::prompter::Prompter;
 use crate::secrets::{DevSecrets, SecretScope, secret_uri};
 use crate::setup_store::PackSetup;
@@ -43,13 +43,13 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
             Ok(setup) => {
                 pack.answers = setup.answers.statuses.clone();
                 match answers_verdict(&setup) {
-                    Some(error) => pack.fail(error),
+                    Some(error) => pack.fail(PackError::Setup(error)),
                     None => {
                         setups.insert(index, setup);
                     }
                 }
             }
-            Err(error) => pack.fail(error),
+            Err(error) => pack.fail(PackError::Setup(error)),
         }
     }
     setups

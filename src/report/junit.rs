@@ -159,7 +159,7 @@ mod tests {
                     disposition: disposition.clone(),
                 })
                 .collect(),
-            error: error.map(String::from),
+            error: error.map(|e| crate::plan::PackError::Unreadable(e.into())),
             answers: vec![],
             secrets: vec![],
             device_code: None,

@@ -154,7 +154,10 @@ fn pack_errors(plan: &Plan, styles: &Styles) -> String {
         out.push_str(&format!(
             "  {}: {}\n",
             pack.path.display(),
-            pack.error.as_deref().unwrap_or_default()
+            pack.error
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
         ));
     }
     out
