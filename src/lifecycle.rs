@@ -17,7 +17,6 @@ use crate::exit_code;
 use crate::input::FlowContext;
 use crate::interrupt::{self, PROCESS_INTERRUPT};
 use crate::logins;
-use crate::manifest::read_pack_info;
 use crate::plan::{Plan, PlanOptions, ScannedPack, build_plan};
 use crate::prompter::Prompter;
 use crate::report;
@@ -175,10 +174,7 @@ fn domain_plan(request: &Request, domain: Domain, providers: Vec<String>) -> Res
     let scanned = discovery
         .packs
         .iter()
-        .map(|path| ScannedPack {
-            path: path.clone(),
-            manifest: read_pack_info(path).map_err(|err| err.to_string()),
-        })
+        .map(|path| ScannedPack::read(path))
         .collect();
     let options = PlanOptions {
         providers,

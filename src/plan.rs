@@ -196,6 +196,16 @@ pub struct ScannedPack {
     pub manifest: Result<PackInfo, String>,
 }
 
+impl ScannedPack {
+    /// Reads the pack at `path`; an unreadable one keeps the reason, for the plan to report.
+    pub fn read(path: &Path) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            manifest: crate::manifest::read_pack_info(path).map_err(|err| err.to_string()),
+        }
+    }
+}
+
 /// Options that shape the plan.
 #[derive(Debug, Clone, Default)]
 pub struct PlanOptions {

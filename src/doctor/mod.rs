@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::domains::{Action, Domain, discover};
-use crate::manifest::read_pack_info;
 use crate::plan::{PlanOptions, ScannedPack, build_plan};
 use crate::secrets::{DevSecrets, SecretScope};
 
@@ -130,10 +129,7 @@ fn examine_domain(
     let scanned = discovery
         .packs
         .iter()
-        .map(|path| ScannedPack {
-            path: path.clone(),
-            manifest: read_pack_info(path).map_err(|err| err.to_string()),
-        })
+        .map(|path| ScannedPack::read(path))
         .collect();
     let Ok(plan) = build_plan(
         domain,

@@ -254,17 +254,7 @@ fn the_projects_public_url_answers_public_base_url_and_the_plan_says_so() {
 fn the_flow_input_is_a_superset_of_greentic_operator_1_2_1s() {
     let p = project_with(&answers(""));
     setup(&p, &["--answers", "answers.yaml"]).code(exit_code::SUCCESS);
-    let runs = p
-        .state()
-        .join("runs/messaging/messaging-telegram/setup_default");
-    let run_dir = fs::read_dir(&runs)
-        .unwrap()
-        .flatten()
-        .next()
-        .unwrap()
-        .path();
-    let input: Value =
-        serde_json::from_slice(&fs::read(run_dir.join("input.json")).unwrap()).unwrap();
+    let (run_dir, input) = p.first_run("messaging", "messaging-telegram", "setup_default");
     assert_eq!(input["tenant"], "acme");
     assert_eq!(input["id"], "messaging-telegram");
     assert_eq!(

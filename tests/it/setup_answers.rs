@@ -86,17 +86,7 @@ fn answers_go_to_setup_answers_json_and_secrets_only_to_the_store_then_are_reuse
         .stdout_has("bot_token (secret, secretsstore)");
 
     // The flow got the answers; the value reached the runner's transcript only as the marker.
-    let runs = p
-        .state()
-        .join("runs/messaging/messaging-slack/setup_default");
-    let run_dir = fs::read_dir(&runs)
-        .unwrap()
-        .flatten()
-        .next()
-        .unwrap()
-        .path();
-    let input: Value =
-        serde_json::from_slice(&fs::read(run_dir.join("input.json")).unwrap()).unwrap();
+    let (run_dir, input) = p.first_run("messaging", "messaging-slack", "setup_default");
     assert_eq!(input["setup_answers"]["region"], "eu-west");
     assert_eq!(input["setup_answers"]["bot_token"], "__REDACTED__");
     let transcript = fs::read_to_string(run_dir.join("artifacts/transcript.jsonl")).unwrap();

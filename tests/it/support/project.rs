@@ -189,6 +189,20 @@ impl Project {
             .expect("start binary")
     }
 
+    /// The first run folder of `pack`'s `flow` in `domain`, and its `input.json`, parsed.
+    pub fn first_run(&self, domain: &str, pack: &str, flow: &str) -> (PathBuf, serde_json::Value) {
+        let runs = self.state().join("runs").join(domain).join(pack).join(flow);
+        let dir = std::fs::read_dir(&runs)
+            .unwrap_or_else(|e| panic!("{}: {e}", runs.display()))
+            .flatten()
+            .next()
+            .expect("a run folder")
+            .path();
+        let input =
+            serde_json::from_slice(&std::fs::read(dir.join("input.json")).unwrap()).unwrap();
+        (dir, input)
+    }
+
     /// A provider's `state/config/<provider>/setup-answers.json`, parsed.
     pub fn stored_answers(&self, provider: &str) -> serde_json::Value {
         let path = self
