@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::answers::AnswerStatus;
-use crate::device_code::metadata::DeviceCodeMetadata;
 use crate::domains::{Action, Discovery, Domain, Domains};
 use crate::manifest::{ManifestForm, PackInfo};
 use crate::names::path_segment;
@@ -31,162 +29,6 @@ pub struct PlanSection {
     pub domain: Domain,
     pub providers_dir: PathBuf,
     pub providers_dir_exists: bool,
-}
-
-/// One pack file and what happens to it.
-#[derive(Debug, Clone, Serialize)]
-pub struct PlannedPack {
-    pub domain: Domain,
-    pub path: PathBuf,
-    pub file_name: String,
-    /// The pack id when known, else the file stem.
-    pub label: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub info: Option<PackInfo>,
-    pub steps: Vec<FlowStep>,
-    /// Set when the pack cannot run at all; `steps` is then empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<PackError>,
-    /// (setup) Each question and where its answer comes from; never a value.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub answers: Vec<AnswerStatus>,
-    /// (diagnostics) Each secret requirement and whether the store holds it.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub secrets: Vec<SecretPresence>,
-    /// (setup) The provider's device-code login, run after its setup flow passes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_code: Option<DeviceCodeMetadata>,
-    /// (diagnostics) Where the provider's device-code login stands for this tenant and team.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub login: Option<LoginState>,
-}
-
-/// Where a provider's device-code login stands (never a token, never the device code).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct LoginState {
-    pub status: LoginStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub state_file: std::path::PathBuf,
-}
-
-/// Where a login stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LoginStatus {
-    Complete,
-    Pending,
-    Failed,
-    NotStarted,
-    /// The state file exists but cannot be read.
-    Unreadable,
-}
-
-impl LoginStatus {
-    pub fn word(self) -> &'static str {
-        match self {
-            LoginStatus::Complete => "complete",
-            LoginStatus::Pending => "pending",
-            LoginStatus::Failed => "failed",
-            LoginStatus::NotStarted => "not_started",
-            LoginStatus::Unreadable => "unreadable",
-        }
-    }
-}
-
-/// Why a pack cannot run. Each reads well after "pack <file> ", and is serialised as that text.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PackError {
-    /// The pack could not be opened or its manifest read (the manifest reader's words).
-    #[error("{0}")]
-    Unreadable(String),
-    /// A `*.gtpack` entry that is not a regular file.
-    #[error("{0}")]
-    NotAPack(String),
-    #[error("declares pack id {id:?}, as does {others}; keep one of them")]
-    DuplicateId { id: String, others: String },
-    #[error(
-        "does not declare {missing} (declared: {declared}); pass --allow-missing-setup to skip it"
-    )]
-    MissingFlows { missing: String, declared: String },
-    #[error(
-        "has only pack.manifest.json; the runner needs manifest.cbor (rebuild the pack with `greentic-pack build`)"
-    )]
-    LegacyOnly,
-    /// Its setup questions or answers (unreadable questions, a broken rule, a missing answer).
-    #[error("{0}")]
-    Setup(String),
-    /// Its device-code declaration is malformed.
-    #[error("{0}")]
-    DeviceCode(String),
-}
-
-impl Serialize for PackError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-/// Whether the secrets store holds one of a pack's secret requirements.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SecretPresence {
-    pub key: String,
-    pub required: bool,
-    pub present: bool,
-    /// The setup question whose answer is this secret, when it has another name
-    /// (`bot_token` for `TELEGRAM_BOT_TOKEN`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub answered_by: Option<String>,
-}
-
-impl PlannedPack {
-    /// Puts the pack in error: nothing of it runs.
-    pub fn fail(&mut self, error: PackError) {
-        self.steps.clear();
-        self.error = Some(error);
-    }
-
-    /// True when at least one of its flows runs.
-    pub fn runs_anything(&self) -> bool {
-        self.steps.iter().any(|s| s.disposition == Disposition::Run)
-    }
-}
-
-/// One lifecycle flow of one pack.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FlowStep {
-    pub flow: String,
-    #[serde(flatten)]
-    pub disposition: Disposition,
-}
-
-/// Whether a flow runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "disposition", rename_all = "snake_case")]
-pub enum Disposition {
-    Run,
-    Skip { reason: SkipReason },
-}
-
-/// Why a flow does not run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SkipReason {
-    /// The pack does not declare this optional flow.
-    NotDeclared,
-    /// The pack lacks its setup flow and `--allow-missing-setup` was given.
-    MissingSetupAllowed,
-}
-
-impl SkipReason {
-    pub fn describe(self) -> &'static str {
-        match self {
-            SkipReason::NotDeclared => "not declared by the pack",
-            SkipReason::MissingSetupAllowed => "not declared; allowed by --allow-missing-setup",
-        }
-    }
 }
 
 /// What the planner knows of one discovered pack before applying the rules.
@@ -490,6 +332,9 @@ fn stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+mod pack;
+
+pub use pack::*;
+
 #[cfg(test)]
-#[path = "plan_tests.rs"]
 mod tests;

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::error::Error;
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use crate::answers::{AnswerSource, AnswersFile, load_answers_file};
@@ -18,7 +17,6 @@ use crate::input::FlowContext;
 use crate::interrupt::{self, PROCESS_INTERRUPT};
 use crate::logins;
 use crate::plan::{Plan, PlanOptions, ScannedPack, build_plan};
-use crate::prompter::Prompter;
 use crate::report;
 use crate::request::Request;
 use crate::secrets::{DevSecrets, SecretScope, store_path};
@@ -26,6 +24,10 @@ use crate::setup::{self, SetupSources};
 use crate::setup_store::PackSetup;
 use crate::state_layout::StateLayout;
 use crate::tunnel::resolve_public_base_url;
+
+mod edge;
+
+use edge::{Edge, Presence, settle_runner_env};
 
 /// Why a command stops before its verdict.
 enum Stop {
@@ -48,47 +50,6 @@ struct Prepared {
     /// (setup) Each runnable pack's answers, by pack index.
     setups: BTreeMap<usize, PackSetup>,
     public_base_url: Option<(String, AnswerSource)>,
-}
-
-/// What the edge hands down to talk to a person.
-#[derive(Clone, Copy)]
-struct Edge<'a> {
-    presence: Presence,
-    prompter: &'a dyn Prompter,
-}
-
-impl<'a> Edge<'a> {
-    /// The prompter for setup answers, when a person can be asked.
-    fn answers_prompter(self) -> Option<&'a dyn Prompter> {
-        self.presence.can_prompt.then_some(self.prompter)
-    }
-
-    /// The prompter for a login's choices, when a person watches.
-    fn login_prompter(self) -> Option<&'a dyn Prompter> {
-        self.presence.watching.then_some(self.prompter)
-    }
-}
-
-/// Whether a person is there, decided once: who may be asked, and who watches a login.
-#[derive(Debug, Clone, Copy)]
-struct Presence {
-    /// Answers may be asked for at the terminal.
-    can_prompt: bool,
-    /// A person is likely watching stderr (a terminal, not CI, not `--non-interactive`).
-    watching: bool,
-}
-
-impl Presence {
-    fn of(request: &Request) -> Self {
-        let can_prompt =
-            !request.setup.non_interactive && !request.dry_run && std::io::stdin().is_terminal();
-        let watching =
-            can_prompt && std::env::var_os("CI").is_none() && std::io::stderr().is_terminal();
-        Self {
-            can_prompt,
-            watching,
-        }
-    }
 }
 
 /// Runs `request` and returns the exit code (see [`crate::exit_code`]).
@@ -372,37 +333,4 @@ fn finish_phase(
         emit(Event::Warning { message: &message });
     }
     status
-}
-
-/// Settings the runner reads only from the environment, set once, first thing, while this is
-/// the only thread of the process (no reporter's ticker, signal handler or runtime yet): the
-/// compiled-component cache goes into the state folder instead of the current folder; a wasm
-/// call's deadline follows `--timeout`, so a flow abandoned as timed out stops soon after; the
-/// runner's secret paths use the operator's environment (`--env` wins over an inherited
-/// `GREENTIC_ENV`, or the two would split secret paths); and provider components may read
-/// their secrets. The others are left alone when the user set them.
-fn settle_runner_env(request: &Request) {
-    let layout = StateLayout::new(&request.state_dir);
-    let defaults = [
-        (
-            "GREENTIC_CACHE_DIR",
-            layout.component_cache().into_os_string(),
-        ),
-        (
-            "GREENTIC_WASM_MAX_EXEC_SECS",
-            (request.timeout.as_secs() + 1).to_string().into(),
-        ),
-        // The host refuses every secret read of a provider component in its default
-        // "provider-core only" mode; providers set up here read their secrets from the dev
-        // store (as greentic-setup lets them).
-        ("GREENTIC_PROVIDER_CORE_ONLY", "0".into()),
-    ];
-    for (name, value) in defaults {
-        if std::env::var_os(name).is_none() {
-            // SAFETY: see above: no other thread exists yet.
-            unsafe { std::env::set_var(name, value) };
-        }
-    }
-    // SAFETY: as above.
-    unsafe { std::env::set_var("GREENTIC_ENV", &request.env) };
 }

@@ -6,11 +6,16 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::domains::{Action, Domain, Domains};
+mod tools;
+
+use tools::secrets_request;
+pub use tools::{DoctorArgs, DomainChoice, SecretsArgs, SecretsCommand, SecretsScopeArgs};
+
+use crate::domains::{Action, Domain};
 use crate::names::validate_name;
 use crate::request::{
     ColorChoice, DevRequest, DoctorRequest, HistoryRequest, OutputFormat, Request, RunsRequest,
-    SecretsAction, SecretsRequest, SetupOptions, ShowRequest,
+    SetupOptions, ShowRequest,
 };
 
 /// Runs Greentic provider packs' lifecycle flows (setup, diagnostics, verify), in-process.
@@ -84,100 +89,6 @@ pub enum DevCommand {
     /// questions, secrets, public URL, device-code logins, lock files, stale runs.
     #[command(after_help = "Example:\n  greentic-operator dev doctor all --tenant acme")]
     Doctor(DoctorArgs),
-}
-
-/// A domain, or all of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DomainChoice {
-    Messaging,
-    Events,
-    Secrets,
-    /// Every domain: secrets first (other providers read through secrets backends), then
-    /// messaging, then events.
-    All,
-}
-
-impl DomainChoice {
-    pub fn selection(self) -> Domains {
-        match self {
-            DomainChoice::Messaging => Domains::One(Domain::Messaging),
-            DomainChoice::Events => Domains::One(Domain::Events),
-            DomainChoice::Secrets => Domains::One(Domain::Secrets),
-            DomainChoice::All => Domains::All,
-        }
-    }
-
-    pub fn domains(self) -> Vec<Domain> {
-        self.selection().list()
-    }
-}
-
-#[derive(Debug, Args)]
-pub struct DoctorArgs {
-    /// The domain to examine.
-    #[arg(value_enum, default_value = "all")]
-    pub domain: DomainChoice,
-    /// Tenant whose secrets and logins are checked (they are skipped without one).
-    #[arg(long, env = "GREENTIC_TENANT", value_parser = validate_name)]
-    pub tenant: Option<String>,
-    /// Team inside the tenant.
-    #[arg(long, env = "GREENTIC_TEAM", value_parser = validate_name)]
-    pub team: Option<String>,
-    /// Greentic environment.
-    #[arg(long, env = "GREENTIC_ENV", default_value = "dev", value_parser = validate_name)]
-    pub env: String,
-    /// The project's public URL (default: the tunnel file).
-    #[arg(long, value_name = "URL")]
-    pub public_base_url: Option<String>,
-    #[command(flatten)]
-    pub state: StateArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct SecretsArgs {
-    #[command(subcommand)]
-    pub action: SecretsCommand,
-    #[command(flatten)]
-    pub scope: SecretsScopeArgs,
-}
-
-/// The tenant, team and environment whose secrets are meant.
-#[derive(Debug, Args)]
-pub struct SecretsScopeArgs {
-    /// Tenant the secrets belong to.
-    #[arg(long, global = true, env = "GREENTIC_TENANT", value_parser = validate_name)]
-    pub tenant: Option<String>,
-    /// Team inside the tenant.
-    #[arg(long, global = true, env = "GREENTIC_TEAM", value_parser = validate_name)]
-    pub team: Option<String>,
-    /// Greentic environment.
-    #[arg(long, global = true, env = "GREENTIC_ENV", default_value = "dev", value_parser = validate_name)]
-    pub env: String,
-    /// The project folder holding `providers/<domain>/*.gtpack` and `.greentic/dev/`.
-    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
-    pub project_root: PathBuf,
-    /// Output format on stdout.
-    #[arg(long, global = true, value_enum, default_value = "text")]
-    pub format: FormatArg,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum SecretsCommand {
-    /// The keys stored for the tenant and team, each with the pack requirements it meets.
-    List {
-        /// Only this provider's keys (pack id).
-        #[arg(long = "provider", value_name = "PROVIDER")]
-        provider: Option<String>,
-    },
-    /// Store a secret: the value comes from a hidden prompt, or from standard input when piped.
-    Set {
-        /// The provider (pack id), e.g. messaging-telegram.
-        provider: String,
-        /// The key, e.g. bot_token or TELEGRAM_BOT_TOKEN.
-        key: String,
-    },
-    /// Remove a secret from the store.
-    Delete { provider: String, key: String },
 }
 
 /// Where the project and its state are, and how to print: shared by every `dev` command.
@@ -416,30 +327,9 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
     })
 }
 
-fn secrets_request(args: SecretsArgs, color: ColorChoice) -> DevRequest {
-    let action = match args.action {
-        SecretsCommand::List { provider } => SecretsAction::List { provider },
-        SecretsCommand::Set { provider, key } => SecretsAction::Set { provider, key },
-        SecretsCommand::Delete { provider, key } => SecretsAction::Delete { provider, key },
-    };
-    let scope = args.scope;
-    DevRequest::Secrets(SecretsRequest {
-        project_root: absolute(scope.project_root),
-        env: scope.env,
-        tenant: scope.tenant.unwrap_or_default(),
-        team: scope.team,
-        format: match scope.format {
-            FormatArg::Text => OutputFormat::Text,
-            FormatArg::Json => OutputFormat::Json,
-        },
-        color,
-        action,
-    })
-}
-
 /// Absolute paths, so the run folders and `artifacts_dir` files name places that stay valid
 /// whatever the reader's current folder.
-fn absolute(path: PathBuf) -> PathBuf {
+pub(crate) fn absolute(path: PathBuf) -> PathBuf {
     std::path::absolute(&path).unwrap_or(path)
 }
 
