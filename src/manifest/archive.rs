@@ -79,18 +79,23 @@ pub(super) fn central_directory_records<R: Read + io::Seek>(reader: &mut R) -> O
     const EOCD_MIN: u64 = 22;
     const MAX_COMMENT: u64 = u16::MAX as u64;
     let len = reader.seek(io::SeekFrom::End(0)).ok()?;
-    let tail_len = len.min(EOCD_MIN + MAX_COMMENT);
-    reader.seek(io::SeekFrom::Start(len - tail_len)).ok()?;
-    let mut tail = vec![0; tail_len as usize];
-    let read = reader.read_exact(&mut tail);
+    // The end record is the last 22 bytes unless the archive has a comment: look there first,
+    // and through the longest comment only when it is not.
+    let found = [EOCD_MIN, EOCD_MIN + MAX_COMMENT]
+        .into_iter()
+        .find_map(|span| {
+            let tail_len = len.min(span);
+            reader.seek(io::SeekFrom::Start(len - tail_len)).ok()?;
+            let mut tail = vec![0; tail_len as usize];
+            reader.read_exact(&mut tail).ok()?;
+            let at = tail
+                .windows(EOCD_SIGNATURE.len())
+                .rposition(|w| w == EOCD_SIGNATURE)?;
+            let total = tail.get(at + 10..at + 12)?;
+            Some(u16::from_le_bytes([total[0], total[1]]))
+        });
     reader.seek(io::SeekFrom::Start(0)).ok()?;
-    read.ok()?;
-    let at = tail
-        .windows(EOCD_SIGNATURE.len())
-        .rposition(|w| w == EOCD_SIGNATURE)?;
-    let total = tail.get(at + 10..at + 12)?;
-    let total = u16::from_le_bytes([total[0], total[1]]);
-    (total != u16::MAX).then_some(u64::from(total))
+    found.filter(|&total| total != u16::MAX).map(u64::from)
 }
 
 fn unsafe_name_reason(name: &str) -> Option<&'static str> {

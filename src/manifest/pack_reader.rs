@@ -9,9 +9,9 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 /// How much of the file's end is read at once: the central directory of a pack with hundreds
 /// of entries, plus the end record and the longest zip comment.
-const TAIL: u64 = 128 * 1024;
+const TAIL: u64 = 16 * 1024;
 /// How much is read around a position outside the tail.
-const WINDOW: u64 = 64 * 1024;
+const WINDOW: u64 = 16 * 1024;
 
 /// Bytes of the file starting at `start`.
 #[derive(Default)]
