@@ -126,11 +126,7 @@ fn examine_domain(
         Err(err) => return (vec![Finding::new(Severity::Error, err.to_string())], 0),
     };
     let mut findings = project::lock_files(domain, &discovery.dir);
-    let scanned = discovery
-        .packs
-        .iter()
-        .map(|path| ScannedPack::read(path))
-        .collect();
+    let scanned = ScannedPack::read_all(&discovery.packs);
     let Ok(plan) = build_plan(
         domain,
         Action::Setup,

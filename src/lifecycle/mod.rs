@@ -132,11 +132,7 @@ fn plan_phase(request: &Request) -> Result<Plan, Stop> {
 
 fn domain_plan(request: &Request, domain: Domain, providers: Vec<String>) -> Result<Plan, Stop> {
     let discovery = discover(&request.project_root, domain).map_err(fatal)?;
-    let scanned = discovery
-        .packs
-        .iter()
-        .map(|path| ScannedPack::read(path))
-        .collect();
+    let scanned = ScannedPack::read_all(&discovery.packs);
     let options = PlanOptions {
         providers,
         allow_missing_setup: request.setup.allow_missing_setup,

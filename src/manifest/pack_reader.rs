@@ -7,11 +7,12 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
-/// How much of the file's end is read at once: the central directory of a pack with hundreds
-/// of entries, plus the end record and the longest zip comment.
-const TAIL: u64 = 16 * 1024;
+/// How much of the file's end is read at once: the central directory of a pack with tens of
+/// entries and the end record (a bigger directory is read in windows). Small, because each read
+/// buffer is zeroed before the read fills it.
+const TAIL: u64 = 4 * 1024;
 /// How much is read around a position outside the tail.
-const WINDOW: u64 = 16 * 1024;
+const WINDOW: u64 = 8 * 1024;
 
 /// Bytes of the file starting at `start`.
 #[derive(Default)]

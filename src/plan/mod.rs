@@ -46,6 +46,28 @@ impl ScannedPack {
             manifest: crate::manifest::read_pack_info(path).map_err(|err| err.to_string()),
         }
     }
+
+    /// Reads every pack of `paths`, in their order, on as many threads as there are cores:
+    /// decoding manifests is most of planning's time, and each pack is independent.
+    pub fn read_all(paths: &[PathBuf]) -> Vec<Self> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = paths.len().div_ceil(threads).max(64);
+        if paths.len() <= chunk {
+            return paths.iter().map(|path| Self::read(path)).collect();
+        }
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = paths
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || part.iter().map(|p| Self::read(p)).collect::<Vec<_>>())
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| worker.join().expect("a pack reader panicked"))
+                .collect()
+        })
+    }
 }
 
 /// Options that shape the plan.
