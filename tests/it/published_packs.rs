@@ -94,16 +94,7 @@ fn answers(extra: &str) -> String {
 }
 
 fn setup(p: &Project, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "dev",
-        "setup",
-        "messaging",
-        "--tenant",
-        "acme",
-        "--non-interactive",
-    ];
-    args.extend_from_slice(extra);
-    p.run(&args)
+    p.setup_messaging(extra)
 }
 
 fn project_with(answers_yaml: &str) -> Project {

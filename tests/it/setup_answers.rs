@@ -38,16 +38,7 @@ fn slack() -> PackBuilder {
 }
 
 fn setup(p: &Project, extra: &[&str]) -> crate::support::project::Run {
-    let mut args = vec![
-        "dev",
-        "setup",
-        "messaging",
-        "--tenant",
-        "acme",
-        "--non-interactive",
-    ];
-    args.extend_from_slice(extra);
-    p.run(&args)
+    p.setup_messaging(extra)
 }
 
 fn stored_answers(p: &Project) -> Value {

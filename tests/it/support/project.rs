@@ -55,6 +55,20 @@ impl Project {
         self
     }
 
+    /// `dev setup messaging --tenant acme --non-interactive`, then `extra`.
+    pub fn setup_messaging(&self, extra: &[&str]) -> Run {
+        let mut args = vec![
+            "dev",
+            "setup",
+            "messaging",
+            "--tenant",
+            "acme",
+            "--non-interactive",
+        ];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
     /// Runs the operator with `args`, `input` piped to its standard input.
     pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
         use std::io::Write;
