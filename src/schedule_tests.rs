@@ -8,9 +8,9 @@ use std::sync::mpsc::Receiver;
 use chrono::Utc;
 
 use super::*;
-use crate::domains::{Action, Domain};
 use crate::outcome::FlowOutcome;
-use crate::plan::{Disposition, FlowStep, SkipReason};
+use crate::plan::fixtures::{pack, setup_plan};
+use crate::plan::{Disposition, SkipReason};
 use crate::watch::Watched;
 
 /// Longer than any test runs: a limit that is never reached.
@@ -119,57 +119,25 @@ fn record(flow: PlannedFlow<'_>, outcome: FlowOutcome) -> FlowRecord {
     }
 }
 
-fn pack(label: &str, steps: Vec<FlowStep>, error: Option<&str>) -> PlannedPack {
-    PlannedPack {
-        domain: Domain::Messaging,
-        path: format!("/p/providers/messaging/{label}.gtpack").into(),
-        file_name: format!("{label}.gtpack"),
-        label: label.into(),
-        info: None,
-        steps,
-        error: error.map(|e| crate::plan::PackError::Unreadable(e.into())),
-        answers: Vec::new(),
-        secrets: Vec::new(),
-        device_code: None,
-        login: None,
-    }
-}
-
 /// One pack per name, each running its one flow.
 fn plan(names: &[&str]) -> Plan {
-    let run = |flow: &str| FlowStep {
-        flow: flow.into(),
-        disposition: Disposition::Run,
-    };
-    Plan {
-        domain: crate::domains::Domains::One(Domain::Messaging),
-        action: Action::Setup,
-        providers_dir: "/p/providers/messaging".into(),
-        providers_dir_exists: true,
-        sections: vec![crate::plan::PlanSection {
-            domain: Domain::Messaging,
-            providers_dir: "/p/providers/messaging".into(),
-            providers_dir_exists: true,
-        }],
-        packs: names
+    setup_plan(
+        names
             .iter()
-            .map(|name| pack(name, vec![run("setup_default")], None))
+            .map(|name| pack(name, &[("setup_default", Disposition::Run)], None))
             .collect(),
-    }
+    )
 }
 
 /// `plan(names)` with a pack whose flow is skipped and a pack in error.
 fn plan_with_skip_and_error(names: &[&str]) -> Plan {
     let mut plan = plan(names);
-    let skip = FlowStep {
-        flow: "setup_default".into(),
-        disposition: Disposition::Skip {
-            reason: SkipReason::MissingSetupAllowed,
-        },
+    let skip = Disposition::Skip {
+        reason: SkipReason::MissingSetupAllowed,
     };
-    plan.packs.push(pack("skipped", vec![skip], None));
     plan.packs
-        .push(pack("broken", Vec::new(), Some("bad manifest")));
+        .push(pack("skipped", &[("setup_default", skip)], None));
+    plan.packs.push(pack("broken", &[], Some("bad manifest")));
     plan
 }
 

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use greentic_secrets_lib::canonical_secret_name;
 
-use crate::answers::{SetupForm, covers, secret_requirements};
+use crate::answers::{Question, SetupForm, covers, secret_requirements};
 use crate::domains::{Domain, discover};
 use crate::manifest::{PackInfo, read_pack_info};
-use crate::secrets::store_segment;
+use crate::secrets::{DevSecrets, SecretScope, secret_uri, store_segment};
 
 /// One secret requirement of one pack.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -28,6 +28,16 @@ pub struct SecretNeed {
 }
 
 impl SecretNeed {
+    /// Whether the store holds it for `scope`, under any of its keys.
+    pub fn is_stored(&self, scope: &SecretScope, secrets: Option<&DevSecrets>) -> bool {
+        self.keys.iter().any(|key| {
+            secret_uri(scope, &self.pack_id, key)
+                .ok()
+                .and_then(|uri| secrets?.get(&uri))
+                .is_some()
+        })
+    }
+
     /// Whether a stored `(provider, key)`, as the store spells them, meets this need.
     pub fn met_by(&self, provider: &str, key: &str) -> bool {
         store_segment(&self.pack_id) == provider && self.keys.iter().any(|k| k == key)
@@ -50,11 +60,22 @@ pub fn project_needs(project_root: &std::path::Path, domains: &[Domain]) -> Vec<
     needs
 }
 
-/// The needs of one pack.
+/// The needs of one pack. An unreadable setup file is setup's (or the doctor's) to report: the
+/// requirements are then met only under their own keys.
 pub fn pack_needs(domain: Domain, pack_file: PathBuf, info: &PackInfo) -> Vec<SecretNeed> {
     let questions = SetupForm::read(info)
         .map(|f| f.questions)
         .unwrap_or_default();
+    needs_with_questions(domain, pack_file, info, &questions)
+}
+
+/// The needs of one pack whose setup questions are already read.
+pub fn needs_with_questions(
+    domain: Domain,
+    pack_file: PathBuf,
+    info: &PackInfo,
+    questions: &[Question],
+) -> Vec<SecretNeed> {
     let requirements =
         secret_requirements(info).unwrap_or_else(|_| info.secret_requirements.clone());
     requirements

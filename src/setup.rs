@@ -4,12 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use greentic_secrets_lib::canonical_secret_name;
-
 use crate::answers::{self, AnswerLayers, AnswerSource, AnswersFile, SetupForm};
 use crate::manifest::PackInfo;
 use crate::plan::{PackError, Plan, SecretPresence};
 use crate::prompter::Prompter;
+use crate::secret_needs::pack_needs;
 use crate::secrets::{DevSecrets, SecretScope, secret_uri};
 use crate::setup_store::PackSetup;
 use crate::state_layout::StateLayout;
@@ -136,32 +135,13 @@ fn answers_verdict(setup: &PackSetup) -> Option<String> {
 pub fn check_secret_presence(plan: &mut Plan, secrets: Option<&DevSecrets>, scope: &SecretScope) {
     for pack in plan.packs.iter_mut().filter(|p| p.error.is_none()) {
         let Some(info) = &pack.info else { continue };
-        // Diagnostics reads what it can: an unreadable setup file is setup's to report.
-        let questions = SetupForm::read(info)
-            .map(|f| f.questions)
-            .unwrap_or_default();
-        let requirements =
-            answers::secret_requirements(info).unwrap_or_else(|_| info.secret_requirements.clone());
-        let present = |key: &str| {
-            secret_uri(scope, &info.pack_id, key)
-                .ok()
-                .and_then(|uri| secrets?.get(&uri))
-                .is_some()
-        };
-        pack.secrets = requirements
-            .iter()
-            .map(|req| {
-                let answered_by = questions
-                    .iter()
-                    .find(|q| q.spec.secret && answers::covers(&q.spec.id, &req.key))
-                    .map(|q| q.spec.id.clone());
-                SecretPresence {
-                    key: req.key.clone(),
-                    required: req.required,
-                    present: present(&req.key) || answered_by.as_deref().is_some_and(present),
-                    answered_by: answered_by
-                        .filter(|id| canonical_secret_name(id) != canonical_secret_name(&req.key)),
-                }
+        pack.secrets = pack_needs(pack.domain, pack.path.clone(), info)
+            .into_iter()
+            .map(|need| SecretPresence {
+                present: need.is_stored(scope, secrets),
+                key: need.requirement,
+                required: need.required,
+                answered_by: need.answered_by,
             })
             .collect();
     }

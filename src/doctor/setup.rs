@@ -11,8 +11,8 @@ use crate::domains::Domain;
 use crate::logins::login_state;
 use crate::manifest::PackInfo;
 use crate::plan::LoginStatus;
-use crate::secret_needs::pack_needs;
-use crate::secrets::{DevSecrets, SecretScope, secret_uri};
+use crate::secret_needs::needs_with_questions;
+use crate::secrets::{DevSecrets, SecretScope};
 use crate::state_layout::StateLayout;
 
 /// What the setup checks read besides the pack.
@@ -37,7 +37,7 @@ pub fn check(info: &PackInfo, context: &Context<'_>) -> Vec<Finding> {
     findings.extend(public_url_finding(&form, context.public_base_url));
     findings.extend(device_code_finding(info));
     if let Some(scope) = context.scope {
-        findings.extend(secret_findings(info, context, scope));
+        findings.extend(secret_findings(info, &form, context, scope));
         findings.extend(login_finding(info, context.state_dir, scope));
     }
     findings
@@ -132,18 +132,17 @@ fn device_code_finding(info: &PackInfo) -> Option<Finding> {
 }
 
 /// Each secret requirement present in the store for the tenant and team, or what to do.
-fn secret_findings(info: &PackInfo, context: &Context<'_>, scope: &SecretScope) -> Vec<Finding> {
-    let needs = pack_needs(context.domain, Default::default(), info);
+fn secret_findings(
+    info: &PackInfo,
+    form: &SetupForm,
+    context: &Context<'_>,
+    scope: &SecretScope,
+) -> Vec<Finding> {
+    let needs = needs_with_questions(context.domain, Default::default(), info, &form.questions);
     needs
         .iter()
         .map(|need| {
-            let present = need.keys.iter().any(|key| {
-                secret_uri(scope, &info.pack_id, key)
-                    .ok()
-                    .and_then(|uri| context.secrets?.get(&uri))
-                    .is_some()
-            });
-            if present {
+            if need.is_stored(scope, context.secrets) {
                 let message = format!("secret {} is in the dev store", need.requirement);
                 return Finding::new(Severity::Info, message);
             }

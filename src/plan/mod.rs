@@ -359,4 +359,6 @@ mod pack;
 pub use pack::*;
 
 #[cfg(test)]
+pub mod fixtures;
+#[cfg(test)]
 mod tests;

@@ -133,7 +133,6 @@ fn not_passed(mut status: TestCaseStatus, detail: &str) -> TestCaseStatus {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
 
     use chrono::Utc;
 
@@ -143,29 +142,8 @@ mod tests {
     use crate::events::RunStats;
     use crate::outcome::FlowOutcome;
     use crate::plan::SkipReason;
+    use crate::plan::fixtures::{pack, setup_plan};
     use crate::records::FlowRecord;
-
-    fn pack(label: &str, steps: &[(&str, Disposition)], error: Option<&str>) -> PlannedPack {
-        PlannedPack {
-            domain: Domain::Messaging,
-            path: PathBuf::from(format!("/p/providers/messaging/{label}.gtpack")),
-            file_name: format!("{label}.gtpack"),
-            label: label.into(),
-            info: None,
-            steps: steps
-                .iter()
-                .map(|(flow, disposition)| FlowStep {
-                    flow: flow.to_string(),
-                    disposition: disposition.clone(),
-                })
-                .collect(),
-            error: error.map(|e| crate::plan::PackError::Unreadable(e.into())),
-            answers: vec![],
-            secrets: vec![],
-            device_code: None,
-            login: None,
-        }
-    }
 
     /// A setup plan: a pack in error, then a pack with a flow that fails, one that passes and
     /// one the pack does not declare.
@@ -173,29 +151,18 @@ mod tests {
         let skip = Disposition::Skip {
             reason: SkipReason::NotDeclared,
         };
-        Plan {
-            domain: crate::domains::Domains::One(Domain::Messaging),
-            action: Action::Setup,
-            providers_dir: "/p/providers/messaging".into(),
-            providers_dir_exists: true,
-            sections: vec![crate::plan::PlanSection {
-                domain: Domain::Messaging,
-                providers_dir: "/p/providers/messaging".into(),
-                providers_dir_exists: true,
-            }],
-            packs: vec![
-                pack("broken", &[], Some("manifest.cbor is not CBOR")),
-                pack(
-                    "slack",
-                    &[
-                        ("setup_default", Disposition::Run),
-                        ("verify_webhooks", Disposition::Run),
-                        ("sync_subscriptions", skip),
-                    ],
-                    None,
-                ),
-            ],
-        }
+        setup_plan(vec![
+            pack("broken", &[], Some("manifest.cbor is not CBOR")),
+            pack(
+                "slack",
+                &[
+                    ("setup_default", Disposition::Run),
+                    ("verify_webhooks", Disposition::Run),
+                    ("sync_subscriptions", skip),
+                ],
+                None,
+            ),
+        ])
     }
 
     fn record(flow: &str, outcome: FlowOutcome) -> FlowRecord {
