@@ -7,6 +7,8 @@ use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command, dev_request};
 use crate::doctor_cmd;
+use crate::file_lock;
+use crate::interrupt;
 use crate::history_cmd;
 use crate::lifecycle;
 use crate::logging;
@@ -25,6 +27,10 @@ pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone
         }
     };
     logging::init(cli.verbose, cli.quiet);
+    file_lock::set_wait_notice(report::lock_wait_notice);
+    if let Err(err) = interrupt::install_handler() {
+        tracing::warn!("cannot handle Ctrl-C gracefully: {err}");
+    }
     let code = match cli.command {
         Command::Dev(dev) => match dev_request(dev, cli.color.into()) {
             DevRequest::Lifecycle(request) => lifecycle::run(request),

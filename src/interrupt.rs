@@ -1,4 +1,6 @@
-//! Ctrl-C / SIGTERM: the first signal stops new flows from starting, a second one exits at once.
+//! Ctrl-C / SIGTERM: while a command runs flows, the first signal stops new flows from
+//! starting and a second one exits at once; at any other time (asking a question, waiting for
+//! a lock) the first signal ends the command at once with exit code 130.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -38,13 +40,24 @@ impl Interrupt {
 /// The process-wide interrupt that the signal handler sets.
 pub static PROCESS_INTERRUPT: Interrupt = Interrupt::new();
 
-/// Installs the SIGINT/SIGTERM/SIGHUP handler. The first signal sets [`PROCESS_INTERRUPT`];
-/// a second one exits with code 130 without waiting for the grace period.
+/// Set while the command runs work that stops at its next check of [`PROCESS_INTERRUPT`]
+/// (flows, logins) rather than by ending the process.
+static GRACEFUL: AtomicBool = AtomicBool::new(false);
+
+/// Installs the SIGINT/SIGTERM/SIGHUP handler, once per process, before any command runs.
+/// Outside [`enter_graceful`] a signal exits with code 130 at once (nothing is half-written:
+/// every shared file is replaced by rename); inside it, the first signal sets
+/// [`PROCESS_INTERRUPT`] and a second one exits without waiting for the grace period.
 pub fn install_handler() -> Result<(), ctrlc::Error> {
     ctrlc::set_handler(|| {
-        if PROCESS_INTERRUPT.is_requested() {
+        if !GRACEFUL.load(Ordering::SeqCst) || PROCESS_INTERRUPT.is_requested() {
             std::process::exit(i32::from(crate::exit_code::INTERRUPTED));
         }
         PROCESS_INTERRUPT.request();
     })
+}
+
+/// From now on a first signal asks the running work to stop instead of ending the process.
+pub fn enter_graceful() {
+    GRACEFUL.store(true, Ordering::SeqCst);
 }

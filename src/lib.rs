@@ -19,6 +19,7 @@ pub mod error_chain;
 pub mod events;
 pub mod execute;
 pub mod exit_code;
+pub mod file_lock;
 pub mod history;
 pub mod history_cmd;
 pub mod input;

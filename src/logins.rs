@@ -74,12 +74,9 @@ pub fn run_actions(
         let Some(info) = &pack.info else { continue };
         let setup = setups.get(&index);
         let skip = skip_reason(pack, execution, setup, interrupt);
-        let state_file = settings.layout.device_code_action_file(
-            &settings.scope.env,
-            &settings.scope.tenant,
-            settings.scope.team.as_deref(),
-            &info.pack_id,
-        );
+        let state_file = settings
+            .layout
+            .device_code_action_file(&settings.scope.state_scope(), &info.pack_id);
         let record = match (skip, setup) {
             (None, Some(setup)) => {
                 let ctx = settings.context(state_file, setup, interrupt, &runtime);
@@ -175,8 +172,7 @@ pub fn check_login_states(plan: &mut Plan, layout: &StateLayout, scope: &SecretS
 
 /// Where `pack_id`'s device-code login stands for the tenant and team (never a token).
 pub fn login_state(layout: &StateLayout, scope: &SecretScope, pack_id: &str) -> LoginState {
-    let state_file =
-        layout.device_code_action_file(&scope.env, &scope.tenant, scope.team.as_deref(), pack_id);
+    let state_file = layout.device_code_action_file(&scope.state_scope(), pack_id);
     let (status, detail, updated_at) = match ActionState::load(&state_file) {
         Ok(None) => (LoginStatus::NotStarted, None, None),
         Err(err) => (LoginStatus::Unreadable, Some(err.to_string()), None),

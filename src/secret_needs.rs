@@ -33,7 +33,7 @@ impl SecretNeed {
         self.keys.iter().any(|key| {
             secret_uri(scope, &self.pack_id, key)
                 .ok()
-                .and_then(|uri| secrets?.get(&uri))
+                .and_then(|uri| secrets?.get(&uri).ok().flatten())
                 .is_some()
         })
     }

@@ -10,7 +10,9 @@ use crate::prompter::{Prompter, TextQuestion};
 use crate::report::secrets::{self as render, KeyRow, Listing};
 use crate::request::{SecretsAction, SecretsRequest};
 use crate::secret_needs::project_needs;
-use crate::secrets::{DevSecrets, SecretScope, secret_uri, store_path, store_segment};
+use crate::secrets::{
+    DevSecrets, SecretScope, SecretsError, secret_uri, store_path, store_segment,
+};
 
 /// Runs the request; the prompter asks for a value at a terminal.
 pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
@@ -32,7 +34,14 @@ pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
         Ok(code) => code,
         Err(error) => {
             render::error(error.as_ref());
-            exit_code::FAILURE
+            let interrupted = error
+                .downcast_ref::<SecretsError>()
+                .is_some_and(SecretsError::is_interrupted);
+            if interrupted {
+                exit_code::INTERRUPTED
+            } else {
+                exit_code::FAILURE
+            }
         }
     }
 }

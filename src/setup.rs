@@ -9,7 +9,7 @@ use crate::manifest::PackInfo;
 use crate::plan::{PackError, Plan, SecretPresence};
 use crate::prompter::Prompter;
 use crate::secret_needs::pack_needs;
-use crate::secrets::{DevSecrets, SecretScope, secret_uri};
+use crate::secrets::{DevSecrets, SecretScope, SecretsError, secret_uri};
 use crate::setup_store::PackSetup;
 use crate::state_layout::StateLayout;
 
@@ -57,14 +57,19 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
 /// Reads one provider's questions and merges its answers from every source.
 fn prepare_pack(info: &PackInfo, sources: &SetupSources<'_>) -> Result<PackSetup, String> {
     let form = SetupForm::read(info).map_err(|e| e.to_string())?;
-    let config_path = sources.layout.setup_answers_file(&info.pack_id);
+    let config_path = sources
+        .layout
+        .setup_answers_file(&sources.scope.state_scope(), &info.pack_id);
     let stored = answers::load_stored(&config_path).map_err(|e| e.to_string())?;
     let mut stored_secrets = BTreeMap::new();
     for question in form.questions.iter().filter(|q| q.spec.secret) {
         let found = form
             .secret_keys(&question.spec.id)
             .iter()
-            .find_map(|key| read_secret(sources, &info.pack_id, key));
+            .map(|key| read_secret(sources, &info.pack_id, key))
+            .find_map(Result::transpose)
+            .transpose()
+            .map_err(|e| e.to_string())?;
         if let Some(value) = found {
             stored_secrets.insert(question.spec.id.clone(), value);
         }
@@ -93,10 +98,19 @@ fn prepare_pack(info: &PackInfo, sources: &SetupSources<'_>) -> Result<PackSetup
     })
 }
 
-fn read_secret(sources: &SetupSources<'_>, provider: &str, key: &str) -> Option<String> {
-    let uri = secret_uri(sources.scope, provider, key).ok()?;
-    let bytes = sources.secrets?.get(&uri)?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+/// A stored secret answer; a store that cannot be read is an error, never "not stored".
+fn read_secret(
+    sources: &SetupSources<'_>,
+    provider: &str,
+    key: &str,
+) -> Result<Option<String>, SecretsError> {
+    let Some(secrets) = sources.secrets else {
+        return Ok(None);
+    };
+    let uri = secret_uri(sources.scope, provider, key)?;
+    Ok(secrets
+        .get(&uri)?
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 /// Why a provider's answers keep its setup from running, in one line: each broken rule with

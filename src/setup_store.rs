@@ -24,12 +24,14 @@ pub fn persist(
     scope: &SecretScope,
 ) -> Result<(), PersistError> {
     answers::save_stored(&setup.config_path, &setup.answers.public_values())?;
+    let mut puts = Vec::new();
     for (name, value) in setup.answers.secret_values() {
         for key in setup.form.secret_keys(&name) {
-            let uri = secret_uri(scope, &setup.provider_id, &key)?;
-            secrets.put_verified(&uri, &value)?;
+            puts.push((secret_uri(scope, &setup.provider_id, &key)?, value.clone()));
         }
     }
+    // One change of the store for the whole provider, made on a fresh read under its lock.
+    secrets.put_all_verified(&puts)?;
     Ok(())
 }
 

@@ -3,9 +3,12 @@
 //! ```text
 //! <state>/runs/<domain>/<pack_label>/<flow>/<run_id>/   one folder per flow run
 //!     input.json  run.json  summary.txt  artifacts_dir  artifacts/ (the runner's own files)
-//! <state>/config/<provider_id>/setup-answers.json         non-secret setup answers
+//! <state>/config/<env>/<tenant>/<team or _>/<provider_id>/setup-answers.json
+//!                                                       one scope's non-secret setup answers
 //! <state>/actions/<env>/<tenant>/<team or _>/<provider_id>/oauth-device-code.json
 //!                                                       a device-code login's state
+//! <state>/config/<provider_id>/setup-answers.json      the unscoped file of earlier versions:
+//!                                                       never read, only pointed out
 //! <state>/cache/components/                            the runner's compiled-component cache
 //! <state>/runtime/<tenant>.<team or default>/public_base_url.txt   written by the tunnel
 //! ```
@@ -25,6 +28,14 @@ pub use crate::names::path_segment;
 #[derive(Debug, Clone)]
 pub struct StateLayout {
     root: PathBuf,
+}
+
+/// Whose state a file holds: the env, tenant and team a command runs for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope<'a> {
+    pub env: &'a str,
+    pub tenant: &'a str,
+    pub team: Option<&'a str>,
 }
 
 /// The files of one run folder.
@@ -71,8 +82,16 @@ impl StateLayout {
         self.root.join("cache").join("components")
     }
 
-    /// A provider's non-secret setup answers, as greentic-setup keeps them.
-    pub fn setup_answers_file(&self, provider_id: &str) -> PathBuf {
+    /// A provider's non-secret setup answers for one env, tenant and team: one file per
+    /// scope, so one tenant's setup never changes what another tenant reads.
+    pub fn setup_answers_file(&self, scope: &Scope<'_>, provider_id: &str) -> PathBuf {
+        self.scoped("config", scope, provider_id)
+            .join("setup-answers.json")
+    }
+
+    /// The unscoped `setup-answers.json` that earlier versions (and greentic-setup's single
+    /// bundle) kept: no tenant can be told from it, so it is never read.
+    pub fn unscoped_setup_answers_file(&self, provider_id: &str) -> PathBuf {
         self.root
             .join("config")
             .join(path_segment(provider_id))
@@ -80,20 +99,19 @@ impl StateLayout {
     }
 
     /// The state of a provider's device-code login for one env, tenant and team.
-    pub fn device_code_action_file(
-        &self,
-        env: &str,
-        tenant: &str,
-        team: Option<&str>,
-        provider_id: &str,
-    ) -> PathBuf {
-        self.root
-            .join("actions")
-            .join(path_segment(env))
-            .join(path_segment(tenant))
-            .join(team.map_or_else(|| "_".to_string(), path_segment))
-            .join(path_segment(provider_id))
+    pub fn device_code_action_file(&self, scope: &Scope<'_>, provider_id: &str) -> PathBuf {
+        self.scoped("actions", scope, provider_id)
             .join("oauth-device-code.json")
+    }
+
+    /// `<state>/<kind>/<env>/<tenant>/<team or _>/<provider_id>`.
+    fn scoped(&self, kind: &str, scope: &Scope<'_>, provider_id: &str) -> PathBuf {
+        self.root
+            .join(kind)
+            .join(path_segment(scope.env))
+            .join(path_segment(scope.tenant))
+            .join(scope.team.map_or_else(|| "_".to_string(), path_segment))
+            .join(path_segment(provider_id))
     }
 
     /// The tunnel's file, as the existing Greentic operator writes it.

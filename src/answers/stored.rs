@@ -1,13 +1,15 @@
-//! `state/config/<provider_id>/setup-answers.json`: a provider's non-secret answers, read by
-//! the rest of the platform. Updated under a file lock, written atomically.
+//! A provider's `setup-answers.json` (one per env, tenant and team): its non-secret answers,
+//! read by the rest of the platform. Updated under the file's lock, on a fresh read of it,
+//! and replaced atomically.
 
-use std::fs::{self, File};
+use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
 use crate::atomic_file::write_atomic;
+use crate::file_lock::{self, LockError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoredAnswersError {
@@ -25,6 +27,8 @@ pub enum StoredAnswersError {
         #[source]
         source: io::Error,
     },
+    #[error(transparent)]
+    Lock(#[from] LockError),
 }
 
 /// The stored answers at `path`; empty when the file does not exist.
@@ -52,8 +56,8 @@ pub fn load_stored(path: &Path) -> Result<Map<String, Value>, StoredAnswersError
     }
 }
 
-/// Merges `answers` into the file at `path` (keys not given are kept), holding an exclusive
-/// lock on `<path>.lock` so two operators updating one provider lose nothing. Writes (and
+/// Merges `answers` into the file at `path` (keys not given are kept), holding the exclusive
+/// lock of `<path>.lock` so two operators updating one provider lose nothing. Writes (and
 /// flushes to disk) only when something changes: a repeated setup with the same answers, or a
 /// provider with no public answers, costs no disk flush.
 pub fn save_stored(path: &Path, answers: &Map<String, Value>) -> Result<(), StoredAnswersError> {
@@ -70,8 +74,7 @@ pub fn save_stored(path: &Path, answers: &Map<String, Value>) -> Result<(), Stor
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(write_err)?;
-    let lock = File::create(path.with_extension("json.lock")).map_err(write_err)?;
-    lock.lock().map_err(write_err)?;
+    let _lock = file_lock::lock_for(path)?;
     // Read again under the lock: another operator may have written meanwhile.
     let mut current = load_stored(path)?;
     for (key, value) in answers {
@@ -81,5 +84,5 @@ pub fn save_stored(path: &Path, answers: &Map<String, Value>) -> Result<(), Stor
         serde_json::to_vec_pretty(&Value::Object(current)).map_err(|e| write_err(e.into()))?;
     bytes.push(b'\n');
     write_atomic(path, &bytes).map_err(write_err)
-    // The lock is released when `lock` is dropped.
+    // The lock is released when `_lock` is dropped.
 }

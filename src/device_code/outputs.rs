@@ -1,14 +1,14 @@
 //! Where a device-code login's outputs are kept: secrets in the dev secrets store (written and
-//! read back), the rest in the provider's `setup-answers.json`; and the check that everything
-//! the state file lists is still there.
+//! read back), the rest in the provider's `setup-answers.json` of the tenant and team; and the
+//! check that everything the state file lists is still there with the value the login saved.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::state::ActionState;
-use crate::answers::{StoredAnswersError, load_stored, save_stored};
+use super::state::{ActionState, Fingerprints};
+use crate::answers::{StoredAnswersError, load_stored, save_stored, value_text};
 use crate::secrets::{DevSecrets, SecretScope, SecretsError, secret_uri};
 
 /// Why an output could not be stored, or is not where it was stored.
@@ -22,6 +22,10 @@ pub enum OutputsError {
     ConfigMissing { key: String, path: PathBuf },
     #[error("secret `{key}` does not read back from the dev secrets store {}", store.display())]
     SecretMissing { key: String, store: PathBuf },
+    #[error("`{key}` in {} is no longer the value the login saved", place.display())]
+    Changed { key: String, place: PathBuf },
+    #[error("cannot make a fingerprint key: {0}")]
+    Random(#[from] getrandom::Error),
 }
 
 /// One provider's output places.
@@ -42,9 +46,19 @@ impl Outputs<'_> {
         secrets: &BTreeMap<String, String>,
         config: &BTreeMap<String, String>,
     ) -> Result<(), OutputsError> {
+        let mut puts = Vec::with_capacity(secrets.len());
         for (key, value) in secrets {
-            let uri = secret_uri(self.scope, self.pack_id, key)?;
-            self.secrets.put_verified(&uri, value)?;
+            puts.push((secret_uri(self.scope, self.pack_id, key)?, value.clone()));
+        }
+        self.secrets.put_all_verified(&puts)?;
+        let prints = match &mut state.fingerprints {
+            Some(prints) => prints,
+            empty => empty.insert(Fingerprints::new()?),
+        };
+        for (key, value) in secrets.iter().chain(config) {
+            prints.record(key, value);
+        }
+        for key in secrets.keys() {
             push_unique(&mut state.secret_keys, key);
         }
         if !config.is_empty() {
@@ -60,23 +74,40 @@ impl Outputs<'_> {
         Ok(())
     }
 
-    /// Every output `state` lists is where it was stored, with a value.
+    /// Every output `state` lists is where it was stored, with the value the login saved (a
+    /// state without fingerprints proves nothing, so it never reads back).
     pub fn read_back(&self, state: &ActionState) -> Result<(), OutputsError> {
         let stored = load_stored(self.config_file)?;
+        let saved = |key: &str, value: &str| {
+            state
+                .fingerprints
+                .as_ref()
+                .is_some_and(|prints| prints.matches(key, value))
+        };
         for key in &state.config_keys {
-            if stored.get(key).is_none_or(Value::is_null) {
+            let path = self.config_file.to_path_buf();
+            let Some(value) = stored.get(key).filter(|v| !v.is_null()) else {
                 return Err(OutputsError::ConfigMissing {
                     key: key.clone(),
-                    path: self.config_file.to_path_buf(),
+                    path,
                 });
+            };
+            if !saved(key, &value_text(value)) {
+                let key = key.clone();
+                return Err(OutputsError::Changed { key, place: path });
             }
         }
         for key in &state.secret_keys {
-            if self.read_secret(key).is_none() {
+            let store = self.secrets.path().to_path_buf();
+            let Some(value) = self.read_secret(key) else {
                 return Err(OutputsError::SecretMissing {
                     key: key.clone(),
-                    store: self.secrets.path().to_path_buf(),
+                    store,
                 });
+            };
+            if !saved(key, &value) {
+                let key = key.clone();
+                return Err(OutputsError::Changed { key, place: store });
             }
         }
         Ok(())
@@ -89,7 +120,7 @@ impl Outputs<'_> {
 
     pub fn read_secret(&self, key: &str) -> Option<String> {
         let uri = secret_uri(self.scope, self.pack_id, key).ok()?;
-        let bytes = self.secrets.get(&uri)?;
+        let bytes = self.secrets.get(&uri).ok()??;
         String::from_utf8(bytes).ok()
     }
 }

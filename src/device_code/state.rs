@@ -102,6 +102,50 @@ pub struct ActionState {
     /// Setup answer keys the login stored in `setup-answers.json`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub config_keys: Vec<String>,
+    /// A keyed fingerprint of each value the login stored (secrets and config): the login is
+    /// complete only while the store holds these very values. Never a value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprints: Option<Fingerprints>,
+}
+
+/// Keyed BLAKE3 hashes of stored values, with the random key (hex) they were made with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprints {
+    pub key: String,
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+impl Fingerprints {
+    /// A new, empty set with a fresh random key.
+    pub fn new() -> Result<Self, getrandom::Error> {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key)?;
+        Ok(Self {
+            key: blake3::Hash::from_bytes(key).to_hex().to_string(),
+            values: Default::default(),
+        })
+    }
+
+    /// The fingerprint of `value` stored under `name`.
+    pub fn of(&self, name: &str, value: &str) -> Option<String> {
+        let key = blake3::Hash::from_hex(&self.key).ok()?;
+        let mut hasher = blake3::Hasher::new_keyed(key.as_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(value.as_bytes());
+        Some(hasher.finalize().to_hex().to_string())
+    }
+
+    pub fn record(&mut self, name: &str, value: &str) {
+        if let Some(print) = self.of(name, value) {
+            self.values.insert(name.to_string(), print);
+        }
+    }
+
+    /// Whether `value` is what was recorded under `name`.
+    pub fn matches(&self, name: &str, value: &str) -> bool {
+        self.values.get(name).is_some_and(|p| self.of(name, value).as_ref() == Some(p))
+    }
 }
 
 impl ActionState {
@@ -119,6 +163,7 @@ impl ActionState {
             last_error: None,
             secret_keys: Vec::new(),
             config_keys: Vec::new(),
+            fingerprints: None,
         }
     }
 

@@ -33,7 +33,12 @@ pub fn check(info: &PackInfo, context: &Context<'_>) -> Vec<Finding> {
             return vec![finding];
         }
     };
-    let mut findings = rule_findings(info, &form, context.state_dir);
+    let mut findings = default_findings(&form);
+    let layout = StateLayout::new(context.state_dir);
+    findings.extend(unscoped_finding(info, &layout, context.scope));
+    if let Some(scope) = context.scope {
+        findings.extend(stored_findings(info, &form, &layout, scope));
+    }
     findings.extend(public_url_finding(&form, context.public_base_url));
     findings.extend(device_code_finding(info));
     if let Some(scope) = context.scope {
@@ -66,8 +71,8 @@ fn login_finding(info: &PackInfo, state_dir: &Path, scope: &SecretScope) -> Opti
     })
 }
 
-/// Defaults that break their own question's rules, and stored answers that no longer keep them.
-fn rule_findings(info: &PackInfo, form: &SetupForm, state_dir: &Path) -> Vec<Finding> {
+/// Defaults that break their own question's rules.
+fn default_findings(form: &SetupForm) -> Vec<Finding> {
     let mut findings = Vec::new();
     for question in &form.questions {
         if let Some(default) = &question.default
@@ -83,8 +88,26 @@ fn rule_findings(info: &PackInfo, form: &SetupForm, state_dir: &Path) -> Vec<Fin
             );
         }
     }
-    let stored_file = StateLayout::new(state_dir).setup_answers_file(&info.pack_id);
-    let stored = load_stored(&stored_file).unwrap_or_default();
+    findings
+}
+
+/// Stored answers of the tenant and team that no longer keep the pack's rules; a stored file
+/// that `dev setup` would refuse.
+fn stored_findings(
+    info: &PackInfo,
+    form: &SetupForm,
+    layout: &StateLayout,
+    scope: &SecretScope,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let stored_file = layout.setup_answers_file(&scope.state_scope(), &info.pack_id);
+    let stored = match load_stored(&stored_file) {
+        Ok(stored) => stored,
+        Err(err) => {
+            let fix = "fix the file, or delete it and run dev setup again";
+            return vec![Finding::new(Severity::Error, err.to_string()).fix(fix)];
+        }
+    };
     for (key, value) in &stored {
         let Some(question) = form.question_for_key(key) else {
             continue;
@@ -99,6 +122,33 @@ fn rule_findings(info: &PackInfo, form: &SetupForm, state_dir: &Path) -> Vec<Fin
         }
     }
     findings
+}
+
+/// The unscoped `setup-answers.json` of an earlier version, which no setup reads any more.
+fn unscoped_finding(
+    info: &PackInfo,
+    layout: &StateLayout,
+    scope: Option<&SecretScope>,
+) -> Option<Finding> {
+    let old = layout.unscoped_setup_answers_file(&info.pack_id);
+    if !old.is_file() {
+        return None;
+    }
+    let message = format!(
+        "{} is not scoped to a tenant and is no longer read",
+        old.display()
+    );
+    let fix = match scope {
+        Some(scope) => format!(
+            "if it holds tenant {}'s answers, move it to {}",
+            scope.tenant,
+            layout
+                .setup_answers_file(&scope.state_scope(), &info.pack_id)
+                .display()
+        ),
+        None => "move it to state/config/<env>/<tenant>/<team or _>/<provider>/setup-answers.json of the tenant it belongs to".to_string(),
+    };
+    Some(Finding::new(Severity::Warning, message).fix(fix))
 }
 
 fn public_url_finding(form: &SetupForm, project_url: Option<&str>) -> Option<Finding> {

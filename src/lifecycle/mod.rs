@@ -189,10 +189,31 @@ fn prepare_phase(
                     prompter: edge.answers_prompter(),
                 },
             );
+            warn_unscoped_answers(&prepared.layout, &prepared.setups, emit);
         }
         _ => {}
     }
     Ok(prepared)
+}
+
+/// An earlier version's unscoped `setup-answers.json` is not read (no tenant can be told from
+/// it): said once per provider that has no answers of its own scope yet.
+fn warn_unscoped_answers(
+    layout: &StateLayout,
+    setups: &BTreeMap<usize, PackSetup>,
+    emit: &mut dyn FnMut(Event<'_>),
+) {
+    for setup in setups.values() {
+        let old = layout.unscoped_setup_answers_file(&setup.provider_id);
+        if old.is_file() && !setup.config_path.exists() {
+            let message = format!(
+                "{} is not scoped to a tenant and is not read; if it holds this tenant's answers, move it to {}",
+                old.display(),
+                setup.config_path.display()
+            );
+            emit(Event::Warning { message: &message });
+        }
+    }
 }
 
 /// `--answers FILE`, read for the providers whose setup runs; a provider it names that is not
@@ -238,9 +259,7 @@ fn run_phase(
             .map_err(fatal)?
             .expect("a created store is open"),
     };
-    if let Err(err) = interrupt::install_handler() {
-        tracing::warn!("cannot handle Ctrl-C gracefully: {err}");
-    }
+    interrupt::enter_graceful();
     let settings = ExecSettings {
         layout: prepared.layout,
         ctx: FlowContext {

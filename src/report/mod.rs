@@ -61,6 +61,15 @@ pub fn for_format(format: OutputFormat, color: ColorChoice) -> Terminal {
     }
 }
 
+/// Said once on stderr when a process has waited about a second for a lock that another
+/// operator process holds (see `file_lock`).
+pub fn lock_wait_notice(lock_file: &std::path::Path) {
+    eprintln!(
+        "waiting for {}: another greentic-operator is changing the file it guards (Ctrl-C to stop)",
+        lock_file.display()
+    );
+}
+
 /// `error: <error>` then one `caused by: <source>` line per source.
 pub fn error_chain(error: &dyn Error) -> String {
     let mut out = format!("error: {error}");

@@ -3,7 +3,7 @@
 use std::fs;
 
 use crate::support::demo;
-use crate::support::project::operator;
+use crate::support::project::{Project, operator};
 
 #[test]
 fn demo_packs_match_their_generator() {
@@ -27,6 +27,7 @@ fn demo_packs_match_their_generator() {
 #[test]
 fn the_readme_command_sets_up_every_messaging_pack_of_the_demo() {
     let state = tempfile::tempdir().unwrap();
+    let demo = Project::copy_of(&demo::root());
     let output = operator()
         .args([
             "dev",
@@ -36,7 +37,7 @@ fn the_readme_command_sets_up_every_messaging_pack_of_the_demo() {
             "acme",
             "--project-root",
         ])
-        .arg(demo::root())
+        .arg(demo.root())
         .arg("--state-dir")
         .arg(state.path())
         .output()
@@ -66,6 +67,7 @@ fn the_readme_command_sets_up_every_messaging_pack_of_the_demo() {
 #[test]
 fn demo_verify_skips_the_pack_without_verify_webhooks() {
     let state = tempfile::tempdir().unwrap();
+    let demo = Project::copy_of(&demo::root());
     let output = operator()
         .args([
             "dev",
@@ -75,7 +77,7 @@ fn demo_verify_skips_the_pack_without_verify_webhooks() {
             "acme",
             "--project-root",
         ])
-        .arg(demo::root())
+        .arg(demo.root())
         .arg("--state-dir")
         .arg(state.path())
         .output()

@@ -1,6 +1,5 @@
 //! What people and CI see: colours, the progress bar, JUnit, history, completions.
 
-use std::process::Command;
 
 use greentic_operator::exit_code;
 use quick_junit::{NonSuccessKind, TestCaseStatus};
@@ -30,7 +29,7 @@ fn two_packs() -> Project {
 /// Runs the operator inside a pseudo-terminal (util-linux `script`), as a person would.
 fn in_terminal(p: &Project, args: &str, env: &[(&str, &str)]) -> String {
     let bin = env!("CARGO_BIN_EXE_greentic-operator");
-    let mut cmd = Command::new("script");
+    let mut cmd = crate::support::project::clean_command("script");
     cmd.args(["-qec", &format!("{bin} {args}"), "/dev/null"])
         .current_dir(p.root())
         .env_remove("CI")

@@ -245,7 +245,7 @@ fn two_runs_in_the_same_second_get_two_folders() {
             .passing("setup_default")
             .passing("diagnostics"),
     );
-    let first = std::process::Command::new(env!("CARGO_BIN_EXE_greentic-operator"))
+    let first = crate::support::project::operator()
         .args(["dev", "setup", "events", "--tenant", "acme"])
         .current_dir(p.root())
         .spawn()

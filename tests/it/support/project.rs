@@ -25,6 +25,14 @@ impl Project {
         }
     }
 
+    /// A temporary copy of the project folder `source` (the committed demo, say): a test
+    /// never writes into the checkout.
+    pub fn copy_of(source: &Path) -> Self {
+        let project = Self::new();
+        copy_tree(source, project.root());
+        project
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
@@ -97,13 +105,36 @@ impl Project {
     }
 }
 
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// The binary under test, with the environment that could change its behaviour cleared.
 pub fn operator() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_greentic-operator"));
+    clean_command(env!("CARGO_BIN_EXE_greentic-operator"))
+}
+
+/// `program` (the operator, or a wrapper that starts it) with every variable cleared that
+/// could change the operator's behaviour or send its writes outside the test's folders: a
+/// developer's own secrets store and master key included.
+pub fn clean_command(program: &str) -> Command {
+    let mut cmd = Command::new(program);
     for var in [
         "GREENTIC_TENANT",
         "GREENTIC_TEAM",
         "GREENTIC_ENV",
+        "GREENTIC_DEV_SECRETS_PATH",
+        "GREENTIC_DEV_MASTER_KEY",
+        "GREENTIC_PROVIDER_CORE_ONLY",
+        "GREENTIC_WASM_MAX_EXEC_SECS",
         "RUST_LOG",
         "GREENTIC_CACHE_DIR",
         // The device-code tests talk to a server on loopback, never through a proxy.

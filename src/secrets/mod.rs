@@ -1,16 +1,19 @@
 //! Greentic's dev secrets store (greentic-secrets-lib's `DevStore`): where setup keeps secret
 //! answers, and the secrets manager the runner reads through during flows.
 
-use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use greentic_secrets_lib::dev::DevBackend;
 use greentic_secrets_lib::spec::{SecretUri, SecretsBackend};
-use greentic_secrets_lib::{
-    DevStore, SecretFormat, SecretsManager, SecretsStore, canonical_secret_uri,
-};
+use greentic_secrets_lib::{SecretsManager, canonical_secret_name, canonical_secret_uri};
+
+mod store_file;
+
+use crate::state_layout::Scope;
+
+use store_file::{Put, StoreFile};
 
 /// The environment variable that moves the store file.
 pub const STORE_PATH_ENV: &str = "GREENTIC_DEV_SECRETS_PATH";
@@ -26,10 +29,36 @@ pub enum SecretsError {
         key: String,
         message: String,
     },
+    #[error("failed to read secret {uri} from the dev secrets store {}: {message}; if the store was written with another GREENTIC_DEV_MASTER_KEY, set that key", path.display())]
+    Read {
+        uri: String,
+        path: PathBuf,
+        message: String,
+    },
+    #[error(transparent)]
+    Lock(#[from] crate::file_lock::LockError),
     #[error("failed to write secret {uri}: {message}")]
     Write { uri: String, message: String },
     #[error("secret {uri} reads back differently from what was written")]
     Mismatch { uri: String },
+}
+
+impl SecretScope {
+    /// The same scope, for the state folder's per-scope files.
+    pub fn state_scope(&self) -> Scope<'_> {
+        Scope {
+            env: &self.env,
+            tenant: &self.tenant,
+            team: self.team.as_deref(),
+        }
+    }
+}
+
+impl SecretsError {
+    /// Whether the person pressed Ctrl-C while the store's lock was awaited.
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, Self::Lock(lock) if lock.is_interrupted())
+    }
 }
 
 /// The store file: `GREENTIC_DEV_SECRETS_PATH`, else `<project>/.greentic/dev/.dev.secrets.env`.
@@ -47,19 +76,17 @@ pub struct SecretScope {
     pub team: Option<String>,
 }
 
-/// The dev store at one path. Cloning shares it.
+/// The dev store at one path. Cloning shares it. Reads see the file as it is now; every
+/// change is made under the store's lock on a fresh read (see [`store_file`]).
 #[derive(Clone)]
 pub struct DevSecrets {
-    store: Arc<DevStore>,
-    path: PathBuf,
-    /// One runtime for every synchronous read and write of the store, built when it opens.
-    runtime: Arc<tokio::runtime::Runtime>,
+    file: StoreFile,
 }
 
 impl std::fmt::Debug for DevSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DevSecrets")
-            .field("path", &self.path)
+            .field("path", &self.file.path())
             .finish()
     }
 }
@@ -84,16 +111,11 @@ pub fn secret_uri(scope: &SecretScope, provider: &str, key: &str) -> Result<Stri
     })
 }
 
-/// Lower case, with `-`, `.`, `/` and spaces turned into `_` (the store's rule for the
-/// provider and key segments).
+/// greentic-secrets' own canonical name (`canonical_secret_name`: lower case, `-` `.` `/`
+/// and spaces to `_`, runs of `_` collapsed, trimmed), so every Greentic tool names a secret
+/// the same way.
 fn canonical_segment(raw: &str) -> String {
-    raw.trim()
-        .chars()
-        .map(|c| match c.to_ascii_lowercase() {
-            '-' | '.' | '/' | ' ' => '_',
-            c => c,
-        })
-        .collect()
+    canonical_secret_name(raw)
 }
 
 /// One key in the store (no value).
@@ -111,69 +133,64 @@ pub fn store_segment(raw: &str) -> String {
 }
 
 impl DevSecrets {
-    /// Opens the store file at `path`, creating it (and its folder) when `create` is set.
-    /// Without `create`, a missing file is `Ok(None)`: nothing is stored yet.
+    /// The store file at `path`. With `create`, its folder is made (owner-only) and the file
+    /// appears with the first secret written; without it, a missing file is `Ok(None)`:
+    /// nothing is stored yet.
     pub fn open(path: &Path, create: bool) -> Result<Option<Self>, SecretsError> {
         if !create && !path.exists() {
             return Ok(None);
         }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|err| SecretsError::Open {
-                path: path.to_path_buf(),
-                message: err.to_string(),
-            })?;
+        let file = StoreFile::new(path);
+        if create {
+            file.prepare_dir()?;
         }
-        let store = DevStore::with_path(path).map_err(|err| SecretsError::Open {
-            path: path.to_path_buf(),
-            message: err.to_string(),
-        })?;
-        let runtime = store_runtime().map_err(|err| SecretsError::Open {
-            path: path.to_path_buf(),
-            message: format!("cannot start the store's runtime: {err}"),
-        })?;
-        Ok(Some(Self {
-            store: Arc::new(store),
-            path: path.to_path_buf(),
-            runtime: Arc::new(runtime),
-        }))
+        // Read once now, so a store that cannot be read fails the command before it runs.
+        file.get(PROBE_URI)?;
+        Ok(Some(Self { file }))
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        self.file.path()
     }
 
-    /// The secret at `uri`, or `None` when absent or unreadable.
-    pub fn get(&self, uri: &str) -> Option<Vec<u8>> {
-        self.runtime.block_on(self.store.get(uri)).ok()
+    /// The secret at `uri` as the store holds it now; `None` when absent. A store that
+    /// cannot be read or decrypted (a wrong `GREENTIC_DEV_MASTER_KEY`) is an error.
+    pub fn get(&self, uri: &str) -> Result<Option<Vec<u8>>, SecretsError> {
+        self.file.get(uri)
     }
 
-    /// Writes `value` at `uri`, then reads it back: a mismatch is an error.
+    /// Writes `value` at `uri` and reads it back (see [`DevSecrets::put_all_verified`]).
     pub fn put_verified(&self, uri: &str, value: &str) -> Result<(), SecretsError> {
-        self.runtime
-            .block_on(self.store.put(uri, SecretFormat::Text, value.as_bytes()))
-            .map_err(|err| SecretsError::Write {
-                uri: uri.to_string(),
-                message: err.to_string(),
-            })?;
-        match self.get(uri) {
-            Some(bytes) if bytes == value.as_bytes() => Ok(()),
-            _ => Err(SecretsError::Mismatch {
-                uri: uri.to_string(),
-            }),
-        }
+        self.put_all_verified(&[(uri.to_string(), value.to_string())])
+    }
+
+    /// Writes every `(uri, value)` in one change of the store file, under its lock and on a
+    /// fresh read of it, each read back before the file is replaced: all are stored, or none.
+    pub fn put_all_verified(&self, values: &[(String, String)]) -> Result<(), SecretsError> {
+        let puts: Vec<Put<'_>> = values
+            .iter()
+            .map(|(uri, value)| Put {
+                uri,
+                value: value.as_bytes(),
+            })
+            .collect();
+        self.file.put_all(&puts)
     }
 
     /// The keys stored for `scope` (provider and key as the store spells them), sorted; never
     /// a value (records are listed, not decrypted).
     pub fn list(&self, scope: &SecretScope) -> Result<Vec<StoredKey>, SecretsError> {
+        let path = self.path().to_path_buf();
         let fail = |message: String| SecretsError::Open {
-            path: self.path.clone(),
+            path: path.clone(),
             message,
         };
+        if !path.exists() {
+            return Ok(Vec::new());
+        }
         let probe = secret_uri(scope, "probe", "probe")?;
         let probe = SecretUri::parse(&probe).map_err(|e| fail(e.to_string()))?;
-        let backend =
-            DevBackend::with_persistence(self.path.clone()).map_err(|e| fail(e.to_string()))?;
+        let backend = DevBackend::with_persistence(path.clone()).map_err(|e| fail(e.to_string()))?;
         let items = backend
             .list(probe.scope(), None, None)
             .map_err(|e| fail(e.to_string()))?;
@@ -187,27 +204,10 @@ impl DevSecrets {
             .collect())
     }
 
-    /// Removes the secret at `uri`, leaving no ciphertext of it in the store file (a copy
-    /// without it replaces the file). False when there was nothing to remove.
+    /// Removes the secret at `uri`, leaving no ciphertext of it in the store file, under the
+    /// store's lock. False when there was nothing to remove.
     pub fn delete(&self, uri: &str) -> Result<bool, SecretsError> {
-        if self.get(uri).is_none() {
-            return Ok(false);
-        }
-        let fail = |message: String| SecretsError::Write {
-            uri: uri.to_string(),
-            message,
-        };
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        let staged = tempfile::Builder::new()
-            .prefix(".dev.secrets.")
-            .tempfile_in(dir)
-            .map_err(|e| fail(e.to_string()))?
-            .into_temp_path();
-        // The staging path must not exist yet for the store's copy.
-        std::fs::remove_file(&staged).map_err(|e| fail(e.to_string()))?;
-        DevStore::copy_excluding(&self.path, &staged, &[uri]).map_err(|e| fail(e.to_string()))?;
-        std::fs::rename(&staged, &self.path).map_err(|e| fail(e.to_string()))?;
-        Ok(true)
+        self.file.delete(uri)
     }
 
     /// A secrets manager for the runner, reading and writing this store.
@@ -216,14 +216,8 @@ impl DevSecrets {
     }
 }
 
-/// The runtime the store's synchronous calls run on. Never entered from inside the runner's
-/// runtime: the manager below awaits the store directly. A current-thread runtime may be
-/// blocked on from several flows' threads at once; they take turns.
-fn store_runtime() -> io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-}
+/// A well-formed URI no secret is stored under, read to check that the store opens.
+const PROBE_URI: &str = "secrets://dev/operator/_/operator/open_probe";
 
 /// The runner names a pack's secret `secrets://<env>/<tenant>/<team>/<pack id>/<key>` with its
 /// own segment rules (it keeps `-` in a pack id); the store's canonical form turns `-` into
@@ -250,18 +244,19 @@ fn canonical_path(path: &str) -> String {
 #[async_trait]
 impl SecretsManager for StoreManager {
     async fn read(&self, path: &str) -> greentic_secrets_lib::Result<Vec<u8>> {
-        self.0
-            .store
-            .get(&canonical_path(path))
-            .await
-            .map_err(|err| greentic_secrets_lib::SecretError::NotFound(format!("{path}: {err}")))
+        match self.0.get(&canonical_path(path)) {
+            Ok(Some(bytes)) => Ok(bytes),
+            Ok(None) => Err(greentic_secrets_lib::SecretError::NotFound(path.to_string())),
+            Err(err) => Err(greentic_secrets_lib::SecretError::Backend(
+                err.to_string().into(),
+            )),
+        }
     }
 
     async fn write(&self, path: &str, bytes: &[u8]) -> greentic_secrets_lib::Result<()> {
+        let value = String::from_utf8_lossy(bytes).into_owned();
         self.0
-            .store
-            .put(&canonical_path(path), SecretFormat::Text, bytes)
-            .await
+            .put_verified(&canonical_path(path), &value)
             .map_err(|err| greentic_secrets_lib::SecretError::Backend(err.to_string().into()))
     }
 
@@ -311,16 +306,50 @@ mod tests {
         let reopened = DevSecrets::open(&dir.path().join("s.env"), false)
             .unwrap()
             .unwrap();
-        assert_eq!(reopened.get(&uri).unwrap(), b"xoxb-123");
+        assert_eq!(reopened.get(&uri).unwrap().unwrap(), b"xoxb-123");
         let manager = reopened.manager();
-        let via_runner = store_runtime()
-            .unwrap()
-            .block_on(manager.read("secrets://dev/acme/_/messaging-slack/bot_token"));
+        let via_runner = futures_executor::block_on(
+            manager.read("secrets://dev/acme/_/messaging-slack/bot_token"),
+        );
         assert_eq!(via_runner.unwrap(), b"xoxb-123");
         let raw = std::fs::read(dir.path().join("s.env")).unwrap();
         assert!(
             !raw.windows(8).any(|w| w == b"xoxb-123"),
             "the store file holds the value in clear"
         );
+    }
+
+    #[test]
+    fn two_handles_opened_before_either_writes_keep_both_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dev/s.env");
+        let first = DevSecrets::open(&path, true).unwrap().unwrap();
+        let second = DevSecrets::open(&path, true).unwrap().unwrap();
+        let a = secret_uri(&scope(None), "p", "a").unwrap();
+        let b = secret_uri(&scope(None), "p", "b").unwrap();
+        first.put_verified(&a, "value-a").unwrap();
+        second.put_verified(&b, "value-b").unwrap();
+        // Each handle reads what the other wrote after it opened.
+        assert_eq!(second.get(&a).unwrap().unwrap(), b"value-a");
+        assert_eq!(first.get(&b).unwrap().unwrap(), b"value-b");
+        assert!(first.delete(&a).unwrap());
+        assert_eq!(second.get(&a).unwrap(), None);
+        assert_eq!(second.get(&b).unwrap().unwrap(), b"value-b");
+        assert!(!second.delete(&a).unwrap());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_store_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dev/s.env");
+        let store = DevSecrets::open(&path, true).unwrap().unwrap();
+        store
+            .put_verified(&secret_uri(&scope(None), "p", "k").unwrap(), "v1")
+            .unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
     }
 }
