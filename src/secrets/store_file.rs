@@ -12,62 +12,18 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::SystemTime;
 
-use futures_executor::block_on;
+use futures_util::FutureExt;
 use greentic_secrets_lib::{DevStore, SecretFormat, SecretsStore};
 use tempfile::TempPath;
 
 use super::SecretsError;
 use crate::file_lock;
 
-/// The store file at one path, with the store as this process last read it.
+/// The store file at one path.
 #[derive(Clone)]
 pub(super) struct StoreFile {
     path: PathBuf,
-    last_read: Arc<Mutex<Option<Snapshot>>>,
-}
-
-/// The store read from one version of the file.
-struct Snapshot {
-    identity: FileIdentity,
-    store: DevStore,
-}
-
-/// What tells two versions of the store file apart: every change replaces the file (a new
-/// inode), and the times and length are checked as well in case an inode number is reused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct FileIdentity {
-    device: u64,
-    inode: u64,
-    len: u64,
-    modified: Option<SystemTime>,
-    changed: i64,
-}
-
-impl FileIdentity {
-    fn of(path: &Path) -> io::Result<Option<Self>> {
-        let meta = match fs::metadata(path) {
-            Ok(meta) => meta,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(err) => return Err(err),
-        };
-        #[cfg(unix)]
-        let (device, inode, changed) = {
-            use std::os::unix::fs::MetadataExt;
-            (meta.dev(), meta.ino(), meta.ctime_nsec() + meta.ctime() * 1_000_000_000)
-        };
-        #[cfg(not(unix))]
-        let (device, inode, changed) = (0, 0, 0);
-        Ok(Some(Self {
-            device,
-            inode,
-            len: meta.len(),
-            modified: meta.modified().ok(),
-            changed,
-        }))
-    }
 }
 
 /// One value to write.
@@ -76,11 +32,17 @@ pub(super) struct Put<'a> {
     pub value: &'a [u8],
 }
 
+/// Runs one of the store's calls. They are `async` in greentic-secrets' trait but never wait
+/// (the dev store reads and writes its file synchronously), so one poll finishes them, from any
+/// thread, inside the runner's runtime or outside any.
+fn now<T>(call: impl Future<Output = T>) -> Result<T, SecretsError> {
+    call.now_or_never().ok_or(SecretsError::Pending)
+}
+
 impl StoreFile {
     pub(super) fn new(path: &Path) -> Self {
         Self {
             path: path.to_path_buf(),
-            last_read: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -101,14 +63,19 @@ impl StoreFile {
         }
     }
 
-    /// The secret at `uri` in the store as it is on disk now (re-read when another process
-    /// has replaced the file since the last read); `None` when absent.
+    /// The secret at `uri` in the store as it is on disk now; `None` when absent.
+    ///
+    /// Each read opens the file afresh. Besides seeing other processes' writes, this keeps
+    /// clear of the dev store's key cache: it keeps one data key per provider and scope for
+    /// decrypting, while records written by different processes carry different keys, so one
+    /// store instance that decrypts a record of one process then fails ("message
+    /// authentication failed") on a record of another.
     pub(super) fn get(&self, uri: &str) -> Result<Option<Vec<u8>>, SecretsError> {
-        let guard = self.current()?;
-        let Some(snapshot) = guard.as_ref() else {
+        if !self.path.exists() {
             return Ok(None);
-        };
-        match block_on(snapshot.store.get(uri)) {
+        }
+        let store = DevStore::with_path(&self.path).map_err(|e| self.open_error(e))?;
+        match now(store.get(uri))? {
             Ok(bytes) => Ok(Some(bytes)),
             Err(greentic_secrets_lib::core::Error::NotFound { .. }) => Ok(None),
             Err(err) => Err(SecretsError::Read {
@@ -117,30 +84,6 @@ impl StoreFile {
                 message: err.to_string(),
             }),
         }
-    }
-
-    /// The last read store, refreshed first if the file changed since.
-    fn current(&self) -> Result<MutexGuard<'_, Option<Snapshot>>, SecretsError> {
-        let mut guard = self
-            .last_read
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let identity = FileIdentity::of(&self.path).map_err(|e| self.open_error(e))?;
-        let fresh = match (&*guard, &identity) {
-            (Some(snapshot), Some(identity)) => snapshot.identity == *identity,
-            (None, None) => true,
-            _ => false,
-        };
-        if !fresh {
-            *guard = match identity {
-                Some(identity) => Some(Snapshot {
-                    identity,
-                    store: DevStore::with_path(&self.path).map_err(|e| self.open_error(e))?,
-                }),
-                None => None,
-            };
-        }
-        Ok(guard)
     }
 
     /// Writes every value of `puts` in one replacement of the file, under the lock, after
@@ -153,7 +96,7 @@ impl StoreFile {
             copy_current(&self.path, staged).map_err(|e| self.open_error(e))?;
             let store = DevStore::with_path(staged).map_err(|e| self.open_error(e))?;
             for put in puts {
-                block_on(store.put(put.uri, SecretFormat::Text, put.value)).map_err(|err| {
+                now(store.put(put.uri, SecretFormat::Text, put.value))?.map_err(|err| {
                     SecretsError::Write {
                         uri: put.uri.to_string(),
                         message: err.to_string(),
@@ -163,7 +106,7 @@ impl StoreFile {
             // Read back from the file as written, not from the store's memory.
             let written = DevStore::with_path(staged).map_err(|e| self.open_error(e))?;
             for put in puts {
-                match block_on(written.get(put.uri)) {
+                match now(written.get(put.uri))? {
                     Ok(bytes) if bytes == put.value => {}
                     _ => {
                         return Err(SecretsError::Mismatch {

@@ -343,7 +343,7 @@ fn an_expired_code_fails_with_the_providers_checklist() {
     assert!(state.get("session").is_none());
     assert!(
         !p.state()
-            .join("config/messaging-teams/setup-answers.json")
+            .join("config/dev/acme/_/messaging-teams/setup-answers.json")
             .exists()
             || stored_answers(&p).get("team_id").is_none()
     );

@@ -143,7 +143,7 @@ fn setup_questions_defaults_stored_answers_secrets_and_the_public_url_are_checke
     let p = Project::new();
     p.pack("messaging", "clean.gtpack", &asking());
     p.file(
-        "state/config/messaging-clean/setup-answers.json",
+        "state/config/dev/acme/_/messaging-clean/setup-answers.json",
         br#"{"public_base_url": "http://plain.example"}"#,
     );
     doctor(&p, &["messaging", "--tenant", "acme"])

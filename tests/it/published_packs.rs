@@ -310,7 +310,7 @@ fn setup_yaml_at_the_pack_root_is_read_when_assets_has_none() {
 fn a_stored_answer_that_breaks_a_rule_names_the_stored_file_as_its_source() {
     let p = project_with(&format!("messaging-telegram:\n  bot_token: {TOKEN}\n"));
     p.file(
-        "state/config/messaging-telegram/setup-answers.json",
+        "state/config/dev/acme/_/messaging-telegram/setup-answers.json",
         br#"{"public_base_url": "https://ok.example", "retries": "often"}"#,
     );
     setup(&p, &["--answers", "answers.yaml"]).code(exit_code::FAILURE).stderr_has(

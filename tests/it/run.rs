@@ -84,9 +84,14 @@ fn a_passing_run_writes_its_folder_with_the_verdict_and_input() {
     let transcript = Path::new(artifacts.trim()).join("transcript.jsonl");
     assert!(transcript.is_file(), "runner artifacts at {artifacts}");
     // The runner's component cache lives in the state folder, not the current folder; the only
-    // thing under .greentic is the dev secrets store.
+    // thing under .greentic is the dev secrets store's folder (its file appears with the first
+    // secret stored).
     assert!(!p.root().join(".greentic/cache").exists());
-    assert!(p.root().join(".greentic/dev/.dev.secrets.env").exists());
+    let greentic: Vec<_> = fs::read_dir(p.root().join(".greentic"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(greentic, ["dev"]);
 }
 
 #[test]

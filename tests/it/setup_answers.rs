@@ -138,7 +138,7 @@ fn answers_file_beats_stored_answers_which_beat_defaults() {
     let p = Project::new();
     p.pack("messaging", "slack.gtpack", &slack());
     p.file(
-        "state/config/messaging-slack/setup-answers.json",
+        "state/config/dev/acme/_/messaging-slack/setup-answers.json",
         br#"{"region": "us-east", "channel": "stored"}"#,
     );
     p.file(
@@ -221,7 +221,7 @@ fn a_dry_run_plan_with_answers_snapshot() {
         &PackBuilder::new("messaging-plain").passing("setup_default"),
     );
     p.file(
-        "state/config/messaging-slack/setup-answers.json",
+        "state/config/dev/acme/_/messaging-slack/setup-answers.json",
         br#"{"region": "us-east"}"#,
     );
     p.file(

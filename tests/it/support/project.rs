@@ -248,11 +248,23 @@ impl Project {
         (dir, input)
     }
 
-    /// A provider's `state/config/<provider>/setup-answers.json`, parsed.
+    /// Tenant acme's `setup-answers.json` of a provider (env dev, no team), parsed.
     pub fn stored_answers(&self, provider: &str) -> serde_json::Value {
+        self.stored_answers_of("acme", None, provider)
+    }
+
+    /// One scope's `state/config/dev/<tenant>/<team or _>/<provider>/setup-answers.json`.
+    pub fn stored_answers_of(
+        &self,
+        tenant: &str,
+        team: Option<&str>,
+        provider: &str,
+    ) -> serde_json::Value {
         let path = self
             .state()
-            .join("config")
+            .join("config/dev")
+            .join(tenant)
+            .join(team.unwrap_or("_"))
             .join(provider)
             .join("setup-answers.json");
         serde_json::from_slice(
