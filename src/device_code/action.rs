@@ -96,7 +96,14 @@ pub fn run_action(
     ctx: &ActionContext<'_>,
     show: &mut dyn FnMut(&DeviceCodePrompt),
 ) -> ActionRecord {
-    let record = |outcome| ActionRecord::new(pack.pack_id, pack.pack_path, ctx.state_file.clone(), outcome);
+    let record = |outcome| {
+        ActionRecord::new(
+            pack.pack_id,
+            pack.pack_path,
+            ctx.state_file.clone(),
+            outcome,
+        )
+    };
     match file_lock::try_lock_for(&ctx.state_file) {
         Ok(Some(_held)) => locked_action(pack, ctx, show),
         Ok(None) => record(ActionOutcome::Pending {

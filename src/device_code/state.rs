@@ -144,7 +144,9 @@ impl Fingerprints {
 
     /// Whether `value` is what was recorded under `name`.
     pub fn matches(&self, name: &str, value: &str) -> bool {
-        self.values.get(name).is_some_and(|p| self.of(name, value).as_ref() == Some(p))
+        self.values
+            .get(name)
+            .is_some_and(|p| self.of(name, value).as_ref() == Some(p))
     }
 }
 

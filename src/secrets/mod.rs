@@ -37,7 +37,9 @@ pub enum SecretsError {
     },
     #[error(transparent)]
     Lock(#[from] crate::file_lock::LockError),
-    #[error("a dev secrets store call did not finish at once (greentic-secrets' dev store changed?)")]
+    #[error(
+        "a dev secrets store call did not finish at once (greentic-secrets' dev store changed?)"
+    )]
     Pending,
     #[error("failed to write secret {uri}: {message}")]
     Write { uri: String, message: String },
@@ -192,7 +194,8 @@ impl DevSecrets {
         }
         let probe = secret_uri(scope, "probe", "probe")?;
         let probe = SecretUri::parse(&probe).map_err(|e| fail(e.to_string()))?;
-        let backend = DevBackend::with_persistence(path.clone()).map_err(|e| fail(e.to_string()))?;
+        let backend =
+            DevBackend::with_persistence(path.clone()).map_err(|e| fail(e.to_string()))?;
         let items = backend
             .list(probe.scope(), None, None)
             .map_err(|e| fail(e.to_string()))?;
@@ -248,7 +251,9 @@ impl SecretsManager for StoreManager {
     async fn read(&self, path: &str) -> greentic_secrets_lib::Result<Vec<u8>> {
         match self.0.get(&canonical_path(path)) {
             Ok(Some(bytes)) => Ok(bytes),
-            Ok(None) => Err(greentic_secrets_lib::SecretError::NotFound(path.to_string())),
+            Ok(None) => Err(greentic_secrets_lib::SecretError::NotFound(
+                path.to_string(),
+            )),
             Err(err) => Err(greentic_secrets_lib::SecretError::Backend(
                 err.to_string().into(),
             )),

@@ -133,7 +133,8 @@ impl StoreFile {
             }
             // The copy must create its destination itself.
             fs::remove_file(staged).map_err(|e| fail(e.to_string()))?;
-            DevStore::copy_excluding(&self.path, staged, &[uri]).map_err(|e| fail(e.to_string()))?;
+            DevStore::copy_excluding(&self.path, staged, &[uri])
+                .map_err(|e| fail(e.to_string()))?;
             removed = true;
             Ok(())
         })?;

@@ -5,6 +5,7 @@ mod support;
 
 mod all_domains;
 mod bench_packs;
+mod concurrency;
 mod demo;
 mod device_code;
 mod doctor;
