@@ -148,8 +148,6 @@ impl DevSecrets {
         if create {
             file.prepare_dir()?;
         }
-        // Read once now, so a store that cannot be read fails the command before it runs.
-        file.get(PROBE_URI)?;
         Ok(Some(Self { file }))
     }
 
@@ -220,9 +218,6 @@ impl DevSecrets {
         Arc::new(StoreManager(self.clone()))
     }
 }
-
-/// A well-formed URI no secret is stored under, read to check that the store opens.
-const PROBE_URI: &str = "secrets://dev/operator/_/operator/open_probe";
 
 /// The runner names a pack's secret `secrets://<env>/<tenant>/<team>/<pack id>/<key>` with its
 /// own segment rules (it keeps `-` in a pack id); the store's canonical form turns `-` into

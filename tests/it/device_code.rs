@@ -548,3 +548,68 @@ fn malformed_metadata_fails_the_pack_naming_the_field() {
     .stdout_has("oauth_device_code")
     .stdout_has("login after setup passes");
 }
+
+/// `dev setup` of the Teams-like provider for `tenant`.
+fn setup_for(p: &Project, tenant: &str) -> Run {
+    let mut args = SETUP_ARGS.to_vec();
+    args[4] = tenant;
+    p.run(&args)
+}
+
+#[test]
+fn each_tenant_keeps_its_own_login_and_a_changed_output_is_not_complete() {
+    let server = AuthServer::start(vec![
+        tokens(ACCESS, REFRESH),
+        tokens(ACCESS, REFRESH),
+        tokens(ACCESS, REFRESH),
+    ]);
+    let p = project(&server, metadata(&server.uri()), &accepting());
+    setup_for(&p, "acme")
+        .code(exit_code::SUCCESS)
+        .stdout_has("DONE");
+    setup_for(&p, "beta")
+        .code(exit_code::SUCCESS)
+        .stdout_has("DONE");
+    assert_eq!(server.device_requests().len(), 2, "one login per tenant");
+    assert_eq!(
+        p.stored_answers_of("beta", None, "messaging-teams")["team_id"],
+        "t2"
+    );
+    assert!(
+        p.state()
+            .join("actions/dev/beta/_/messaging-teams/oauth-device-code.json")
+            .is_file()
+    );
+    // Tenant beta's login changed nothing tenant acme reads: acme's is still complete.
+    setup_for(&p, "acme")
+        .code(exit_code::SUCCESS)
+        .stdout_has("already complete");
+    assert_eq!(server.device_requests().len(), 2);
+
+    // A stored output changed since the login saved it: the login is no longer complete.
+    p.run_with_stdin(
+        &[
+            "dev",
+            "secrets",
+            "set",
+            "messaging-teams",
+            "graph_refresh_token",
+            "--tenant",
+            "acme",
+        ],
+        "another-refresh-token\n",
+    )
+    .code(exit_code::SUCCESS);
+    let relogin = setup_for(&p, "acme");
+    relogin.code(exit_code::SUCCESS).stdout_has("DONE");
+    assert!(
+        !relogin.stdout.contains("already complete"),
+        "{}",
+        relogin.stdout
+    );
+    assert_eq!(server.device_requests().len(), 3);
+    assert_eq!(
+        store_value(&p, "graph_refresh_token").as_deref(),
+        Some(REFRESH)
+    );
+}
