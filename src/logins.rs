@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::device_code::action::{ActionContext, ActionPack, run_action};
+use crate::device_code::action::{ActionContext, ActionPack};
+use crate::device_code::exclusive::run_exclusive;
 use crate::device_code::metadata::DeviceCodeMetadata;
 use crate::device_code::record::ActionRecord;
 use crate::device_code::state::{ActionState, ActionStatus, PendingStage};
@@ -86,7 +87,7 @@ pub fn run_actions(
                     metadata,
                     answers: &setup.answers.values,
                 };
-                run_action(&action, &ctx, &mut |prompt| {
+                run_exclusive(&action, &ctx, &mut |prompt| {
                     on_event(Event::DeviceCode { prompt })
                 })
             }

@@ -21,7 +21,6 @@ use super::outputs::{Outputs, OutputsError};
 use super::record::{ActionOutcome, ActionRecord, DeviceCodePrompt};
 use super::state::{ActionState, ActionStatus, DeviceSession, PendingStage, StateError};
 use crate::answers::value_text;
-use crate::file_lock;
 use crate::interrupt::Interrupt;
 use crate::prompter::Prompter;
 use crate::redact::Redactor;
@@ -86,41 +85,8 @@ pub enum ActionError {
     State(#[from] StateError),
 }
 
-/// Runs the action; `show` receives the prompt to display when a code is issued or resumed.
-///
-/// One process at a time runs a provider's login for a tenant and team: the action holds the
-/// lock of its state file from start to end. Another operator running the same login meanwhile
-/// is not waited for (a login can take minutes); this one ends pending, saying so.
+/// Runs the action (its caller holds its lock: `exclusive`); `show` gets each code's prompt.
 pub fn run_action(
-    pack: &ActionPack<'_>,
-    ctx: &ActionContext<'_>,
-    show: &mut dyn FnMut(&DeviceCodePrompt),
-) -> ActionRecord {
-    let record = |outcome| {
-        ActionRecord::new(
-            pack.pack_id,
-            pack.pack_path,
-            ctx.state_file.clone(),
-            outcome,
-        )
-    };
-    match file_lock::try_lock_for(&ctx.state_file) {
-        Ok(Some(_held)) => locked_action(pack, ctx, show),
-        Ok(None) => record(ActionOutcome::Pending {
-            reason: format!(
-                "another greentic-operator is running this login now (it holds {}); run setup again once it ends",
-                file_lock::lock_path_for(&ctx.state_file).display()
-            ),
-        }),
-        Err(err) => record(ActionOutcome::Failed {
-            message: err.to_string(),
-            checklist: Vec::new(),
-        }),
-    }
-}
-
-/// The action, once this process holds its state file's lock.
-fn locked_action(
     pack: &ActionPack<'_>,
     ctx: &ActionContext<'_>,
     show: &mut dyn FnMut(&DeviceCodePrompt),

@@ -10,6 +10,7 @@
 pub mod action;
 pub mod claims;
 pub mod discovery;
+pub mod exclusive;
 pub mod finalize;
 pub mod finish;
 pub mod login;

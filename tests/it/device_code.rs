@@ -613,3 +613,25 @@ fn each_tenant_keeps_its_own_login_and_a_changed_output_is_not_complete() {
         Some(REFRESH)
     );
 }
+
+#[test]
+fn a_login_another_operator_is_running_is_reported_pending_not_started_twice() {
+    let server = AuthServer::start(vec![tokens(ACCESS, REFRESH)]);
+    let p = project(&server, metadata(&server.uri()), &accepting());
+    let lock = p
+        .state()
+        .join("actions/dev/acme/_/messaging-teams/oauth-device-code.json.lock");
+    fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    let held = fs::File::create(&lock).unwrap();
+    held.lock().unwrap();
+    setup(&p, &[])
+        .code(exit_code::FAILURE)
+        .stdout_has("PENDING")
+        .stdout_has("another greentic-operator is running this login now");
+    assert!(
+        server.device_requests().is_empty(),
+        "no second login started"
+    );
+    drop(held);
+    setup(&p, &[]).code(exit_code::SUCCESS).stdout_has("DONE");
+}
