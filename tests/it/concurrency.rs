@@ -276,6 +276,14 @@ fn a_setup_waiting_for_the_store_ends_at_ctrl_c_with_its_secret_unstored() {
     assert_eq!(p.secret(&uri("messaging_alpha", "token")), None);
 }
 
+/// `dev setup messaging --tenant <tenant> [--team <team>] --non-interactive`.
+fn setup_args<'a>(tenant: &'a str, team: Option<&'a str>) -> Vec<&'a str> {
+    let mut args = vec!["dev", "setup", "messaging", "--tenant", tenant];
+    args.extend(team.map(|t| ["--team", t]).into_iter().flatten());
+    args.push("--non-interactive");
+    args
+}
+
 #[test]
 fn each_tenant_and_team_reads_back_only_its_own_answers() {
     let p = Project::new();
@@ -290,29 +298,13 @@ fn each_tenant_and_team_reads_back_only_its_own_answers() {
             "a.yaml",
             format!("token: {tenant}-token\nregion: {region}\n").as_bytes(),
         );
-        let mut args = vec![
-            "dev",
-            "setup",
-            "messaging",
-            "--tenant",
-            tenant,
-            "--non-interactive",
-        ];
-        args.extend(team.map(|t| ["--team", t]).into_iter().flatten());
+        let mut args = setup_args(tenant, team);
         args.extend(["--answers", "a.yaml"]);
         p.run(&args).code(exit_code::SUCCESS);
     }
     // Set up again without answers: each scope finds its own stored ones.
     for (tenant, team, region) in scopes {
-        let mut args = vec![
-            "dev",
-            "setup",
-            "messaging",
-            "--tenant",
-            tenant,
-            "--non-interactive",
-        ];
-        args.extend(team.map(|t| ["--team", t]).into_iter().flatten());
+        let mut args = setup_args(tenant, team);
         args.push("--dry-run");
         p.run(&args)
             .code(exit_code::SUCCESS)
