@@ -17,7 +17,9 @@ impl fmt::Display for NameError {
 
 impl std::error::Error for NameError {}
 
-/// Accepts ASCII letters, digits, `-`, `_` and `.` (not leading), up to [`MAX_NAME_LEN`] bytes.
+/// Accepts lower-case ASCII letters, digits, `-`, `_` and `.` (not leading), up to
+/// [`MAX_NAME_LEN`] bytes: the secrets store's own rule for a scope (greentic-secrets'
+/// `[a-z0-9._-]`), so a name the CLI accepts is never refused after flows have run.
 ///
 /// Tenants and teams name folders under `state/` and appear in secret URIs, so anything that
 /// could climb out of a folder (`..`, `/`, `\`), hide (NUL, control characters) or look like
@@ -39,10 +41,11 @@ pub fn validate_name(value: &str) -> Result<String, NameError> {
     }
     if let Some(bad) = value
         .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.')))
     {
         return Err(NameError(format!(
-            "contains {bad:?}; use only ASCII letters, digits, `-`, `_` and `.`"
+            "contains {bad:?}; use only lower-case ASCII letters, digits, `-`, `_` and `.` \
+             (the secrets store's rule)"
         )));
     }
     Ok(value.to_string())
@@ -90,7 +93,7 @@ mod tests {
 
     #[test]
     fn plain_names_pass() {
-        for ok in ["acme", "team-1", "a_b", "v1.2", "Dev"] {
+        for ok in ["acme", "team-1", "a_b", "v1.2", "dev"] {
             assert_eq!(validate_name(ok).as_deref(), Ok(ok));
         }
     }
@@ -108,6 +111,8 @@ mod tests {
             "a\0b",
             "ac\u{0435}me",
             "a b",
+            "Acme",
+            "DEV",
             &long,
         ] {
             assert!(validate_name(bad).is_err(), "{bad:?} should be refused");

@@ -121,3 +121,40 @@ fn hostile_names_write_nothing_and_runs_write_only_inside_the_state_folder() {
         );
     }
 }
+
+#[test]
+fn upper_case_names_are_refused_by_the_store_rule_before_anything_runs() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "a.gtpack",
+        &crate::support::packs::PackBuilder::new("messaging-a").passing("setup_default"),
+    );
+    for args in [
+        &["dev", "setup", "messaging", "--tenant", "Acme"][..],
+        &[
+            "dev",
+            "setup",
+            "messaging",
+            "--tenant",
+            "acme",
+            "--team",
+            "Blue",
+        ],
+        &[
+            "dev",
+            "setup",
+            "messaging",
+            "--tenant",
+            "acme",
+            "--env",
+            "Dev",
+        ],
+        &["dev", "secrets", "list", "--tenant", "Acme"],
+    ] {
+        p.run(args)
+            .code(exit_code::USAGE)
+            .stderr_has("use only lower-case ASCII letters");
+    }
+    assert!(!p.state().exists(), "nothing ran");
+}
