@@ -41,6 +41,7 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
         match prepare_pack(&info, sources) {
             Ok(setup) => {
                 pack.answers = setup.answers.statuses.clone();
+                pack.ignored_answers = setup.answers.ignored.clone();
                 match answers_verdict(&setup) {
                     Some(error) => pack.fail(PackError::Setup(error)),
                     None => {

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::{AnswerSource, AnswerStatus, MergedAnswers, PUBLIC_BASE_URL, SetupForm, coerce};
+use super::{
+    AnswerSource, AnswerStatus, IgnoredKey, MergedAnswers, PUBLIC_BASE_URL, SetupForm, coerce,
+};
 
 /// What [`merge`] combines, lowest priority first.
 #[derive(Debug, Default)]
@@ -22,10 +24,13 @@ pub struct AnswerLayers<'a> {
 /// Merges, later winning: question defaults, stored `setup-answers.json`, secrets already in
 /// the store, the project's public URL, then the `--answers` file; then checks the result. A
 /// key naming a question by another spelling (canonical name, a covered requirement) answers
-/// that question; keys nobody asked about are kept (a provider may read more than it asks).
+/// that question. A key of the `--answers` file that no question asks is never kept (it may
+/// be a mistyped secret): it is listed in `ignored`, with the nearest question's name. Keys of
+/// the stored file are the operator's own (a login's outputs among them) and are kept.
 pub fn merge(form: &SetupForm, layers: &AnswerLayers<'_>) -> MergedAnswers {
     let mut merged = MergedAnswers::default();
     let mut sources: BTreeMap<String, AnswerSource> = BTreeMap::new();
+    let mut ignored = Vec::new();
     let mut put = |key: &str, value: &Value, source: AnswerSource| {
         // An empty text is no answer (a prompt left blank, `key: ""` in a file).
         if value.as_str().is_some_and(|s| s.trim().is_empty()) {
@@ -33,6 +38,10 @@ pub fn merge(form: &SetupForm, layers: &AnswerLayers<'_>) -> MergedAnswers {
         }
         let (key, value) = match form.question_for_key(key) {
             Some(q) => (q.spec.id.clone(), coerce(q.spec.kind, value.clone())),
+            None if source == AnswerSource::AnswersFile => {
+                ignored.push(IgnoredKey::new(form, key));
+                return;
+            }
             None => (key.to_string(), value.clone()),
         };
         merged.values.insert(key.clone(), value);
@@ -67,6 +76,7 @@ pub fn merge(form: &SetupForm, layers: &AnswerLayers<'_>) -> MergedAnswers {
             put(key, value, AnswerSource::AnswersFile);
         }
     }
+    merged.ignored = ignored;
     merged.secret_names = form
         .questions
         .iter()
@@ -155,6 +165,26 @@ mod tests {
             [("bot_token".to_string(), "xoxb-1".to_string())],
             "a key matched by canonical name"
         );
+    }
+
+    #[test]
+    fn a_key_no_question_asks_is_dropped_and_named_with_the_nearest_question() {
+        let file = json!({"bot_tokn": "xoxb-1", "zzz": 1, "channel": "c"});
+        let merged = merge(
+            &form(YAML),
+            &AnswerLayers {
+                from_file: file.as_object(),
+                ..Default::default()
+            },
+        );
+        assert!(!merged.values.contains_key("bot_tokn"));
+        assert!(!merged.values.contains_key("zzz"));
+        let ignored: Vec<_> = merged
+            .ignored
+            .iter()
+            .map(|k| (k.key.as_str(), k.nearest.as_deref()))
+            .collect();
+        assert_eq!(ignored, [("bot_tokn", Some("bot_token")), ("zzz", None)]);
     }
 
     #[test]

@@ -179,7 +179,45 @@ pub struct MergedAnswers {
     /// Names of the answers that are secrets.
     pub secret_names: Vec<String>,
     pub statuses: Vec<AnswerStatus>,
+    /// Keys of the `--answers` file that no question asks: neither kept nor passed on.
+    pub ignored: Vec<IgnoredKey>,
 }
+
+/// An answer key no question asks (never its value), and the question it may have meant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IgnoredKey {
+    pub key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest: Option<String>,
+}
+
+impl IgnoredKey {
+    /// `key`, with the question of `form` whose canonical name is closest to it, when close
+    /// enough to be a typo (`bot_tokn` -> `bot_token`).
+    fn new(form: &SetupForm, key: &str) -> Self {
+        let canonical = canonical_secret_name(key);
+        let nearest = form
+            .questions
+            .iter()
+            .map(|q| {
+                let score = strsim::normalized_damerau_levenshtein(
+                    &canonical,
+                    &canonical_secret_name(&q.spec.id),
+                );
+                (score, &q.spec.id)
+            })
+            .filter(|(score, _)| *score >= TYPO_SIMILARITY)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, id)| id.clone());
+        Self {
+            key: key.to_string(),
+            nearest,
+        }
+    }
+}
+
+/// How alike (0 to 1) a key and a question's name must be for the key to read as its typo.
+const TYPO_SIMILARITY: f64 = 0.7;
 
 impl MergedAnswers {
     /// Required questions nobody answered.

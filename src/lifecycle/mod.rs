@@ -190,6 +190,7 @@ fn prepare_phase(
                 },
             );
             warn_unscoped_answers(&prepared.layout, &prepared.setups, emit);
+            warn_ignored_answers(plan, emit);
         }
         _ => {}
     }
@@ -213,6 +214,28 @@ fn warn_unscoped_answers(
             );
             emit(Event::Warning { message: &message });
         }
+    }
+}
+
+/// Keys of the `--answers` file that no question of a provider asks: named (never their
+/// values) with the question each may have meant; they are neither kept nor passed on.
+fn warn_ignored_answers(plan: &Plan, emit: &mut dyn FnMut(Event<'_>)) {
+    for pack in plan.packs.iter().filter(|p| !p.ignored_answers.is_empty()) {
+        let keys: Vec<String> = pack
+            .ignored_answers
+            .iter()
+            .map(|k| match &k.nearest {
+                Some(nearest) => format!("{} (did you mean {nearest}?)", k.key),
+                None => k.key.clone(),
+            })
+            .collect();
+        let message = format!(
+            "the --answers file gives {} keys that none of its questions asks: {}; \
+             they are ignored (not stored, not passed to its flows)",
+            pack.label,
+            keys.join(", ")
+        );
+        emit(Event::Warning { message: &message });
     }
 }
 

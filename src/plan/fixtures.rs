@@ -21,6 +21,7 @@ pub fn pack(label: &str, steps: &[(&str, Disposition)], error: Option<&str>) -> 
             .collect(),
         error: error.map(|e| PackError::Unreadable(e.into())),
         answers: Vec::new(),
+        ignored_answers: Vec::new(),
         secrets: Vec::new(),
         device_code: None,
         login: None,

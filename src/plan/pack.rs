@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::answers::AnswerStatus;
+use crate::answers::{AnswerStatus, IgnoredKey};
 use crate::device_code::metadata::DeviceCodeMetadata;
 use crate::domains::Domain;
 use crate::manifest::PackInfo;
@@ -27,6 +27,9 @@ pub struct PlannedPack {
     /// (setup) Each question and where its answer comes from; never a value.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<AnswerStatus>,
+    /// (setup) Keys of the `--answers` file no question asks: not kept, not passed to a flow.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_answers: Vec<IgnoredKey>,
     /// (diagnostics) Each secret requirement and whether the store holds it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<SecretPresence>,

@@ -254,11 +254,11 @@ fn two_operators_setting_up_at_once_lose_no_answer_and_corrupt_no_file() {
     p.pack("messaging", "slack.gtpack", &slack());
     p.file(
         "a.yaml",
-        format!("channel: a\nfrom_a: 1\nbot_token: {TOKEN}\n").as_bytes(),
+        format!("channel: a\nregion: r-a\nbot_token: {TOKEN}\n").as_bytes(),
     );
     p.file(
         "b.yaml",
-        format!("channel: b\nfrom_b: 2\nbot_token: {TOKEN}\n").as_bytes(),
+        format!("channel: b\nregion: r-b\nbot_token: {TOKEN}\n").as_bytes(),
     );
     let spawn = |file: &str| setup(&p, &["--answers", file]);
     let (a, b) = std::thread::scope(|s| {
@@ -269,9 +269,11 @@ fn two_operators_setting_up_at_once_lose_no_answer_and_corrupt_no_file() {
     a.code(exit_code::SUCCESS);
     b.code(exit_code::SUCCESS);
     let stored = stored_answers(&p);
-    assert_eq!(stored["from_a"], 1);
-    assert_eq!(stored["from_b"], 2);
-    assert!(stored["channel"] == "a" || stored["channel"] == "b");
+    assert!(
+        stored == json!({"channel": "a", "region": "r-a"})
+            || stored == json!({"channel": "b", "region": "r-b"}),
+        "one whole setup's answers, never a mix: {stored}"
+    );
     assert_eq!(
         store_value(&p, "secrets://dev/acme/_/messaging_slack/bot_token").as_deref(),
         Some(TOKEN)
@@ -280,4 +282,43 @@ fn two_operators_setting_up_at_once_lose_no_answer_and_corrupt_no_file() {
         .state()
         .join("runs/messaging/messaging-slack/setup_default");
     assert_eq!(fs::read_dir(runs).unwrap().count(), 2);
+}
+
+#[test]
+fn a_mistyped_answer_key_is_named_with_its_question_and_its_value_lands_nowhere() {
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    p.file(
+        "a.yaml",
+        format!("channel: ops\nbot_token: {TOKEN}\nbot_tokn: {TOKEN}-typo\nunheard_of: x\n")
+            .as_bytes(),
+    );
+    let run = setup(&p, &["--answers", "a.yaml"]);
+    run.code(exit_code::SUCCESS).stderr_has(
+        "the --answers file gives messaging-slack keys that none of its questions asks: \
+         bot_tokn (did you mean bot_token?), unheard_of; they are ignored (not stored, not passed to its flows)",
+    );
+    assert!(!run.stderr.contains("-typo") && !run.stdout.contains("-typo"));
+    assert_eq!(
+        stored_answers(&p),
+        json!({"region": "eu-west", "channel": "ops"})
+    );
+    let (_, input) = p.first_run("messaging", "messaging-slack", "setup_default");
+    assert!(input["setup_answers"].get("bot_tokn").is_none());
+    for file in files_under(p.root()) {
+        let bytes = fs::read(&file).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("-typo") || file.ends_with("a.yaml"), "{}", file.display());
+    }
+}
+
+#[test]
+fn a_mistyped_required_secret_fails_its_pack_and_says_which_key_it_may_be() {
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    p.file("a.yaml", format!("channel: ops\nbot_tokn: {TOKEN}\n").as_bytes());
+    setup(&p, &["--answers", "a.yaml"])
+        .code(exit_code::FAILURE)
+        .stderr_has("lacks required setup answers: bot_token")
+        .stderr_has("bot_tokn (did you mean bot_token?)");
 }
