@@ -128,12 +128,36 @@ fn read_entry(dir: &Path) -> Option<RunEntry> {
     })
 }
 
-/// The run named `id` (`latest` for the newest).
-pub fn find_run<'a>(entries: &'a [RunEntry], id: &str) -> Option<&'a RunEntry> {
+/// Why [`find_run`] names no single run.
+#[derive(Debug)]
+pub enum RunLookup<'a> {
+    /// No run has the id.
+    NotFound,
+    /// Several runs have it (folders of earlier versions, whose ids were only the time).
+    Ambiguous(Vec<&'a RunEntry>),
+}
+
+/// The run named `id` (`latest` for the newest) or by its folder; never one of several that
+/// share the id.
+pub fn find_run<'a>(entries: &'a [RunEntry], id: &str) -> Result<&'a RunEntry, RunLookup<'a>> {
     if id == "latest" {
-        return entries.first();
+        return entries.first().ok_or(RunLookup::NotFound);
     }
-    entries.iter().find(|e| e.run_id == id)
+    let folder = fs::canonicalize(id).ok();
+    let matches: Vec<&RunEntry> = entries
+        .iter()
+        .filter(|e| {
+            e.run_id == id
+                || folder
+                    .as_ref()
+                    .is_some_and(|f| fs::canonicalize(&e.run_dir).ok().as_ref() == Some(f))
+        })
+        .collect();
+    match matches.as_slice() {
+        [] => Err(RunLookup::NotFound),
+        [one] => Ok(one),
+        _ => Err(RunLookup::Ambiguous(matches)),
+    }
 }
 
 /// Each node's outputs, from the runner's `transcript.jsonl` (its `"phase":"end"` lines).

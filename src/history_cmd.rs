@@ -1,7 +1,7 @@
 //! `dev runs` and `dev show`: filter the recorded runs and hand them to the renderer.
 
 use crate::exit_code;
-use crate::history::{find_run, flow_outputs, list_runs};
+use crate::history::{RunLookup, find_run, flow_outputs, list_runs};
 use crate::report::history as render;
 use crate::request::{RunsRequest, ShowRequest};
 
@@ -23,9 +23,16 @@ pub fn runs(request: &RunsRequest) -> u8 {
 pub fn show(request: &ShowRequest) -> u8 {
     let history = &request.history;
     let runs = list_runs(&history.state_dir);
-    let Some(run) = find_run(&runs, &request.run) else {
-        render::no_such_run(&request.run, &history.state_dir);
-        return exit_code::USAGE;
+    let run = match find_run(&runs, &request.run) {
+        Ok(run) => run,
+        Err(RunLookup::NotFound) => {
+            render::no_such_run(&request.run, &history.state_dir);
+            return exit_code::USAGE;
+        }
+        Err(RunLookup::Ambiguous(matches)) => {
+            render::ambiguous_run(&request.run, &matches);
+            return exit_code::USAGE;
+        }
     };
     render::show(
         run,

@@ -130,11 +130,12 @@ impl StateLayout {
             .join(path_segment(flow))
     }
 
-    /// Creates a new, unique run folder for one flow run started at `started`.
+    /// Creates a new run folder for one flow run started at `started`, under an id unique in
+    /// the whole state folder.
     ///
-    /// The run id is the start time to the millisecond (so ids sort by time); `create_dir` is
-    /// atomic, so when two runs in one millisecond or two processes race for the same id, the
-    /// loser takes the next suffix (`-1`, `-2`, ...) instead of sharing a folder.
+    /// The id is the start time to the millisecond (so ids sort by time) and 32 random bits
+    /// (`20250102T030405.678Z-9f3a01c2`), so two packs' runs in one millisecond, in one process
+    /// or two, never share an id; `create_dir` is atomic, so a folder is never shared even then.
     pub fn create_run_dir(
         &self,
         domain: Domain,
@@ -145,12 +146,10 @@ impl StateLayout {
         let parent = self.flow_runs_dir(domain, pack_label, flow);
         fs::create_dir_all(&parent)?;
         let stamp = started.format("%Y%m%dT%H%M%S%.3fZ").to_string();
-        for attempt in 0u32.. {
-            let run_id = if attempt == 0 {
-                stamp.clone()
-            } else {
-                format!("{stamp}-{attempt}")
-            };
+        loop {
+            let mut salt = [0u8; 4];
+            getrandom::fill(&mut salt).map_err(io::Error::other)?;
+            let run_id = format!("{stamp}-{:08x}", u32::from_be_bytes(salt));
             let dir = parent.join(&run_id);
             match fs::create_dir(&dir) {
                 Ok(()) => return Ok(RunPaths { run_id, dir }),
@@ -158,7 +157,6 @@ impl StateLayout {
                 Err(err) => return Err(err),
             }
         }
-        unreachable!("u32 attempts are never exhausted")
     }
 }
 
@@ -180,7 +178,7 @@ mod tests {
     }
 
     #[test]
-    fn two_runs_in_one_millisecond_get_two_folders() {
+    fn two_runs_in_one_millisecond_get_two_folders_and_two_ids() {
         let state = tempfile::tempdir().unwrap();
         let layout = StateLayout::new(state.path());
         let now = Utc::now();
@@ -191,7 +189,8 @@ mod tests {
             .create_run_dir(Domain::Messaging, "p", "setup_default", now)
             .unwrap();
         assert_ne!(a.dir, b.dir);
-        assert!(b.run_id.starts_with(&a.run_id));
+        assert_ne!(a.run_id, b.run_id);
+        assert_eq!(a.run_id[..20], b.run_id[..20], "both start with the time");
         assert!(
             a.dir
                 .starts_with(state.path().join("runs/messaging/p/setup_default"))

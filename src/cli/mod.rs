@@ -156,7 +156,7 @@ pub struct RunsArgs {
 pub struct ShowArgs {
     #[command(flatten)]
     pub state: StateArgs,
-    /// A run id (as `dev runs` lists it) or `latest`.
+    /// A run id (as `dev runs` lists it), a run folder, or `latest`.
     pub run: String,
 }
 

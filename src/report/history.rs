@@ -18,6 +18,23 @@ pub fn no_such_run(run: &str, state_dir: &std::path::Path) {
     );
 }
 
+/// `dev show` of an id several runs share: each of them, by folder.
+pub fn ambiguous_run(run: &str, matches: &[&RunEntry]) {
+    let mut text = format!(
+        "error: {} runs have the id {run:?}; show one by its folder (`greentic-operator dev show <folder>`):",
+        matches.len()
+    );
+    for entry in matches {
+        text.push_str(&format!(
+            "\n  {} {} {}",
+            entry.pack_id,
+            entry.flow,
+            entry.run_dir.display()
+        ));
+    }
+    eprintln!("{text}");
+}
+
 /// `dev runs`: the recorded runs as a table, or as a JSON document.
 pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {
     let mut out = std::io::stdout().lock();

@@ -274,3 +274,58 @@ fn pack_errors_snapshot_each_named_by_its_file_while_the_other_packs_run() {
     insta::assert_snapshot!("pack_errors_stdout", p.normalise(&run.stdout));
     insta::assert_snapshot!("pack_errors_stderr", p.normalise(&run.stderr));
 }
+
+#[test]
+fn twenty_packs_run_eight_at_once_get_twenty_ids() {
+    let p = Project::new();
+    for n in 0..20 {
+        p.pack(
+            "messaging",
+            &format!("p{n:02}.gtpack"),
+            &PackBuilder::new(&format!("messaging-p{n:02}")).passing("diagnostics"),
+        );
+    }
+    p.run(&[
+        "dev", "diagnostics", "messaging", "--tenant", "acme", "--parallel", "8",
+    ])
+    .code(exit_code::SUCCESS);
+    let all = p
+        .run(&["dev", "runs", "--last", "100", "--format", "json"])
+        .json();
+    let ids: std::collections::BTreeSet<&str> = all["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["run_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 20, "{ids:?}");
+    for id in ids {
+        p.run(&["dev", "show", id]).code(exit_code::SUCCESS);
+    }
+}
+
+#[test]
+fn show_refuses_an_id_two_runs_share_and_names_both_folders() {
+    let p = Project::new();
+    let old = |pack: &str| {
+        let dir = format!("state/runs/messaging/{pack}/setup_default/20260101T000000.000Z");
+        p.file(
+            &format!("{dir}/run.json"),
+            format!(
+                r#"{{"run_id": "20260101T000000.000Z", "pack_id": "{pack}", "flow": "setup_default",
+                    "started_at": "2026-01-01T00:00:00Z", "outcome": {{"status": "passed"}}}}"#
+            )
+            .as_bytes(),
+        );
+        p.root().join(dir)
+    };
+    let (a, b) = (old("messaging-a"), old("messaging-b"));
+    p.run(&["dev", "show", "20260101T000000.000Z"])
+        .code(exit_code::USAGE)
+        .stderr_has("2 runs have the id \"20260101T000000.000Z\"")
+        .stderr_has(&a.display().to_string())
+        .stderr_has(&b.display().to_string());
+    p.run(&["dev", "show", &b.display().to_string()])
+        .code(exit_code::SUCCESS)
+        .stdout_has("messaging-b");
+}

@@ -117,13 +117,15 @@ fn digits(text: &[u8]) -> usize {
     text.iter().take_while(|b| b.is_ascii_digit()).count()
 }
 
-/// A run folder's name: `20250102T030405.678Z`, `-1` added when two runs share the millisecond.
+/// A run id: `20250102T030405.678Z-9f3a01c2` (the time, then 8 random hex digits).
 fn run_id(text: &[u8]) -> Option<usize> {
     let len = fixed(text, "DDDDDDDDTDDDDDD.DDDZ")?;
-    match text.get(len) {
-        Some(b'-') if digits(&text[len + 1..]) > 0 => Some(len + 1 + digits(&text[len + 1..])),
-        _ => Some(len),
-    }
+    let hex = text[len..]
+        .iter()
+        .skip(1)
+        .take_while(|b| b.is_ascii_hexdigit())
+        .count();
+    (text.get(len) == Some(&b'-') && hex == 8).then_some(len + 9)
 }
 
 /// RFC 3339 in UTC with as many fraction digits as chrono writes (`2025-01-02T03:04:05.1Z`),
@@ -191,7 +193,7 @@ pub fn realign(table: &str) -> String {
 fn volatile_tokens_become_placeholders_and_the_rest_stays() {
     let n = Normaliser::new(Path::new("/tmp/.tmpAbC")).literal("http://127.0.0.1:4242", "[SERVER]");
     let text = "       PASS [   0.012s] a setup_default\n\
-                run folder: /tmp/.tmpAbC/state/runs/x/20250102T030405.678Z-1\n\
+                run folder: /tmp/.tmpAbC/state/runs/x/20250102T030405.678Z-9f3a01c2\n\
                 started:  2025-01-02T03:04:05.123456789Z, since 2025-01-02 03:04:05 UTC\n\
                 Open: http://127.0.0.1:4242/activate until 03:04:05 UTC; took 12.345s\n\
                   \"duration_ms\": 17,\n\
