@@ -33,3 +33,18 @@ fn replace(path: &Path, bytes: &[u8], flush: bool) -> io::Result<()> {
     tmp.persist(path).map_err(|err| err.error)?;
     Ok(())
 }
+
+/// Creates `dir` (and its parents) when missing, and makes it its owner's only (0700), an
+/// existing folder tightened too: for the folders of files that hold a secret or a token.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    Ok(())
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::device_code::action::{ActionContext, ActionPack};
 use crate::device_code::exclusive::run_exclusive;
 use crate::device_code::metadata::DeviceCodeMetadata;
-use crate::device_code::record::ActionRecord;
+use crate::device_code::record::{ActionOutcome, ActionRecord};
 use crate::device_code::state::{ActionState, ActionStatus, PendingStage};
 use crate::events::{Event, Execution};
 use crate::interrupt::Interrupt;
@@ -67,9 +67,7 @@ pub fn run_actions(
     if wanted.is_empty() {
         return Vec::new();
     }
-    let Some(runtime) = runtime() else {
-        return Vec::new();
-    };
+    let runtime = runtime();
     let mut records = Vec::new();
     for (index, pack, metadata) in wanted {
         let Some(info) = &pack.info else { continue };
@@ -78,9 +76,18 @@ pub fn run_actions(
         let state_file = settings
             .layout
             .device_code_action_file(&settings.scope.state_scope(), &info.pack_id);
-        let record = match (skip, setup) {
-            (None, Some(setup)) => {
-                let ctx = settings.context(state_file, setup, interrupt, &runtime);
+        let record = match (skip, setup, &runtime) {
+            (None, Some(_), Err(err)) => ActionRecord::new(
+                &info.pack_id,
+                &pack.path,
+                state_file,
+                ActionOutcome::Failed {
+                    message: format!("cannot start the login's runtime: {err}"),
+                    checklist: Vec::new(),
+                },
+            ),
+            (None, Some(setup), Ok(runtime)) => {
+                let ctx = settings.context(state_file, setup, interrupt, runtime);
                 let action = ActionPack {
                     pack_id: &info.pack_id,
                     pack_path: &pack.path,
@@ -91,7 +98,7 @@ pub fn run_actions(
                     on_event(Event::DeviceCode { prompt })
                 })
             }
-            (reason, _) => ActionRecord::skipped(
+            (reason, _, _) => ActionRecord::skipped(
                 &info.pack_id,
                 &pack.path,
                 state_file,
@@ -104,14 +111,12 @@ pub fn run_actions(
     records
 }
 
-/// The runtime the actions' HTTP calls run on; `None` (logged) when it cannot start.
-fn runtime() -> Option<tokio::runtime::Runtime> {
-    let built = tokio::runtime::Builder::new_current_thread()
+/// The runtime the actions' HTTP calls run on; when it cannot start, each login that would
+/// run fails with the reason.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build();
-    built
-        .inspect_err(|err| tracing::error!("cannot start the device-code actions: {err}"))
-        .ok()
+        .build()
 }
 
 /// Why a pack's action is not attempted: an interrupt, or setup flows that did not run or pass.

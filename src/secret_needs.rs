@@ -9,7 +9,7 @@ use greentic_secrets_lib::canonical_secret_name;
 use crate::answers::{Question, SetupForm, covers, secret_requirements};
 use crate::domains::{Domain, discover};
 use crate::manifest::{PackInfo, read_pack_info};
-use crate::secrets::{DevSecrets, SecretScope, secret_uri, store_segment};
+use crate::secrets::{DevSecrets, SecretScope, SecretsError, secret_uri, store_segment};
 
 /// One secret requirement of one pack.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -28,14 +28,25 @@ pub struct SecretNeed {
 }
 
 impl SecretNeed {
-    /// Whether the store holds it for `scope`, under any of its keys.
-    pub fn is_stored(&self, scope: &SecretScope, secrets: Option<&DevSecrets>) -> bool {
-        self.keys.iter().any(|key| {
-            secret_uri(scope, &self.pack_id, key)
-                .ok()
-                .and_then(|uri| secrets?.get(&uri).ok().flatten())
+    /// Whether the store holds it for `scope`, under any of its keys; a store that cannot be
+    /// read is an error, never "not stored".
+    pub fn is_stored(
+        &self,
+        scope: &SecretScope,
+        secrets: Option<&DevSecrets>,
+    ) -> Result<bool, SecretsError> {
+        let Some(secrets) = secrets else {
+            return Ok(false);
+        };
+        for key in &self.keys {
+            if secrets
+                .get(&secret_uri(scope, &self.pack_id, key)?)?
                 .is_some()
-        })
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Whether a stored `(provider, key)`, as the store spells them, meets this need.

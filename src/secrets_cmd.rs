@@ -51,7 +51,11 @@ type Outcome = Result<u8, Box<dyn std::error::Error>>;
 fn list(request: &SecretsRequest, scope: &SecretScope, provider: Option<&str>) -> Outcome {
     let store_file = store_path(&request.project_root);
     let keys = match DevSecrets::open(&store_file, false)? {
-        Some(store) => store.list(scope)?,
+        Some(store) => {
+            // Keys are listed without decrypting: say so when their values cannot be read.
+            store.check_key(scope)?;
+            store.list(scope)?
+        }
         None => Vec::new(),
     };
     let wanted = provider.map(store_segment);
@@ -103,6 +107,8 @@ fn set(
     };
     let store = DevSecrets::open(&store_path(&request.project_root), true)?
         .ok_or("the secrets store could not be created")?;
+    // A secret under another key than the store's others could never be read with theirs.
+    store.check_key(scope)?;
     store.put_verified(&uri, &value)?;
     render::stored(&uri, request.format);
     Ok(exit_code::SUCCESS)

@@ -146,18 +146,24 @@ fn answers_verdict(setup: &PackSetup) -> Option<String> {
 
 /// Fills each runnable pack's [`SecretPresence`] list: whether the store holds each of its
 /// secret requirements for this tenant and team, under the requirement's own key or under
-/// the key of the setup question that answers it.
-pub fn check_secret_presence(plan: &mut Plan, secrets: Option<&DevSecrets>, scope: &SecretScope) {
+/// the key of the setup question that answers it. A store that cannot be read is an error.
+pub fn check_secret_presence(
+    plan: &mut Plan,
+    secrets: Option<&DevSecrets>,
+    scope: &SecretScope,
+) -> Result<(), SecretsError> {
     for pack in plan.packs.iter_mut().filter(|p| p.error.is_none()) {
         let Some(info) = &pack.info else { continue };
-        pack.secrets = pack_needs(pack.domain, pack.path.clone(), info)
-            .into_iter()
-            .map(|need| SecretPresence {
-                present: need.is_stored(scope, secrets),
+        let mut presence = Vec::new();
+        for need in pack_needs(pack.domain, pack.path.clone(), info) {
+            presence.push(SecretPresence {
+                present: need.is_stored(scope, secrets)?,
                 key: need.requirement,
                 required: need.required,
                 answered_by: need.answered_by,
-            })
-            .collect();
+            });
+        }
+        pack.secrets = presence;
     }
+    Ok(())
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::atomic_file::write_atomic;
+use crate::atomic_file::{create_private_dir, write_atomic};
 
 /// Version of the state file; bumped when a field changes meaning.
 pub const STATE_FORMAT_VERSION: u32 = 1;
@@ -199,8 +199,9 @@ impl ActionState {
     }
 
     fn write(&self, path: &Path) -> io::Result<()> {
+        // It holds the device code while valid and the outputs' fingerprints: owner-only.
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            create_private_dir(dir)?;
         }
         let mut bytes = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;
         bytes.push(b'\n');

@@ -5,6 +5,7 @@
 mod components;
 mod project;
 mod setup;
+mod store;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -98,12 +99,13 @@ impl Diagnosis {
 /// Examines the project.
 pub fn examine(settings: &DoctorSettings) -> Diagnosis {
     let started = Instant::now();
-    let store = crate::secrets::store_path(&settings.project_root);
-    let secrets = DevSecrets::open(&store, false).ok().flatten();
-    let mut findings = Vec::new();
+    let store_file = crate::secrets::store_path(&settings.project_root);
+    let store = store::examine(&store_file, settings.scope.as_ref());
+    let mut findings = store.findings;
     let mut packs = 0;
     for &domain in &settings.domains {
-        let (found, count) = examine_domain(domain, settings, secrets.as_ref());
+        let secrets = store.readable.then_some(store.secrets.as_ref());
+        let (found, count) = examine_domain(domain, settings, secrets);
         findings.extend(found);
         packs += count;
     }
@@ -116,10 +118,12 @@ pub fn examine(settings: &DoctorSettings) -> Diagnosis {
 }
 
 /// The findings of one domain's packs, and how many packs it has.
+/// `secrets` is `None` when the store cannot be read (its own finding says so), `Some(None)`
+/// when there is none yet.
 fn examine_domain(
     domain: Domain,
     settings: &DoctorSettings,
-    secrets: Option<&DevSecrets>,
+    secrets: Option<Option<&DevSecrets>>,
 ) -> (Vec<Finding>, usize) {
     let discovery = match discover(&settings.project_root, domain) {
         Ok(discovery) => discovery,

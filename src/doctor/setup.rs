@@ -20,7 +20,8 @@ pub struct Context<'a> {
     pub domain: Domain,
     pub state_dir: &'a Path,
     pub scope: Option<&'a SecretScope>,
-    pub secrets: Option<&'a DevSecrets>,
+    /// `None` when the store cannot be read; `Some(None)` when there is none yet.
+    pub secrets: Option<Option<&'a DevSecrets>>,
     pub public_base_url: Option<&'a str>,
 }
 
@@ -42,7 +43,9 @@ pub fn check(info: &PackInfo, context: &Context<'_>) -> Vec<Finding> {
     findings.extend(public_url_finding(&form, context.public_base_url));
     findings.extend(device_code_finding(info));
     if let Some(scope) = context.scope {
-        findings.extend(secret_findings(info, &form, context, scope));
+        if let Some(secrets) = context.secrets {
+            findings.extend(secret_findings(info, &form, context.domain, secrets, scope));
+        }
         findings.extend(login_finding(info, context.state_dir, scope));
     }
     findings
@@ -185,16 +188,21 @@ fn device_code_finding(info: &PackInfo) -> Option<Finding> {
 fn secret_findings(
     info: &PackInfo,
     form: &SetupForm,
-    context: &Context<'_>,
+    domain: Domain,
+    secrets: Option<&DevSecrets>,
     scope: &SecretScope,
 ) -> Vec<Finding> {
-    let needs = needs_with_questions(context.domain, Default::default(), info, &form.questions);
+    let needs = needs_with_questions(domain, Default::default(), info, &form.questions);
     needs
         .iter()
         .map(|need| {
-            if need.is_stored(scope, context.secrets) {
-                let message = format!("secret {} is in the dev store", need.requirement);
-                return Finding::new(Severity::Info, message);
+            match need.is_stored(scope, secrets) {
+                Ok(true) => {
+                    let message = format!("secret {} is in the dev store", need.requirement);
+                    return Finding::new(Severity::Info, message);
+                }
+                Err(err) => return Finding::new(Severity::Error, err.to_string()),
+                Ok(false) => {}
             }
             let severity = if need.required {
                 Severity::Warning

@@ -157,6 +157,11 @@ fn prepare_phase(
     };
     // Planning only reads a store that exists; a real run creates it.
     let secrets = DevSecrets::open(&store_path(&request.project_root), false).map_err(fatal)?;
+    if let Some(store) = &secrets
+        && request.tenant.is_some()
+    {
+        store.check_key(&scope).map_err(fatal)?;
+    }
     let public_base_url = resolve_public_base_url(
         request.public_base_url.as_deref(),
         &layout,
@@ -172,7 +177,8 @@ fn prepare_phase(
     };
     match request.action {
         Action::Diagnostics if request.tenant.is_some() => {
-            setup::check_secret_presence(plan, prepared.secrets.as_ref(), &prepared.scope);
+            setup::check_secret_presence(plan, prepared.secrets.as_ref(), &prepared.scope)
+                .map_err(fatal)?;
             logins::check_login_states(plan, &prepared.layout, &prepared.scope);
         }
         Action::Setup => {

@@ -17,6 +17,9 @@ use store_file::{Put, StoreFile};
 
 /// The environment variable that moves the store file.
 pub const STORE_PATH_ENV: &str = "GREENTIC_DEV_SECRETS_PATH";
+/// The dev store's master key (greentic-secrets-provider-dev); unset, the key is derived from
+/// the empty string.
+pub const MASTER_KEY_ENV: &str = "GREENTIC_DEV_MASTER_KEY";
 
 /// Why the store could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +36,18 @@ pub enum SecretsError {
     Read {
         uri: String,
         path: PathBuf,
+        message: String,
+    },
+    #[error(
+        "the dev secrets store {} cannot be decrypted with {}: {message}; it was written with \
+         another key: set GREENTIC_DEV_MASTER_KEY to that key (every Greentic tool reading this \
+         store needs the same one), or move the file away to start a new store",
+        path.display(),
+        if *key_set { "the GREENTIC_DEV_MASTER_KEY set" } else { "the dev store's default key (GREENTIC_DEV_MASTER_KEY is unset)" }
+    )]
+    WrongKey {
+        path: PathBuf,
+        key_set: bool,
         message: String,
     },
     #[error(transparent)]
@@ -205,6 +220,23 @@ impl DevSecrets {
                 uri: item.uri.to_string(),
             })
             .collect())
+    }
+
+    /// Whether this process's master key opens the store: one secret of `scope` (when it has
+    /// any) is decrypted. A store written with another `GREENTIC_DEV_MASTER_KEY` is
+    /// [`SecretsError::WrongKey`], never "nothing stored".
+    pub fn check_key(&self, scope: &SecretScope) -> Result<(), SecretsError> {
+        let Some(first) = self.list(scope)?.into_iter().next() else {
+            return Ok(());
+        };
+        match self.get(&first.uri) {
+            Err(SecretsError::Read { message, .. }) => Err(SecretsError::WrongKey {
+                path: self.path().to_path_buf(),
+                key_set: std::env::var_os(MASTER_KEY_ENV).is_some_and(|k| !k.is_empty()),
+                message,
+            }),
+            other => other.map(|_| ()),
+        }
     }
 
     /// Removes the secret at `uri`, leaving no ciphertext of it in the store file, under the

@@ -18,6 +18,7 @@ use greentic_secrets_lib::{DevStore, SecretFormat, SecretsStore};
 use tempfile::TempPath;
 
 use super::SecretsError;
+use crate::atomic_file::create_private_dir;
 use crate::file_lock;
 
 /// The store file at one path.
@@ -184,21 +185,6 @@ fn copy_current(store: &Path, staged: &Path) -> io::Result<()> {
         .truncate(true)
         .open(staged)?;
     file.write_all(&bytes)
-}
-
-/// Creates `dir` (and its parents) when missing; the folder that holds the store is readable
-/// by its owner only when the operator creates it.
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    fs::create_dir_all(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
-    }
-    Ok(())
 }
 
 fn set_owner_only(path: &Path) -> io::Result<()> {

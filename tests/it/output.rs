@@ -286,7 +286,13 @@ fn twenty_packs_run_eight_at_once_get_twenty_ids() {
         );
     }
     p.run(&[
-        "dev", "diagnostics", "messaging", "--tenant", "acme", "--parallel", "8",
+        "dev",
+        "diagnostics",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--parallel",
+        "8",
     ])
     .code(exit_code::SUCCESS);
     let all = p

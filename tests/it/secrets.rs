@@ -166,3 +166,113 @@ fn secrets_need_a_tenant_and_a_value() {
     .code(exit_code::USAGE)
     .stderr_has("no value given");
 }
+
+const KEY_A: (&str, &str) = (
+    "GREENTIC_DEV_MASTER_KEY",
+    "key-a-0123456789abcdef0123456789abcdef",
+);
+const KEY_B: (&str, &str) = (
+    "GREENTIC_DEV_MASTER_KEY",
+    "key-b-fedcba9876543210fedcba9876543210",
+);
+const SET: [&str; 7] = [
+    "dev",
+    "secrets",
+    "set",
+    "messaging-telegram",
+    "bot_token",
+    "--tenant",
+    "acme",
+];
+
+#[test]
+fn a_store_written_with_another_master_key_is_said_by_every_command_that_reads_it() {
+    let p = project();
+    p.run_env(&SET, &[KEY_A], Some(TOKEN))
+        .code(exit_code::SUCCESS);
+    let store = p.root().join(".greentic/dev/.dev.secrets.env");
+    let before = std::fs::read(&store).unwrap();
+    let wrong = "cannot be decrypted with the GREENTIC_DEV_MASTER_KEY set";
+    let diagnostics = ["dev", "diagnostics", "messaging", "--tenant", "acme"];
+    let setup = [
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--non-interactive",
+    ];
+    let list = ["dev", "secrets", "list", "--tenant", "acme"];
+    for args in [&diagnostics[..], &setup[..], &list[..], &SET[..]] {
+        let run = p.run_env(args, &[KEY_B], Some("other-value"));
+        run.code(exit_code::FAILURE)
+            .stderr_has(wrong)
+            .stderr_has(&store.display().to_string());
+        assert!(!run.stdout.contains("missing"), "{args:?} said missing");
+    }
+    assert_eq!(std::fs::read(&store).unwrap(), before, "nothing written");
+    p.run_env(&diagnostics, &[], None)
+        .code(exit_code::FAILURE)
+        .stderr_has("the dev store's default key (GREENTIC_DEV_MASTER_KEY is unset)");
+    p.run_env(
+        &["dev", "doctor", "messaging", "--tenant", "acme"],
+        &[KEY_B],
+        None,
+    )
+    .code(exit_code::FAILURE)
+    .stdout_has(wrong);
+    p.run_env(&diagnostics, &[KEY_A], None)
+        .code(exit_code::SUCCESS)
+        .stdout_has("TELEGRAM_BOT_TOKEN present");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_store_is_its_owners_only_after_set_and_setup_and_doctor_says_when_it_is_not() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = project();
+    let store = p.root().join(".greentic/dev/.dev.secrets.env");
+    let dir = store.parent().unwrap().to_path_buf();
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    p.run_env(&SET, &[KEY_A], Some(TOKEN))
+        .code(exit_code::SUCCESS);
+    assert_eq!((mode(&store), mode(&dir)), (0o600, 0o700));
+
+    // Loosened by hand: the doctor says so, and the next write tightens both.
+    std::fs::set_permissions(&store, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let doctor = ["dev", "doctor", "messaging", "--tenant", "acme"];
+    p.run_env(&doctor, &[KEY_A], None)
+        .stdout_has("is mode 0644: other users on this machine can read the dev secrets store")
+        .stdout_has("is mode 0755");
+    p.file(
+        "a.yaml",
+        b"messaging-telegram:\n  public_base_url: https://bot.example\n",
+    );
+    p.run_env(
+        &[
+            "dev",
+            "setup",
+            "messaging",
+            "--tenant",
+            "acme",
+            "--non-interactive",
+            "--answers",
+            "a.yaml",
+        ],
+        &[KEY_A],
+        None,
+    )
+    .code(exit_code::SUCCESS);
+    assert_eq!((mode(&store), mode(&dir)), (0o600, 0o700));
+    let checked = p.run_env(&doctor, &[KEY_A], None);
+    assert!(
+        !checked.stdout.contains("other users"),
+        "{}",
+        checked.stdout
+    );
+    assert!(!checked.stdout.contains("is unset"), "{}", checked.stdout);
+    p.run_env(&doctor, &[], None)
+        .stdout_has("GREENTIC_DEV_MASTER_KEY is unset, so");
+}

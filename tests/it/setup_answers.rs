@@ -308,7 +308,11 @@ fn a_mistyped_answer_key_is_named_with_its_question_and_its_value_lands_nowhere(
     for file in files_under(p.root()) {
         let bytes = fs::read(&file).unwrap();
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("-typo") || file.ends_with("a.yaml"), "{}", file.display());
+        assert!(
+            !text.contains("-typo") || file.ends_with("a.yaml"),
+            "{}",
+            file.display()
+        );
     }
 }
 
@@ -316,9 +320,33 @@ fn a_mistyped_answer_key_is_named_with_its_question_and_its_value_lands_nowhere(
 fn a_mistyped_required_secret_fails_its_pack_and_says_which_key_it_may_be() {
     let p = Project::new();
     p.pack("messaging", "slack.gtpack", &slack());
-    p.file("a.yaml", format!("channel: ops\nbot_tokn: {TOKEN}\n").as_bytes());
+    p.file(
+        "a.yaml",
+        format!("channel: ops\nbot_tokn: {TOKEN}\n").as_bytes(),
+    );
     setup(&p, &["--answers", "a.yaml"])
         .code(exit_code::FAILURE)
         .stderr_has("lacks required setup answers: bot_token")
         .stderr_has("bot_tokn (did you mean bot_token?)");
+}
+
+#[test]
+fn an_unparsable_stored_answers_file_is_refused_by_setup_and_reported_by_doctor() {
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    let stored = "state/config/dev/acme/_/messaging-slack/setup-answers.json";
+    p.file(stored, b"{\"channel\": ");
+    p.file(
+        "a.yaml",
+        format!("channel: ops\nbot_token: {TOKEN}\n").as_bytes(),
+    );
+    let said = format!("{} is not a JSON object", p.root().join(stored).display());
+    setup(&p, &["--answers", "a.yaml"])
+        .code(exit_code::FAILURE)
+        .stderr_has(&said)
+        .stderr_has("fix or delete it");
+    assert_eq!(fs::read(p.root().join(stored)).unwrap(), b"{\"channel\": ");
+    p.run(&["dev", "doctor", "messaging", "--tenant", "acme"])
+        .code(exit_code::FAILURE)
+        .stdout_has("setup-answers.json is not a JSON object");
 }

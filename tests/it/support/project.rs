@@ -94,6 +94,25 @@ impl Project {
         Run::from(child.wait_with_output().expect("wait"))
     }
 
+    /// Runs the operator with `args` and the variables `env` set, `input` (if any) piped in.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)], input: Option<&str>) -> Run {
+        use std::io::Write;
+        let mut cmd = operator();
+        cmd.args(args)
+            .envs(env.iter().copied())
+            .current_dir(self.root())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("start binary");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(input.unwrap_or_default().as_bytes())
+            .expect("write stdin");
+        drop(stdin);
+        Run::from(child.wait_with_output().expect("wait"))
+    }
+
     /// Runs the operator with `args` in the project folder (`--project-root` is not added).
     pub fn run(&self, args: &[&str]) -> Run {
         let output = operator()
