@@ -1,9 +1,12 @@
-//! The entry point behind `main`: parse the command line, set up logging, dispatch a command.
+//! The entry points behind `main`: parse the command line ([`parse`]), say what the runner is
+//! to find in the environment ([`Invocation::runner_env`]), then set up logging and the signal
+//! handler and dispatch the command ([`run`]).
 
 use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
+use clap_complete::Shell;
 
 use crate::cli::{Cli, Command, dev_request};
 use crate::doctor_cmd;
@@ -14,35 +17,78 @@ use crate::lifecycle;
 use crate::logging;
 use crate::report;
 use crate::request::DevRequest;
+use crate::runner_env::{EnvChange, RunnerEnv};
 use crate::secrets_cmd;
+use crate::state_layout::StateLayout;
 
-/// Runs the operator with `args` (the program name first) and returns the process exit code.
-pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
-        Err(err) => {
-            // clap prints help and version on stdout with code 0, usage errors on stderr with 2.
-            let _ = err.print();
-            return ExitCode::from(err.exit_code() as u8);
-        }
+/// A parsed command line, not yet run.
+pub struct Invocation {
+    verbose: u8,
+    quiet: bool,
+    command: Parsed,
+}
+
+enum Parsed {
+    Dev(Box<DevRequest>),
+    Completions(Shell),
+}
+
+/// Parses `args` (the program name first); `Err` is the exit code once clap has printed help,
+/// the version or a usage error.
+pub fn parse(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+) -> Result<Invocation, ExitCode> {
+    let cli = Cli::try_parse_from(args).map_err(|err| {
+        // clap prints help and version on stdout with code 0, usage errors on stderr with 2.
+        let _ = err.print();
+        ExitCode::from(err.exit_code() as u8)
+    })?;
+    let command = match cli.command {
+        Command::Dev(dev) => Parsed::Dev(Box::new(dev_request(dev, cli.color.into()))),
+        Command::Completions { shell } => Parsed::Completions(shell),
     };
-    logging::init(cli.verbose, cli.quiet);
+    Ok(Invocation {
+        verbose: cli.verbose,
+        quiet: cli.quiet,
+        command,
+    })
+}
+
+impl Invocation {
+    /// What the runner must find in the environment, for a command that runs flows.
+    pub fn runner_env(&self) -> Option<RunnerEnv> {
+        let Parsed::Dev(dev) = &self.command else {
+            return None;
+        };
+        let DevRequest::Lifecycle(request) = dev.as_ref() else {
+            return None;
+        };
+        (!request.dry_run).then(|| RunnerEnv {
+            env: request.env.clone(),
+            timeout: request.timeout,
+            component_cache: StateLayout::new(&request.state_dir).component_cache(),
+        })
+    }
+}
+
+/// Runs a parsed command; `env_changes` are what `main` set for the runner (logged).
+pub fn run(invocation: Invocation, env_changes: &[EnvChange]) -> ExitCode {
+    logging::init(invocation.verbose, invocation.quiet);
+    for change in env_changes {
+        tracing::debug!(
+            "{}={:?} for the runner (was {:?})",
+            change.name,
+            change.value,
+            change.replaced
+        );
+    }
     file_lock::set_wait_notice(report::lock_wait_notice);
     if let Err(err) = interrupt::install_handler() {
         tracing::warn!("cannot handle Ctrl-C gracefully: {err}");
     }
-    let code = match cli.command {
-        Command::Dev(dev) => match dev_request(dev, cli.color.into()) {
-            DevRequest::Lifecycle(request) => lifecycle::run(request),
-            DevRequest::Runs(request) => history_cmd::runs(&request),
-            DevRequest::Show(request) => history_cmd::show(&request),
-            DevRequest::Doctor(request) => doctor_cmd::run(&request),
-            DevRequest::Secrets(request) => {
-                let terminal = report::for_format(request.format, request.color);
-                secrets_cmd::run(&request, terminal.prompter.as_ref())
-            }
-        },
-        Command::Completions { shell } => {
+    let code = match invocation.command {
+        Parsed::Dev(request) => run_dev(*request),
+        Parsed::Completions(shell) => {
             let mut command = Cli::command();
             clap_complete::generate(
                 shell,
@@ -54,4 +100,17 @@ pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone
         }
     };
     ExitCode::from(code)
+}
+
+fn run_dev(request: DevRequest) -> u8 {
+    match request {
+        DevRequest::Lifecycle(request) => lifecycle::run(request),
+        DevRequest::Runs(request) => history_cmd::runs(&request),
+        DevRequest::Show(request) => history_cmd::show(&request),
+        DevRequest::Doctor(request) => doctor_cmd::run(&request),
+        DevRequest::Secrets(request) => {
+            let terminal = report::for_format(request.format, request.color);
+            secrets_cmd::run(&request, terminal.prompter.as_ref())
+        }
+    }
 }

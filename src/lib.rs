@@ -36,6 +36,7 @@ pub mod records;
 pub mod redact;
 pub mod report;
 pub mod request;
+pub mod runner_env;
 pub mod runner_exec;
 pub mod schedule;
 pub mod secret_needs;
@@ -47,5 +48,3 @@ pub mod state_layout;
 pub mod template;
 pub mod tunnel;
 pub mod watch;
-
-pub use app::main_with_args;

@@ -1,10 +1,23 @@
-//! The `greentic-operator` binary: parse arguments, run the library, exit with its code.
+//! The `greentic-operator` binary: parse arguments, set the runner's environment while this is
+//! the only thread, run the library, exit with its code.
 
 /// jemalloc instead of glibc's malloc: glibc keeps the memory freed by each flow's thread in
 /// per-thread arenas, so peak RSS grew with the number of flows run (BENCHMARKS.md, memory).
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+use greentic_operator::{app, runner_env};
+
 fn main() -> std::process::ExitCode {
-    greentic_operator::main_with_args(std::env::args_os())
+    let invocation = match app::parse(std::env::args_os()) {
+        Ok(invocation) => invocation,
+        Err(code) => return code,
+    };
+    let changes = match invocation.runner_env() {
+        // SAFETY: nothing has started a thread yet: logging, the signal handler and every
+        // runtime start inside `app::run`.
+        Some(wanted) => unsafe { runner_env::settle(&wanted) },
+        None => Vec::new(),
+    };
+    app::run(invocation, &changes)
 }

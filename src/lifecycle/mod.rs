@@ -27,7 +27,7 @@ use crate::tunnel::resolve_public_base_url;
 
 mod edge;
 
-use edge::{Edge, Presence, settle_runner_env};
+use edge::{Edge, Presence};
 
 /// Why a command stops before its verdict.
 enum Stop {
@@ -89,9 +89,6 @@ fn command(
             "--tenant is required to run flows (or set GREENTIC_TENANT); --dry-run works without it"
                 .into(),
         ));
-    }
-    if !request.dry_run {
-        settle_runner_env(request);
     }
     let mut plan = plan_phase(request)?;
     let prepared = prepare_phase(request, &mut plan, edge, emit)?;

@@ -126,3 +126,32 @@ fn an_interrupt_starts_no_new_flow_marks_the_running_one_and_exits_130() {
         "no new flow may start"
     );
 }
+
+#[test]
+fn the_timeout_flag_beats_an_inherited_wasm_deadline() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "a-endless.gtpack",
+        &endless("messaging-endless"),
+    );
+    // Honoured, the inherited one-second deadline would trap the spinning component long
+    // before --timeout and fail the flow as an error instead.
+    let run = p.run_env(
+        &[
+            "dev",
+            "setup",
+            "messaging",
+            "--tenant",
+            "acme",
+            "--timeout",
+            "3s",
+            "-vv",
+        ],
+        &[("GREENTIC_WASM_MAX_EXEC_SECS", "1")],
+        None,
+    );
+    run.code(exit_code::FAILURE)
+        .stdout_has("messaging-endless setup_default: did not finish within 3s (--timeout)")
+        .stderr_has("GREENTIC_WASM_MAX_EXEC_SECS=\"4\" for the runner (was Some(\"1\"))");
+}

@@ -1,0 +1,65 @@
+//! The process environment the runner reads its settings from, set once by [`settle`], in
+//! `main` before any other thread exists (the signal handler, the log writer and every runtime
+//! start after it): `std::env::set_var` is only sound while the process has one thread.
+//!
+//! | variable | set to | why |
+//! |---|---|---|
+//! | `GREENTIC_ENV` | `--env` | the runner's secret paths and the operator's must name one env |
+//! | `GREENTIC_WASM_MAX_EXEC_SECS` | `--timeout` + 1 s | a flow abandoned at `--timeout` stops soon after; an inherited value is replaced |
+//! | `GREENTIC_CACHE_DIR` | `<state>/cache/components` | compiled components are kept in the state folder; an inherited value is kept |
+//! | `GREENTIC_PROVIDER_CORE_ONLY` | `0` | the runner host refuses every secret read of a provider component in its default provider-core-only mode; setup's providers read theirs from the dev store (as greentic-setup lets them). An inherited value is kept |
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// What the runner is to be told.
+#[derive(Debug, Clone)]
+pub struct RunnerEnv {
+    pub env: String,
+    pub timeout: Duration,
+    pub component_cache: PathBuf,
+}
+
+/// One variable [`settle`] set, and what it replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvChange {
+    pub name: &'static str,
+    pub value: OsString,
+    /// The inherited value it replaced, if any.
+    pub replaced: Option<OsString>,
+}
+
+/// Sets the runner's variables (see the module's table) and returns each change.
+///
+/// # Safety
+/// Call it from `main` while the process has a single thread: no signal handler, logger,
+/// runtime or scoped thread started yet (`std::env::set_var`'s own requirement).
+pub unsafe fn settle(wanted: &RunnerEnv) -> Vec<EnvChange> {
+    let exec_secs = (wanted.timeout.as_secs() + 1).to_string();
+    let settings: [(&'static str, OsString, bool); 4] = [
+        ("GREENTIC_ENV", wanted.env.clone().into(), true),
+        ("GREENTIC_WASM_MAX_EXEC_SECS", exec_secs.into(), true),
+        (
+            "GREENTIC_CACHE_DIR",
+            wanted.component_cache.clone().into_os_string(),
+            false,
+        ),
+        ("GREENTIC_PROVIDER_CORE_ONLY", "0".into(), false),
+    ];
+    let mut changes = Vec::new();
+    for (name, value, replace) in settings {
+        let inherited = std::env::var_os(name);
+        if inherited.as_ref() == Some(&value) || (inherited.is_some() && !replace) {
+            continue;
+        }
+        // SAFETY: the caller guarantees the process has one thread (see above).
+        unsafe { std::env::set_var(name, &value) };
+        changes.push(EnvChange {
+            name,
+            value,
+            replaced: inherited,
+        });
+    }
+    changes
+}
