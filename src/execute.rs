@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -19,7 +20,8 @@ use crate::records::{FlowRecord, write_run_end, write_run_start};
 use crate::redact::Redactor;
 use crate::runner_exec::{FlowRunSpec, run_provider_pack_flow};
 use crate::schedule::{FlowRunner, PlannedFlow, ScheduleSettings, schedule};
-use crate::secrets::{DevSecrets, SecretScope};
+use crate::scratch::Scratch;
+use crate::secrets::{DevSecrets, SecretScope, SeenSecrets};
 use crate::setup_store::{PackSetup, persist};
 use crate::state_layout::{RunPaths, StateLayout};
 use crate::watch::{Watch, Watched};
@@ -41,6 +43,8 @@ pub struct ExecSettings {
     pub scope: SecretScope,
     /// (setup) Each pack's answers, by pack index.
     pub setups: BTreeMap<usize, PackSetup>,
+    /// Where the runner writes its own files until they are copied, redacted, to the run folder.
+    pub scratch: Arc<Scratch>,
 }
 
 /// Runs every runnable flow of `plan` through greentic-runner-desktop; stops starting flows
@@ -70,13 +74,13 @@ impl FlowRunner for DesktopRunner<'_> {
     fn run_flow(&self, flow: PlannedFlow<'_>, watch: &Watch<'_>) -> FlowRecord {
         let settings = self.settings;
         let setup = settings.setups.get(&flow.pack_index);
-        let redactor = Redactor::new(
-            setup
-                .map(|s| s.answers.secret_values())
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(_, value)| value),
-        );
+        let answered: Vec<String> = setup
+            .map(|s| s.answers.secret_values())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, value)| value)
+            .collect();
+        let redactor = Redactor::new(answered.clone());
         let subject = FlowSubject {
             domain: flow.pack.domain,
             action: flow.plan.action,
@@ -99,16 +103,20 @@ impl FlowRunner for DesktopRunner<'_> {
                 return record;
             }
         };
-        let spec = self.spec(flow, input, &paths, watch.timeout());
+        let seen = Arc::new(SeenSecrets::default());
+        let runner_dir = settings.scratch.flow_dir(&paths.run_id);
+        let spec = self.spec(flow, input, &runner_dir, watch.timeout(), &seen);
         let (mut outcome, result) = run_watched(spec, watch);
         if let Some(info) = &flow.pack.info {
             outcome = outcome.explain_runner_mismatch(info, flow.flow);
         }
         outcome = self.keep_answers(setup, outcome);
+        // Every value the flow was given or read through the store, known only now.
+        let redactor = Redactor::new(answered.into_iter().chain(seen.values()));
         record.duration = clock.elapsed();
         record.outcome = outcome.redacted(&redactor);
         record.runner_result = result;
-        close_run_dir(&paths, record, &redactor)
+        close_run_dir(&paths, &runner_dir, record, &redactor)
     }
 }
 
@@ -134,6 +142,7 @@ impl DesktopRunner<'_> {
             duration: Duration::ZERO,
             outcome: FlowOutcome::Passed,
             runner_result: None,
+            withheld_artifacts: Vec::new(),
         }
     }
 
@@ -172,8 +181,9 @@ impl DesktopRunner<'_> {
         &self,
         flow: PlannedFlow<'_>,
         input: Value,
-        paths: &RunPaths,
+        runner_dir: &std::path::Path,
         timeout: Duration,
+        seen: &Arc<SeenSecrets>,
     ) -> FlowRunSpec {
         let settings = self.settings;
         FlowRunSpec {
@@ -182,11 +192,14 @@ impl DesktopRunner<'_> {
             tenant: settings.ctx.tenant.clone(),
             team: settings.ctx.team.clone(),
             input,
-            artifacts_dir: paths.artifacts(),
+            artifacts_dir: runner_dir.to_path_buf(),
             offline: settings.offline,
             // The same limit as the scheduler's, so that an abandoned run stops on its own.
             wall_limit: timeout,
-            secrets_manager: settings.secrets.as_ref().map(DevSecrets::manager),
+            secrets_manager: settings
+                .secrets
+                .as_ref()
+                .map(|store| store.manager(Arc::clone(seen))),
         }
     }
 
@@ -228,13 +241,26 @@ fn run_watched(spec: FlowRunSpec, watch: &Watch<'_>) -> (FlowOutcome, Option<Run
     }
 }
 
-/// Scrubs secrets from the runner's artifacts and writes the flow's end into its run folder.
-fn close_run_dir(paths: &RunPaths, mut record: FlowRecord, redactor: &Redactor) -> FlowRecord {
-    if let Err(err) = redactor.scrub_dir(&paths.artifacts()) {
-        tracing::warn!(
-            "failed to scrub secrets from {}: {err}",
+/// Copies the runner's files into the run folder through the redactor, removes its private
+/// folder (an abandoned flow's later writes go nowhere), and writes the flow's end.
+fn close_run_dir(
+    paths: &RunPaths,
+    runner_dir: &std::path::Path,
+    mut record: FlowRecord,
+    redactor: &Redactor,
+) -> FlowRecord {
+    match redactor.copy_redacted(runner_dir, &paths.artifacts()) {
+        Ok(withheld) => record.withheld_artifacts = withheld,
+        Err(err) => tracing::warn!(
+            "failed to copy the runner's files from {} to {}: {err}",
+            runner_dir.display(),
             paths.artifacts().display()
-        );
+        ),
+    }
+    if let Err(err) = std::fs::remove_dir_all(runner_dir)
+        && err.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!("failed to remove {}: {err}", runner_dir.display());
     }
     if let Err(err) = write_run_end(paths, &record, redactor) {
         record.outcome = FlowOutcome::LoadError {

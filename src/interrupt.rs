@@ -2,8 +2,9 @@
 //! starting and a second one exits at once; at any other time (asking a question, waiting for
 //! a lock) the first signal ends the command at once with exit code 130.
 
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 /// Shared "stop starting work" flag; cheap to check from any thread.
@@ -51,6 +52,7 @@ static GRACEFUL: AtomicBool = AtomicBool::new(false);
 pub fn install_handler() -> Result<(), ctrlc::Error> {
     ctrlc::set_handler(|| {
         if !GRACEFUL.load(Ordering::SeqCst) || PROCESS_INTERRUPT.is_requested() {
+            remove_registered();
             std::process::exit(i32::from(crate::exit_code::INTERRUPTED));
         }
         PROCESS_INTERRUPT.request();
@@ -60,4 +62,33 @@ pub fn install_handler() -> Result<(), ctrlc::Error> {
 /// From now on a first signal asks the running work to stop instead of ending the process.
 pub fn enter_graceful() {
     GRACEFUL.store(true, Ordering::SeqCst);
+}
+
+/// Folders removed when a signal ends the process (private copies of what flows wrote).
+static ON_EXIT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes `dir` (and all in it) if a signal ends the process before [`keep_on_exit`].
+pub fn remove_on_exit(dir: PathBuf) {
+    ON_EXIT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .push(dir);
+}
+
+/// Forgets a folder given to [`remove_on_exit`] (its owner removes it).
+pub fn keep_on_exit(dir: &Path) {
+    ON_EXIT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .retain(|d| d != dir);
+}
+
+fn remove_registered() {
+    let dirs = ON_EXIT
+        .lock()
+        .map(|d| d.clone())
+        .unwrap_or_else(|poisoned| poisoned.into_inner().clone());
+    for dir in dirs {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

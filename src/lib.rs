@@ -39,6 +39,7 @@ pub mod request;
 pub mod runner_env;
 pub mod runner_exec;
 pub mod schedule;
+pub mod scratch;
 pub mod secret_needs;
 pub mod secrets;
 pub mod secrets_cmd;

@@ -41,6 +41,9 @@ pub struct FlowRecord {
     /// The runner's own result, when the run got that far.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runner_result: Option<RunResult>,
+    /// The runner's files left out of `artifacts/`: binary, and holding a secret value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub withheld_artifacts: Vec<PathBuf>,
 }
 
 fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -153,6 +156,13 @@ pub fn render_summary(record: &FlowRecord) -> String {
                 node.node_id, node.code, node.message
             );
         }
+    }
+    for file in &record.withheld_artifacts {
+        let _ = writeln!(
+            out,
+            "withheld: artifacts/{} (a binary file holding a secret value)",
+            file.display()
+        );
     }
     let _ = writeln!(out, "run_id: {}", record.run_id);
     out

@@ -5,7 +5,7 @@
 //! | variable | set to | why |
 //! |---|---|---|
 //! | `GREENTIC_ENV` | `--env` | the runner's secret paths and the operator's must name one env |
-//! | `GREENTIC_WASM_MAX_EXEC_SECS` | `--timeout` + 1 s | a flow abandoned at `--timeout` stops soon after; an inherited value is replaced |
+//! | `GREENTIC_WASM_MAX_EXEC_SECS` | `--timeout`, rounded up, + 2 s | a component call of a flow abandoned at `--timeout` is cut 1 to 2 s later (the host checks its deadline once a second), never before; an inherited value is replaced |
 //! | `GREENTIC_CACHE_DIR` | `<state>/cache/components` | compiled components are kept in the state folder; an inherited value is kept |
 //! | `GREENTIC_PROVIDER_CORE_ONLY` | `0` | the runner host refuses every secret read of a provider component in its default provider-core-only mode; setup's providers read theirs from the dev store (as greentic-setup lets them). An inherited value is kept |
 
@@ -36,7 +36,9 @@ pub struct EnvChange {
 /// Call it from `main` while the process has a single thread: no signal handler, logger,
 /// runtime or scoped thread started yet (`std::env::set_var`'s own requirement).
 pub unsafe fn settle(wanted: &RunnerEnv) -> Vec<EnvChange> {
-    let exec_secs = (wanted.timeout.as_secs() + 1).to_string();
+    // The host's ticker fires the deadline up to a second early: +2 keeps it past --timeout.
+    let whole_secs = wanted.timeout.as_secs() + u64::from(wanted.timeout.subsec_nanos() > 0);
+    let exec_secs = (whole_secs + 2).to_string();
     let settings: [(&'static str, OsString, bool); 4] = [
         ("GREENTIC_ENV", wanted.env.clone().into(), true),
         ("GREENTIC_WASM_MAX_EXEC_SECS", exec_secs.into(), true),

@@ -116,6 +116,7 @@ fn record(flow: PlannedFlow<'_>, outcome: FlowOutcome) -> FlowRecord {
         duration: Duration::ZERO,
         outcome,
         runner_result: None,
+        withheld_artifacts: Vec::new(),
     }
 }
 

@@ -101,7 +101,7 @@ impl Run<'_> {
                 &step.op,
                 request,
                 &scope,
-                self.ctx.secrets.manager(),
+                self.ctx.secrets.manager(Default::default()),
             ))
             .map_err(|source| ActionError::Finalize {
                 name: name.to_string(),

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::error::Error;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::answers::{AnswerSource, AnswersFile, load_answers_file};
@@ -19,6 +20,7 @@ use crate::logins;
 use crate::plan::{Plan, PlanOptions, ScannedPack, build_plan};
 use crate::report;
 use crate::request::Request;
+use crate::scratch::Scratch;
 use crate::secrets::{DevSecrets, SecretScope, store_path};
 use crate::setup::{self, SetupSources};
 use crate::setup_store::PackSetup;
@@ -285,6 +287,9 @@ fn run_phase(
             .map_err(fatal)?
             .expect("a created store is open"),
     };
+    let scratch = Scratch::create().map_err(|err| {
+        Stop::Fatal(format!("cannot create a private folder for the runner's files: {err}").into())
+    })?;
     interrupt::enter_graceful();
     let settings = ExecSettings {
         layout: prepared.layout,
@@ -301,6 +306,7 @@ fn run_phase(
         secrets: Some(secrets),
         scope: prepared.scope,
         setups: prepared.setups,
+        scratch: Arc::new(scratch),
     };
     let mut execution = execute(plan, &settings, &PROCESS_INTERRUPT, &mut *emit);
     if request.action == Action::Setup {

@@ -181,6 +181,7 @@ mod tests {
             duration: Duration::from_millis(1500),
             outcome,
             runner_result: None,
+            withheld_artifacts: Vec::new(),
         }
     }
 

@@ -120,6 +120,15 @@ impl TextReporter {
             paint(style, &format!("{:>11}", record.outcome.label())),
             seconds(record.duration),
         ));
+        for file in &record.withheld_artifacts {
+            let path = record.run_dir.join("artifacts").join(file);
+            self.progress.suspend(|| {
+                eprintln!(
+                    "warning: {name}: the runner's {} is a binary file holding a secret value; it was not kept",
+                    path.display()
+                )
+            });
+        }
         if let Some(bar) = self.progress.get() {
             bar.inc(1);
         }

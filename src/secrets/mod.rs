@@ -245,16 +245,48 @@ impl DevSecrets {
         self.file.delete(uri)
     }
 
-    /// A secrets manager for the runner, reading and writing this store.
-    pub fn manager(&self) -> Arc<dyn SecretsManager> {
-        Arc::new(StoreManager(self.clone()))
+    /// A secrets manager for the runner, reading and writing this store; every value it hands
+    /// to a flow or takes from one is noted in `seen`, so that the flow's files can be kept
+    /// clear of it.
+    pub fn manager(&self, seen: Arc<SeenSecrets>) -> Arc<dyn SecretsManager> {
+        Arc::new(StoreManager {
+            store: self.clone(),
+            seen,
+        })
+    }
+}
+
+/// The secret values one flow read or wrote through its secrets manager.
+#[derive(Debug, Default)]
+pub struct SeenSecrets(std::sync::Mutex<Vec<String>>);
+
+impl SeenSecrets {
+    fn note(&self, bytes: &[u8]) {
+        let value = String::from_utf8_lossy(bytes).into_owned();
+        let mut seen = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !seen.contains(&value) {
+            seen.push(value);
+        }
+    }
+
+    pub fn values(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 }
 
 /// The runner names a pack's secret `secrets://<env>/<tenant>/<team>/<pack id>/<key>` with its
 /// own segment rules (it keeps `-` in a pack id); the store's canonical form turns `-` into
 /// `_`. Paths are rewritten to the canonical form so flows find what setup wrote.
-struct StoreManager(DevSecrets);
+struct StoreManager {
+    store: DevSecrets,
+    seen: Arc<SeenSecrets>,
+}
 
 fn canonical_path(path: &str) -> String {
     let Some(rest) = path.strip_prefix("secrets://") else {
@@ -276,8 +308,11 @@ fn canonical_path(path: &str) -> String {
 #[async_trait]
 impl SecretsManager for StoreManager {
     async fn read(&self, path: &str) -> greentic_secrets_lib::Result<Vec<u8>> {
-        match self.0.get(&canonical_path(path)) {
-            Ok(Some(bytes)) => Ok(bytes),
+        match self.store.get(&canonical_path(path)) {
+            Ok(Some(bytes)) => {
+                self.seen.note(&bytes);
+                Ok(bytes)
+            }
             Ok(None) => Err(greentic_secrets_lib::SecretError::NotFound(
                 path.to_string(),
             )),
@@ -288,8 +323,9 @@ impl SecretsManager for StoreManager {
     }
 
     async fn write(&self, path: &str, bytes: &[u8]) -> greentic_secrets_lib::Result<()> {
+        self.seen.note(bytes);
         let value = String::from_utf8_lossy(bytes).into_owned();
-        self.0
+        self.store
             .put_verified(&canonical_path(path), &value)
             .map_err(|err| greentic_secrets_lib::SecretError::Backend(err.to_string().into()))
     }
@@ -341,12 +377,14 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(reopened.get(&uri).unwrap().unwrap(), b"xoxb-123");
-        let manager = reopened.manager();
+        let seen = Arc::new(SeenSecrets::default());
+        let manager = reopened.manager(Arc::clone(&seen));
         let via_runner = futures_util::FutureExt::now_or_never(
             manager.read("secrets://dev/acme/_/messaging-slack/bot_token"),
         )
         .unwrap();
         assert_eq!(via_runner.unwrap(), b"xoxb-123");
+        assert_eq!(seen.values(), ["xoxb-123"], "noted for the redactor");
         let raw = std::fs::read(dir.path().join("s.env")).unwrap();
         assert!(
             !raw.windows(8).any(|w| w == b"xoxb-123"),

@@ -153,5 +153,5 @@ fn the_timeout_flag_beats_an_inherited_wasm_deadline() {
     );
     run.code(exit_code::FAILURE)
         .stdout_has("messaging-endless setup_default: did not finish within 3s (--timeout)")
-        .stderr_has("GREENTIC_WASM_MAX_EXEC_SECS=\"4\" for the runner (was Some(\"1\"))");
+        .stderr_has("GREENTIC_WASM_MAX_EXEC_SECS=\"5\" for the runner (was Some(\"1\"))");
 }

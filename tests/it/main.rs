@@ -15,6 +15,7 @@ mod layers;
 mod output;
 mod plan;
 mod published_packs;
+mod redaction;
 mod run;
 mod secrets;
 mod setup_answers;

@@ -1,0 +1,212 @@
+//! Secret values never land in a file outside the store: the runner's own files are written in
+//! a private folder and reach the run folder only through the redactor, also when a flow is
+//! abandoned at its timeout and writes later, and on a second Ctrl-C or a kill -9.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use greentic_operator::exit_code;
+use serde_json::Value;
+
+use crate::support::packs::{FlowBody, PackBuilder};
+use crate::support::project::{Project, files_under, operator};
+use crate::support::wasm;
+
+const TOKEN: &str = "xoxb-late-writer-5150";
+
+const SETUP_YAML: &str = "questions:
+  - {name: bot_token, required: true, secret: true}
+";
+
+/// A pack whose setup flow runs one component: `spins` of CPU work, then the answer `output`.
+fn spinning(id: &str, output: &str, spins: u64) -> PackBuilder {
+    PackBuilder::new(id)
+        .entry("assets/setup.yaml", SETUP_YAML.as_bytes())
+        .component(
+            wasm::component_manifest("spinner"),
+            wasm::component(output, spins),
+        )
+        .flow("setup_default", FlowBody::Component("spinner".into()))
+}
+
+/// How long (ms) one setup of a spinning pack took, from its run.json.
+fn measured_ms(spins: u64) -> f64 {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "c.gtpack",
+        &spinning("messaging-cal", "{}", spins),
+    );
+    p.file("a.yaml", b"bot_token: calibrating\n");
+    p.setup_messaging(&["--answers", "a.yaml", "--timeout", "60s"])
+        .code(exit_code::SUCCESS);
+    let runs = p.run(&["dev", "runs", "--format", "json"]).json();
+    runs["runs"][0]["duration_ms"].as_f64().unwrap()
+}
+
+/// The spin count that keeps the component busy about `target_ms` on this machine now.
+fn spins_lasting(target_ms: f64) -> u64 {
+    let base: u64 = 1 << 24;
+    let (short, long) = (measured_ms(base), measured_ms(base * 8));
+    let per_ms = (base * 7) as f64 / (long - short).max(1.0);
+    let overhead = (short - base as f64 / per_ms).max(0.0);
+    ((target_ms - overhead).max(1.0) * per_ms) as u64
+}
+
+/// Where the operator keeps its private folders (as `scratch` chooses).
+fn scratch_base() -> PathBuf {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        shm.to_path_buf()
+    } else {
+        std::env::temp_dir()
+    }
+}
+
+/// The private folders of the operator process `pid`.
+fn scratch_of(pid: u32) -> Vec<PathBuf> {
+    let prefix = format!("greentic-operator-{pid}-");
+    std::fs::read_dir(scratch_base())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .collect()
+}
+
+/// No file under `root` holds `secret`, but for the packs and their compiled components: the
+/// test's component carries the value in its own code.
+fn assert_no_file_holds(root: &Path, secret: &str) {
+    let own_code = |file: &Path| {
+        file.starts_with(root.join("providers")) || file.starts_with(root.join("state/cache"))
+    };
+    for file in files_under(root).into_iter().filter(|f| !own_code(f)) {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+        assert!(!found, "{} holds the secret", file.display());
+    }
+}
+
+#[test]
+fn a_secret_a_flow_answers_after_its_timeout_lands_in_no_file() {
+    // The late flow would answer (the secret, under a key the runner does not redact) half a
+    // second after its one-second timeout, while the next flow keeps the process alive. The
+    // runner 1.2.2 aborts it at its own wall limit and writes its run.json then, after the
+    // operator closed the run folder: that late file, and any answer a runner lets through,
+    // go to the private folder, which is gone by then.
+    let late = spins_lasting(1500.0);
+    let p = Project::new();
+    let answer = format!(r#"{{"leak":"{TOKEN}"}}"#);
+    p.pack(
+        "messaging",
+        "a-late.gtpack",
+        &spinning("messaging-late", &answer, late),
+    );
+    p.pack(
+        "messaging",
+        "b-wait.gtpack",
+        &spinning("messaging-wait", "{}", 1 << 42),
+    );
+    p.file(
+        "a.yaml",
+        format!("messaging-late: {{bot_token: {TOKEN}}}\nmessaging-wait: {{bot_token: {TOKEN}}}\n")
+            .as_bytes(),
+    );
+    let run = p.setup_messaging(&["--answers", "a.yaml", "--timeout", "1s", "--parallel", "1"]);
+    run.code(exit_code::FAILURE)
+        .stdout_has("messaging-late setup_default: did not finish within 1s (--timeout)");
+    std::fs::remove_file(p.root().join("a.yaml")).unwrap();
+    assert_no_file_holds(p.root(), TOKEN);
+    assert_no_file_holds(&scratch_base(), TOKEN);
+}
+
+#[test]
+fn the_runner_files_reach_the_run_folder_redacted() {
+    let p = Project::new();
+    let answer = format!(r#"{{"leak":"{TOKEN}"}}"#);
+    p.pack(
+        "messaging",
+        "a.gtpack",
+        &spinning("messaging-a", &answer, 1),
+    );
+    p.file("a.yaml", format!("bot_token: {TOKEN}\n").as_bytes());
+    p.setup_messaging(&["--answers", "a.yaml"])
+        .code(exit_code::SUCCESS);
+    let (dir, _) = p.first_run("messaging", "messaging-a", "setup_default");
+    let transcript = std::fs::read_to_string(dir.join("artifacts/transcript.jsonl")).unwrap();
+    assert!(
+        transcript.contains(r#""leak":"__REDACTED__""#),
+        "{transcript}"
+    );
+    let runner_run: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("artifacts/run.json")).unwrap()).unwrap();
+    assert_eq!(runner_run["status"], "Success");
+    std::fs::remove_file(p.root().join("a.yaml")).unwrap();
+    assert_no_file_holds(p.root(), TOKEN);
+}
+
+/// Starts `dev setup` of an endless flow and returns once the flow runs.
+fn start_endless(p: &Project) -> std::process::Child {
+    p.pack(
+        "messaging",
+        "e.gtpack",
+        &spinning("messaging-e", "{}", 1 << 42),
+    );
+    p.file("a.yaml", format!("bot_token: {TOKEN}\n").as_bytes());
+    let child = operator()
+        .args([
+            "dev",
+            "setup",
+            "messaging",
+            "--tenant",
+            "acme",
+            "--answers",
+            "a.yaml",
+        ])
+        .current_dir(p.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while scratch_of(child.id()).is_empty() || files_under(&scratch_of(child.id())[0]).is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(60), "never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
+#[test]
+fn a_second_ctrl_c_removes_the_runner_files_before_exiting() {
+    let p = Project::new();
+    let child = start_endless(&p);
+    let pid = child.id();
+    for _ in 0..2 {
+        // SAFETY: kill(2) on our own child, not yet waited for.
+        assert_eq!(unsafe { libc::kill(pid as libc::pid_t, libc::SIGINT) }, 0);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(i32::from(exit_code::INTERRUPTED)));
+    assert_eq!(scratch_of(pid), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn the_runner_files_of_a_killed_operator_are_removed_by_the_next() {
+    let p = Project::new();
+    let mut child = start_endless(&p);
+    let pid = child.id();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(scratch_of(pid).len(), 1, "left behind by kill -9");
+    std::fs::remove_file(p.root().join("providers/messaging/e.gtpack")).unwrap();
+    p.pack(
+        "messaging",
+        "ok.gtpack",
+        &PackBuilder::new("messaging-ok").passing("diagnostics"),
+    );
+    p.run(&["dev", "diagnostics", "messaging", "--tenant", "acme"])
+        .code(exit_code::SUCCESS);
+    assert_eq!(scratch_of(pid), Vec::<PathBuf>::new());
+}
