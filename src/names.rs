@@ -1,4 +1,5 @@
-//! Names typed by the user that become parts of paths (tenant, team, env): validated once, at the edge.
+//! Names typed by the user that become parts of paths or secret names (tenant, team, env,
+//! provider, key): validated once, at the edge.
 
 use std::fmt;
 
@@ -46,6 +47,35 @@ pub fn validate_name(value: &str) -> Result<String, NameError> {
         return Err(NameError(format!(
             "contains {bad:?}; use only lower-case ASCII letters, digits, `-`, `_` and `.` \
              (the secrets store's rule)"
+        )));
+    }
+    Ok(value.to_string())
+}
+
+/// Accepts a provider id or secret key as typed for the secrets store: ASCII letters (either
+/// case), digits, `-`, `_` and `.` (not leading), up to [`MAX_NAME_LEN`] bytes. The store's
+/// canonical name (lower case, `-` and `.` to `_`) is made from it; anything that form would
+/// drop or rewrite silently (`/`, spaces, non-ASCII letters, an empty name) is refused.
+pub fn validate_secret_part(value: &str) -> Result<String, NameError> {
+    if value.is_empty() {
+        return Err(NameError("must not be empty".into()));
+    }
+    if value.len() > MAX_NAME_LEN {
+        return Err(NameError(format!(
+            "is {} bytes long; at most {MAX_NAME_LEN} are allowed",
+            value.len()
+        )));
+    }
+    if value.starts_with('.') {
+        return Err(NameError("must not start with `.`".into()));
+    }
+    if let Some(bad) = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(NameError(format!(
+            "contains {bad:?}; use only ASCII letters, digits, `-`, `_` and `.` (the secrets \
+             store names it in lower case, with `-` and `.` as `_`)"
         )));
     }
     Ok(value.to_string())

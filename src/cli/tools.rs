@@ -7,7 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::{FormatArg, StateArgs, absolute};
 use crate::domains::{Domain, Domains};
-use crate::names::validate_name;
+use crate::names::{validate_name, validate_secret_part};
 use crate::request::{ColorChoice, DevRequest, OutputFormat, SecretsAction, SecretsRequest};
 
 /// A domain, or all of them.
@@ -96,12 +96,21 @@ pub enum SecretsCommand {
     /// Store a secret: the value comes from a hidden prompt, or from standard input when piped.
     Set {
         /// The provider (pack id), e.g. messaging-telegram.
+        #[arg(value_parser = validate_secret_part)]
         provider: String,
         /// The key, e.g. bot_token or TELEGRAM_BOT_TOKEN.
+        #[arg(value_parser = validate_secret_part)]
         key: String,
     },
     /// Remove a secret from the store.
-    Delete { provider: String, key: String },
+    Delete {
+        /// The provider (pack id).
+        #[arg(value_parser = validate_secret_part)]
+        provider: String,
+        /// The key.
+        #[arg(value_parser = validate_secret_part)]
+        key: String,
+    },
 }
 
 pub(super) fn secrets_request(args: SecretsArgs, color: ColorChoice) -> DevRequest {

@@ -151,10 +151,38 @@ fn upper_case_names_are_refused_by_the_store_rule_before_anything_runs() {
             "Dev",
         ],
         &["dev", "secrets", "list", "--tenant", "Acme"],
+        &["dev", "setup", "messaging", "--tenant", "a/b"],
+        &[
+            "dev",
+            "diagnostics",
+            "messaging",
+            "--tenant",
+            "acme",
+            "--team",
+            "x/y",
+        ],
     ] {
         p.run(args)
             .code(exit_code::USAGE)
             .stderr_has("use only lower-case ASCII letters");
     }
+    for (provider, key, said) in [
+        (
+            "messaging/slack",
+            "k",
+            "contains '/'; use only ASCII letters",
+        ),
+        ("messaging-a", "bot token", "contains ' '"),
+        ("messaging-a", "", "must not be empty"),
+    ] {
+        p.run_env(
+            &["dev", "secrets", "set", provider, key, "--tenant", "acme"],
+            &[],
+            Some("value-1"),
+        )
+        .code(exit_code::USAGE)
+        .stderr_has(said);
+    }
     assert!(!p.state().exists(), "nothing ran");
+    assert!(!p.root().join(".greentic").exists(), "nothing stored");
 }
