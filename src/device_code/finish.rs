@@ -24,7 +24,7 @@ impl Run<'_> {
         answers: &BTreeMap<String, String>,
     ) -> Step {
         let outputs = self.outputs();
-        let stored_config = outputs.stored_config();
+        let stored_config = outputs.stored_config()?;
         let mut request_answers: Map<String, Value> = self.pack.answers.clone();
         for (key, value) in answers {
             request_answers.insert(key.clone(), Value::String(value.clone()));
@@ -35,7 +35,7 @@ impl Run<'_> {
             }
         }
         for key in &previous.secret_keys {
-            let Some(value) = outputs.read_secret(key) else {
+            let Some(value) = outputs.read_secret(key)? else {
                 // Without its outputs, only a new login can help.
                 self.state = ActionState::new(self.pack.pack_id, previous.created_at);
                 return Err(ActionError::OutputGone { key: key.clone() });

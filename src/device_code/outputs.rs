@@ -99,7 +99,7 @@ impl Outputs<'_> {
         }
         for key in &state.secret_keys {
             let store = self.secrets.path().to_path_buf();
-            let Some(value) = self.read_secret(key) else {
+            let Some(value) = self.read_secret(key)? else {
                 return Err(OutputsError::SecretMissing {
                     key: key.clone(),
                     store,
@@ -113,15 +113,16 @@ impl Outputs<'_> {
         Ok(())
     }
 
-    /// The stored non-secret answers; none when they cannot be read.
-    pub fn stored_config(&self) -> Map<String, Value> {
-        load_stored(self.config_file).unwrap_or_default()
+    /// The stored non-secret answers; a file that cannot be read is an error.
+    pub fn stored_config(&self) -> Result<Map<String, Value>, OutputsError> {
+        Ok(load_stored(self.config_file)?)
     }
 
-    pub fn read_secret(&self, key: &str) -> Option<String> {
-        let uri = secret_uri(self.scope, self.pack_id, key).ok()?;
-        let bytes = self.secrets.get(&uri).ok()??;
-        String::from_utf8(bytes).ok()
+    /// The stored secret `key`; `None` when absent; a store that cannot be read is an error.
+    pub fn read_secret(&self, key: &str) -> Result<Option<String>, OutputsError> {
+        let uri = secret_uri(self.scope, self.pack_id, key)?;
+        let bytes = self.secrets.get(&uri)?;
+        Ok(bytes.map(|b| String::from_utf8_lossy(&b).into_owned()))
     }
 }
 
