@@ -222,14 +222,15 @@ impl DevSecrets {
             .collect())
     }
 
-    /// Whether this process's master key opens the store: one secret of `scope` (when it has
-    /// any) is decrypted. A store written with another `GREENTIC_DEV_MASTER_KEY` is
-    /// [`SecretsError::WrongKey`], never "nothing stored".
+    /// Whether this process's master key opens the store: one secret of `scope`, else any one
+    /// of the store's, is decrypted. A store written with another `GREENTIC_DEV_MASTER_KEY` is
+    /// [`SecretsError::WrongKey`], never "nothing stored" (and never written under a second key).
     pub fn check_key(&self, scope: &SecretScope) -> Result<(), SecretsError> {
-        let Some(first) = self.list(scope)?.into_iter().next() else {
+        let in_scope = self.list(scope)?.into_iter().next().map(|key| key.uri);
+        let Some(uri) = in_scope.or_else(|| self.file.any_uri()) else {
             return Ok(());
         };
-        match self.get(&first.uri) {
+        match self.get(&uri) {
             Err(SecretsError::Read { message, .. }) => Err(SecretsError::WrongKey {
                 path: self.path().to_path_buf(),
                 key_set: std::env::var_os(MASTER_KEY_ENV).is_some_and(|k| !k.is_empty()),

@@ -87,6 +87,29 @@ impl StoreFile {
         }
     }
 
+    /// The URI of some secret the file holds, of any scope; `None` when it holds none or its
+    /// layout is not greentic-secrets-provider-dev 1.2's (`SECRETS_BACKEND_STATE=<base64 of
+    /// {"secrets":[{"key":<uri>,...}]}>`). The store's own API lists one scope at a time.
+    pub(super) fn any_uri(&self) -> Option<String> {
+        use base64::Engine as _;
+        use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+        // The provider writes it without padding; either is read.
+        const ENGINE: GeneralPurpose = GeneralPurpose::new(
+            &base64::alphabet::STANDARD,
+            GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+        );
+        let text = fs::read_to_string(&self.path).ok()?;
+        let encoded = text
+            .lines()
+            .find_map(|line| line.strip_prefix("SECRETS_BACKEND_STATE="))?;
+        let json = ENGINE.decode(encoded.trim()).ok()?;
+        let state: serde_json::Value = serde_json::from_slice(&json).ok()?;
+        state["secrets"]
+            .as_array()?
+            .iter()
+            .find_map(|entry| entry["key"].as_str().map(String::from))
+    }
+
     /// Writes every value of `puts` in one replacement of the file, under the lock, after
     /// reading each back from the new file: either all are stored or none.
     pub(super) fn put_all(&self, puts: &[Put<'_>]) -> Result<(), SecretsError> {

@@ -203,7 +203,23 @@ fn a_store_written_with_another_master_key_is_said_by_every_command_that_reads_i
         "--non-interactive",
     ];
     let list = ["dev", "secrets", "list", "--tenant", "acme"];
-    for args in [&diagnostics[..], &setup[..], &list[..], &SET[..]] {
+    // Another tenant has nothing stored yet: its first secret would still mix two keys.
+    let other_tenant = [
+        "dev",
+        "secrets",
+        "set",
+        "messaging-telegram",
+        "bot_token",
+        "--tenant",
+        "beta",
+    ];
+    for args in [
+        &diagnostics[..],
+        &setup[..],
+        &list[..],
+        &SET[..],
+        &other_tenant[..],
+    ] {
         let run = p.run_env(args, &[KEY_B], Some("other-value"));
         run.code(exit_code::FAILURE)
             .stderr_has(wrong)
