@@ -103,6 +103,21 @@ pub enum PackError {
     DeviceCode(String),
 }
 
+impl PackError {
+    /// A word or two for a table cell; the reason itself is the error's text.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PackError::Unreadable(_) => "unreadable",
+            PackError::NotAPack(_) => "not a pack",
+            PackError::DuplicateId { .. } => "duplicate id",
+            PackError::MissingFlows { .. } => "missing flow",
+            PackError::LegacyOnly => "no manifest.cbor",
+            PackError::Setup(_) => "setup answers",
+            PackError::DeviceCode(_) => "device code",
+        }
+    }
+}
+
 impl Serialize for PackError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)

@@ -110,9 +110,6 @@ pub fn plan_warnings(plan: &Plan, request: &Request) -> Vec<String> {
         }
     }
     for pack in &plan.packs {
-        if let Some(error) = &pack.error {
-            lines.push(format!("error: pack {} {error}", pack.path.display()));
-        }
         for step in &pack.steps {
             if let Disposition::Skip { reason } = step.disposition {
                 lines.push(format!(

@@ -100,7 +100,8 @@ fn pack_rows(pack: &PlannedPack) -> Vec<[String; 4]> {
     };
     let mut rows = Vec::new();
     if let Some(error) = &pack.error {
-        rows.push(row("-", format!("error: pack {error}")));
+        // The reason itself is said once, under `Pack errors:`.
+        rows.push(row("-", format!("error: {}", error.kind())));
     }
     for step in &pack.steps {
         let what = match step.disposition {

@@ -18,7 +18,7 @@ pub fn seconds(d: Duration) -> String {
 /// The summary line, then each failure and pack error with where to look.
 pub fn render_summary(plan: &Plan, execution: Option<&Execution>, styles: &Styles) -> String {
     let Some(execution) = execution else {
-        return dry_run_line(plan);
+        return dry_run_line(plan) + &pack_errors(plan, styles);
     };
     let mut out = counts(plan, execution, styles);
     let failures: Vec<_> = execution

@@ -525,8 +525,8 @@ fn malformed_metadata_fails_the_pack_naming_the_field() {
     );
     let run = p.run(&["dev", "setup", "messaging", "--dry-run"]);
     run.code(exit_code::FAILURE)
-        .stderr_has("post_login_discovery[1].select")
-        .stderr_has("save_as")
+        .stdout_has("post_login_discovery[1].select")
+        .stdout_has("save_as")
         .stdout_has("messaging-plain");
     // The plan shows the action for a well-formed declaration.
     let p2 = Project::new();

@@ -139,8 +139,8 @@ fn a_missing_setup_flow_fails_the_pack_unless_allowed_and_is_a_skip_for_secrets(
 
     p.run(&["dev", "setup", "messaging", "--dry-run"])
         .code(exit_code::FAILURE)
-        .stderr_has("does not declare setup_default")
-        .stderr_has("--allow-missing-setup");
+        .stdout_has("does not declare setup_default")
+        .stdout_has("--allow-missing-setup");
     let doc = dry(&p, &["setup", "messaging", "--allow-missing-setup"]);
     assert_eq!(
         pack_rows(&doc),

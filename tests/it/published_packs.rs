@@ -69,7 +69,12 @@ const SECRET_REQUIREMENTS: &str = r#"[
 
 /// A pack with the published shapes whose setup flow echoes part of its input.
 pub(crate) fn telegram() -> PackBuilder {
-    PackBuilder::new("messaging-telegram")
+    published("messaging-telegram")
+}
+
+/// [`telegram`]'s shapes under another pack id.
+fn published(pack_id: &str) -> PackBuilder {
+    PackBuilder::new(pack_id)
         .entry("assets/setup.yaml", SETUP_YAML.as_bytes())
         .entry(
             "assets/secret-requirements.json",
@@ -183,7 +188,7 @@ fn a_value_breaking_the_regex_fails_that_pack_before_it_runs_naming_key_rule_and
         &PackBuilder::new("messaging-plain").passing("setup_default"),
     );
     let run = setup(&p, &["--answers", "answers.yaml"]);
-    run.code(exit_code::FAILURE).stdout_has("1 flow run: 1 passed").stderr_has(
+    run.code(exit_code::FAILURE).stdout_has("1 flow run: 1 passed").stdout_has(
         "setup answer public_base_url of messaging-telegram (from the --answers file) does not match ^https://",
     );
     assert!(!p.state().join("runs/messaging/messaging-telegram").exists());
@@ -199,8 +204,8 @@ fn a_choice_outside_its_list_and_a_word_for_a_number_are_refused() {
     let p = project_with(&answers("  parse_mode: Markdown\n  retries: many\n"));
     setup(&p, &["--answers", "answers.yaml"])
         .code(exit_code::FAILURE)
-        .stderr_has("setup answer parse_mode of messaging-telegram (from the --answers file) is not one of: HTML, MarkdownV2")
-        .stderr_has("setup answer retries of messaging-telegram (from the --answers file) is not a number");
+        .stdout_has("setup answer parse_mode of messaging-telegram (from the --answers file) is not one of: HTML, MarkdownV2")
+        .stdout_has("setup answer retries of messaging-telegram (from the --answers file) is not a number");
 }
 
 #[test]
@@ -208,7 +213,7 @@ fn a_question_shown_by_visible_if_becomes_required() {
     let p = project_with(&answers("  webhook_enabled: \"yes\"\n"));
     setup(&p, &["--answers", "answers.yaml"])
         .code(exit_code::FAILURE)
-        .stderr_has("lacks required setup answers: webhook_path");
+        .stdout_has("lacks required setup answers: webhook_path");
     p.file(
         "answers.yaml",
         answers("  webhook_enabled: true\n  webhook_path: /hook\n").as_bytes(),
@@ -313,7 +318,7 @@ fn a_stored_answer_that_breaks_a_rule_names_the_stored_file_as_its_source() {
         "state/config/dev/acme/_/messaging-telegram/setup-answers.json",
         br#"{"public_base_url": "https://ok.example", "retries": "often"}"#,
     );
-    setup(&p, &["--answers", "answers.yaml"]).code(exit_code::FAILURE).stderr_has(
+    setup(&p, &["--answers", "answers.yaml"]).code(exit_code::FAILURE).stdout_has(
         "setup answer retries of messaging-telegram (from the stored setup-answers.json) is not a number",
     );
 }
@@ -359,4 +364,25 @@ fn at_a_terminal_each_broken_or_missing_answer_is_asked_by_kind_until_it_keeps_t
     );
     assert_eq!(p.secret(BOT_TOKEN_URI).as_deref(), Some(TOKEN));
     assert_eq!(p.secret(REQUIREMENT_URI).as_deref(), Some(TOKEN));
+}
+
+#[test]
+fn a_dry_run_of_published_packs_without_answers_says_each_reason_once_snapshot() {
+    let p = Project::new();
+    for id in ["slack", "telegram", "webex", "whatsapp"] {
+        p.pack(
+            "messaging",
+            &format!("messaging-{id}.gtpack"),
+            &published(&format!("messaging-{id}")),
+        );
+    }
+    let run = setup(&p, &["--dry-run"]);
+    run.code(exit_code::FAILURE);
+    let reason = "lacks required setup answers: public_base_url, bot_token";
+    assert_eq!(run.stdout.matches(reason).count(), 4, "{}", run.stdout);
+    assert!(!run.stderr.contains(reason), "{}", run.stderr);
+    insta::assert_snapshot!(
+        "published_dry_run_without_answers",
+        p.normalise(&run.stdout)
+    );
 }

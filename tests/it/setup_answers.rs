@@ -165,8 +165,8 @@ fn a_missing_required_answer_fails_only_that_pack_and_names_the_key() {
     setup(&p, &["--answers", "a.yaml"])
         .code(exit_code::FAILURE)
         .stdout_has("1 flow run: 1 passed")
-        .stderr_has(
-            "slack.gtpack lacks required setup answers: bot_token; give them in an --answers file",
+        .stdout_has(
+            "slack.gtpack: lacks required setup answers: bot_token; give them in an --answers file",
         );
     assert!(!p.state().join("config/messaging-slack").exists());
 }
@@ -326,7 +326,7 @@ fn a_mistyped_required_secret_fails_its_pack_and_says_which_key_it_may_be() {
     );
     setup(&p, &["--answers", "a.yaml"])
         .code(exit_code::FAILURE)
-        .stderr_has("lacks required setup answers: bot_token")
+        .stdout_has("lacks required setup answers: bot_token")
         .stderr_has("bot_tokn (did you mean bot_token?)");
 }
 
@@ -343,8 +343,8 @@ fn an_unparsable_stored_answers_file_is_refused_by_setup_and_reported_by_doctor(
     let said = format!("{} is not a JSON object", p.root().join(stored).display());
     setup(&p, &["--answers", "a.yaml"])
         .code(exit_code::FAILURE)
-        .stderr_has(&said)
-        .stderr_has("fix or delete it");
+        .stdout_has(&said)
+        .stdout_has("fix or delete it");
     assert_eq!(fs::read(p.root().join(stored)).unwrap(), b"{\"channel\": ");
     p.run(&["dev", "doctor", "messaging", "--tenant", "acme"])
         .code(exit_code::FAILURE)
