@@ -108,7 +108,7 @@ impl FlowRunner for DesktopRunner<'_> {
         let spec = self.spec(flow, input, &runner_dir, watch.timeout(), &seen);
         let (mut outcome, result) = run_watched(spec, watch);
         if let Some(info) = &flow.pack.info {
-            outcome = outcome.explain_runner_mismatch(info, flow.flow);
+            outcome = outcome.explain_runner_mismatch(&flow.pack.path, info, flow.flow);
         }
         outcome = self.keep_answers(setup, outcome);
         // Every value the flow was given or read through the store, known only now.

@@ -3,11 +3,9 @@
 use greentic_runner_desktop::{RunResult, RunStatus};
 use serde::Serialize;
 
-use crate::manifest::PackInfo;
+use std::path::Path;
 
-/// The greentic-runner-desktop version this operator is built with (Cargo.lock; a unit test
-/// keeps the two equal).
-pub const RUNNER_VERSION: &str = "1.2.2";
+use crate::manifest::{ExportVerdict, PackInfo, component_exports};
 
 /// What the runner host says of a component whose exports it does not know.
 const UNSUPPORTED_WORLD: &str = "component exports neither";
@@ -143,9 +141,10 @@ impl FlowOutcome {
     }
 
     /// The same outcome with each node that failed because the runner could not instantiate
-    /// its component explained in plain words: the component, the world its manifest
-    /// declares, and that the pack was built for another runner version. Still a failure.
-    pub fn explain_runner_mismatch(self, info: &PackInfo, flow: &str) -> Self {
+    /// its component explained in plain words, from the component's real exports (read from
+    /// the pack at `pack`): one of another Greentic version (the pack was built for another
+    /// runner), or none usable (the pack ships a broken component). Still a failure.
+    pub fn explain_runner_mismatch(self, pack: &Path, info: &PackInfo, flow: &str) -> Self {
         let FlowOutcome::Failed {
             runner_status,
             error,
@@ -164,13 +163,14 @@ impl FlowOutcome {
                 let world = info
                     .component_world(component)
                     .unwrap_or("no world (the pack does not list it)");
-                let message = format!(
-                    "component {component} declares world {world}, which greentic-runner \
-                     {RUNNER_VERSION} (the runner in this operator) cannot instantiate: the pack \
-                     was built for another runner version; use a pack built for greentic-runner \
-                     {RUNNER_VERSION} or an operator with a matching runner (runner: {})",
-                    node.message
-                );
+                let problem = component_exports(pack, component)
+                    .map(ExportVerdict::of)
+                    .ok()
+                    .and_then(|verdict| verdict.problem(component, world));
+                let Some((why, fix)) = problem else {
+                    return node;
+                };
+                let message = format!("{why}; {fix} (runner: {})", node.message);
                 NodeFailureInfo { message, ..node }
             })
             .collect();
@@ -210,20 +210,5 @@ impl FlowOutcome {
                 failed_nodes,
             },
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_named_runner_version_is_the_one_in_cargo_lock() {
-        let lock = include_str!("../Cargo.lock");
-        let entry = format!("name = \"greentic-runner-desktop\"\nversion = \"{RUNNER_VERSION}\"");
-        assert!(
-            lock.contains(&entry),
-            "update RUNNER_VERSION to Cargo.lock's"
-        );
     }
 }

@@ -15,8 +15,11 @@ use zip::ZipArchive;
 use zip::result::ZipError;
 
 mod archive;
+mod exports;
 mod legacy_json;
 mod pack_reader;
+
+pub use exports::{ExportVerdict, ExportsError, RUNNER_VERSION, component_exports};
 
 use pack_reader::PackReader;
 

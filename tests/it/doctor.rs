@@ -85,16 +85,23 @@ fn a_node_calling_a_component_the_pack_lacks_can_only_come_from_online() {
 }
 
 #[test]
-fn components_missing_from_the_archive_or_built_for_another_runner_are_errors() {
-    let foreign = PackBuilder::new("messaging-foreign")
-        .component(
-            wasm::component_manifest_with_world("ai.greentic.component-qa", wasm::FOREIGN_WORLD),
-            wasm::foreign_component(),
-        )
-        .flow(
-            "setup_default",
-            FlowBody::Component("ai.greentic.component-qa".into()),
-        );
+fn components_missing_from_the_archive_empty_or_built_for_another_runner_are_errors() {
+    let with = |id: &str, wasm: Vec<u8>| {
+        PackBuilder::new(id)
+            .component(
+                wasm::component_manifest_with_world(
+                    "ai.greentic.component-qa",
+                    wasm::FOREIGN_WORLD,
+                ),
+                wasm,
+            )
+            .flow(
+                "setup_default",
+                FlowBody::Component("ai.greentic.component-qa".into()),
+            )
+    };
+    let foreign = with("messaging-foreign", wasm::other_version_component());
+    let empty = with("messaging-empty", wasm::empty_component());
     let good = PackBuilder::new("messaging-good")
         .component(wasm::component_manifest("good"), wasm::component("{}", 0))
         .flow("setup_default", FlowBody::Component("good".into()));
@@ -107,13 +114,15 @@ fn components_missing_from_the_archive_or_built_for_another_runner_are_errors() 
     )]);
     let p = Project::new();
     p.pack("messaging", "foreign.gtpack", &foreign);
+    p.pack("messaging", "empty.gtpack", &empty);
     p.pack("messaging", "good.gtpack", &good);
     p.file("providers/messaging/hollow.gtpack", &hollow);
     doctor(&p, &["messaging"])
         .code(exit_code::FAILURE)
-        .stdout_has("error   providers/messaging/foreign.gtpack: component ai.greentic.component-qa declares world greentic:component/component@0.5.0 and exports nothing, none of which greentic-runner 1.2.2 can call (node@0.4/0.5, component-runtime@0.6): the pack was built for another runner version")
+        .stdout_has("error   providers/messaging/foreign.gtpack: component ai.greentic.component-qa declares world greentic:component/component@0.5.0 and exports greentic:component/node@0.9.0, none of which greentic-runner 1.2.2 (the runner in this operator) can call (node@0.4/0.5, component-runtime@0.6): the pack was built for another runner version")
+        .stdout_has("error   providers/messaging/empty.gtpack: component ai.greentic.component-qa exports nothing: no interface any Greentic runner calls, so the pack ships a component it cannot use (its manifest declares greentic:component/component@0.5.0) (fix: rebuild the pack with a working build of that component, or replace the pack)")
         .stdout_has("info    providers/messaging/good.gtpack: component good (greentic:component/component@0.4.0) exports an interface the runner calls")
-        .stdout_has("error   providers/messaging/hollow.gtpack: lists component good but holds no components/good.wasm");
+        .stdout_has("error   providers/messaging/hollow.gtpack: component good: the pack holds no components/good.wasm");
 }
 
 const SETUP_YAML: &str = "questions:

@@ -278,25 +278,52 @@ fn the_flow_input_is_a_superset_of_greentic_operator_1_2_1s() {
     }
 }
 
-#[test]
-fn a_component_built_for_another_runner_is_named_with_its_world() {
-    let pack = PackBuilder::new("messaging-webex")
+/// A pack whose setup flow calls its component-qa, built as `wasm`.
+fn with_component_qa(wasm: Vec<u8>) -> PackBuilder {
+    PackBuilder::new("messaging-webex")
         .component(
             wasm::component_manifest_with_world("ai.greentic.component-qa", wasm::FOREIGN_WORLD),
-            wasm::foreign_component(),
+            wasm,
         )
         .flow(
             "setup_default",
             FlowBody::Component("ai.greentic.component-qa".into()),
-        );
+        )
+}
+
+#[test]
+fn a_component_built_for_another_runner_is_named_with_its_world() {
     let p = Project::new();
-    p.pack("messaging", "webex.gtpack", &pack);
+    p.pack(
+        "messaging",
+        "webex.gtpack",
+        &with_component_qa(wasm::other_version_component()),
+    );
     setup(&p, &[])
         .code(exit_code::FAILURE)
         .stdout_has(
-            "component ai.greentic.component-qa declares world greentic:component/component@0.5.0",
+            "component ai.greentic.component-qa declares world greentic:component/component@0.5.0 and exports greentic:component/node@0.9.0",
         )
         .stdout_has("the pack was built for another runner version");
+}
+
+#[test]
+fn an_empty_component_is_named_as_empty_not_as_another_runners() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "webex.gtpack",
+        &with_component_qa(wasm::empty_component()),
+    );
+    let run = setup(&p, &[]);
+    run.code(exit_code::FAILURE)
+        .stdout_has("component ai.greentic.component-qa exports nothing: no interface any Greentic runner calls, so the pack ships a component it cannot use")
+        .stdout_has("rebuild the pack with a working build of that component, or replace the pack");
+    assert!(
+        !run.stdout.contains("another runner version"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -114,8 +114,10 @@ fn a_secret_a_flow_answers_after_its_timeout_lands_in_no_file() {
             .as_bytes(),
     );
     let run = p.setup_messaging(&["--answers", "a.yaml", "--timeout", "1s", "--parallel", "1"]);
+    // (Whether the late flow overran depends on how busy the machine is; the file check below
+    // holds either way.)
     run.code(exit_code::FAILURE)
-        .stdout_has("messaging-late setup_default: did not finish within 1s (--timeout)");
+        .stdout_has("messaging-wait setup_default: did not finish within 1s (--timeout)");
     std::fs::remove_file(p.root().join("a.yaml")).unwrap();
     assert_no_file_holds(p.root(), TOKEN);
     assert_no_file_holds(&scratch_base(), TOKEN);

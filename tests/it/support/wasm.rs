@@ -52,6 +52,11 @@ pub const WORLD: &str = "greentic:component/component@0.4.0";
 /// a bump allocator. `invoke` counts down `spins` (CPU work) and answers `output`, which sits
 /// at offset 1024 of memory; results are written at offset 64.
 fn core_module(output: &str, spins: u64, filler_functions: usize) -> Vec<u8> {
+    wat::parse_str(core_wat(output, spins, filler_functions)).expect("valid WAT")
+}
+
+/// The text of [`core_module`].
+fn core_wat(output: &str, spins: u64, filler_functions: usize) -> String {
     let escaped: String = output.bytes().map(|b| format!("\\{b:02x}")).collect();
     let len = output.len();
     let filler = filler(filler_functions);
@@ -100,7 +105,7 @@ fn core_module(output: &str, spins: u64, filler_functions: usize) -> Vec<u8> {
     (i32.const 64))
 {filler})"#
     );
-    wat::parse_str(&wat).expect("valid WAT")
+    wat
 }
 
 /// `functions` never-called functions of ~200 bytes of code each: real provider components
@@ -129,9 +134,13 @@ pub fn component(output: &str, spins: u64) -> Vec<u8> {
 /// [`component`] whose core module also carries `filler_functions` never-called functions
 /// (see [`filler`]), for a component of realistic size.
 pub fn padded_component(output: &str, spins: u64, filler_functions: usize) -> Vec<u8> {
-    let mut module = core_module(output, spins, filler_functions);
+    encode(core_module(output, spins, filler_functions), NODE_WIT)
+}
+
+/// The module `module` made a component of the world `component` in `wit`.
+fn encode(mut module: Vec<u8>, wit: &str) -> Vec<u8> {
     let mut resolve = wit_parser::Resolve::default();
-    let package = resolve.push_str("node.wit", NODE_WIT).expect("parse WIT");
+    let package = resolve.push_str("node.wit", wit).expect("parse WIT");
     let world = resolve
         .select_world(&[package], Some("component"))
         .expect("world");
@@ -171,10 +180,18 @@ pub fn component_manifest(id: &str) -> ComponentManifest {
 /// components, which runner 1.2.2 cannot instantiate.
 pub const FOREIGN_WORLD: &str = "greentic:component/component@0.5.0";
 
-/// A valid component exporting nothing the runner knows (neither node@0.4/0.5 nor
-/// component-runtime@0.6): how a component built for another runner looks to this one.
-pub fn foreign_component() -> Vec<u8> {
+/// A valid component exporting nothing at all, as the `ai.greentic.component-qa.wasm` of
+/// Greentic's published messaging packs.
+pub fn empty_component() -> Vec<u8> {
     wat::parse_str("(component)").expect("empty component")
+}
+
+/// A component exporting a Greentic interface of a version runner 1.2.2 does not call
+/// (`greentic:component/node@0.9.0`): how a component built for another runner looks to it.
+pub fn other_version_component() -> Vec<u8> {
+    let retag = |text: &str| text.replace("@0.4.0", "@0.9.0");
+    let module = wat::parse_str(retag(&core_wat("{}", 0, 0))).expect("valid WAT");
+    encode(module, &retag(NODE_WIT))
 }
 
 /// [`component_manifest`] declaring `world`.
