@@ -1,4 +1,5 @@
-//! `--answers FILE`: JSON or YAML (told apart by content), in the shapes Greentic tools write.
+//! `--answers FILE|URL`: JSON or YAML (told apart by content), in the shapes Greentic tools
+//! write, the shape decided by the file's own structure.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,8 @@ pub enum AnswersFileError {
         path.display()
     )]
     FlatNeedsOneProvider { path: PathBuf, count: usize },
+    #[error(transparent)]
+    Fetch(#[from] super::fetch::FetchError),
 }
 
 /// The answers a file gives, per provider id.
@@ -47,15 +50,19 @@ impl AnswersFile {
     }
 }
 
-/// Loads `path`. Accepted shapes: greentic-setup's document
-/// (`{"tenant","team","env","setup_answers":{"<provider_id>":{...}}}`), a map keyed by provider
-/// id (every value an object, every key a selected provider), or a flat object of answers when
-/// exactly one provider is selected.
+/// Loads `path`, a file or an `http(s)://` URL (as greentic-setup's `--answers` takes).
+/// The shape comes from the document alone, never from which packs the project has:
+/// greentic-setup's document (`{"tenant","team","env","setup_answers":{"<provider_id>":{...}}}`),
+/// a map keyed by provider id (every value an object: `gtc setup --answers`), or a flat object
+/// of answers, which fits only when exactly one provider (`providers`) is selected.
 pub fn load_answers_file(path: &Path, providers: &[&str]) -> Result<AnswersFile, AnswersFileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| AnswersFileError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = match path.to_str().filter(|p| super::fetch::is_url(p)) {
+        Some(url) => super::fetch::fetch_text(url)?,
+        None => std::fs::read_to_string(path).map_err(|source| AnswersFileError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?,
+    };
     let doc = parse(path, &text)?;
     let Value::Object(mut doc) = doc else {
         return Err(AnswersFileError::NotAnObject {
@@ -73,10 +80,7 @@ pub fn load_answers_file(path: &Path, providers: &[&str]) -> Result<AnswersFile,
     };
     let per_provider = if let Some(Value::Object(setup)) = doc.remove("setup_answers") {
         keyed(setup)
-    } else if !doc.is_empty()
-        && doc.values().all(Value::is_object)
-        && doc.keys().all(|k| providers.contains(&k.as_str()))
-    {
+    } else if !doc.is_empty() && doc.values().all(Value::is_object) {
         keyed(doc)
     } else if providers.len() == 1 {
         BTreeMap::from([(providers[0].to_string(), doc)])
@@ -146,6 +150,16 @@ mod tests {
             load("region: eu\n", &["p", "q"]),
             Err(AnswersFileError::FlatNeedsOneProvider { count: 2, .. })
         ));
+    }
+
+    #[test]
+    fn a_keyed_file_stays_keyed_whatever_the_project_has() {
+        // Names a provider the project lacks, and only one provider is selected.
+        let keyed = load("p:\n  region: eu\nelsewhere:\n  x: 1\n", &["p"]).unwrap();
+        assert_eq!(keyed.per_provider["p"]["region"], "eu");
+        assert_eq!(keyed.unknown_providers(&["p"]), ["elsewhere"]);
+        let keyed = load("elsewhere:\n  x: 1\n", &["p"]).unwrap();
+        assert!(!keyed.per_provider.contains_key("p"));
     }
 
     #[test]

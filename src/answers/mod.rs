@@ -3,6 +3,7 @@
 //! the project's public URL, a prompt), their merge, and the check against the provider's rules.
 
 mod check;
+mod fetch;
 mod file;
 mod form;
 mod merge;
@@ -11,6 +12,7 @@ mod requirements;
 mod stored;
 
 pub use check::{Broken, check, check_one, coerce, form_spec, is_visible};
+pub use fetch::{FetchError, MAX_ANSWERS_BYTES, is_url};
 pub use file::{AnswersFile, AnswersFileError, load_answers_file};
 pub use form::{SetupSpecError, parse_setup_spec};
 pub use merge::{AnswerLayers, merge};

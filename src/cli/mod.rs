@@ -167,9 +167,9 @@ pub struct SetupArgs {
     /// Skip, instead of failing, packs that lack the setup flow.
     #[arg(long)]
     pub allow_missing_setup: bool,
-    /// Setup answers (JSON or YAML): greentic-setup's document, a map by provider id, or a
-    /// flat object for a single provider.
-    #[arg(long, value_name = "FILE")]
+    /// Setup answers (JSON or YAML; a file or an http(s) URL): greentic-setup's document, a
+    /// map by provider id, or a flat object for a single provider.
+    #[arg(long, value_name = "FILE|URL")]
     pub answers: Option<PathBuf>,
     /// Never ask for missing answers, even at a terminal.
     #[arg(long)]
@@ -266,7 +266,14 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
         DevCommand::Setup(args) => {
             let setup = SetupOptions {
                 allow_missing_setup: args.allow_missing_setup,
-                answers: args.answers.map(absolute),
+                // A URL stays as typed; a file is made absolute.
+                answers: args.answers.map(|a| {
+                    if a.to_str().is_some_and(crate::answers::is_url) {
+                        a
+                    } else {
+                        absolute(a)
+                    }
+                }),
                 non_interactive: args.non_interactive,
                 device_code_timeout: args.device_code_timeout,
                 relogin: args.relogin,

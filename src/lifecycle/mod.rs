@@ -261,10 +261,12 @@ fn answers_file(
         .filter_map(|p| p.info.as_ref().map(|i| i.pack_id.as_str()))
         .collect();
     let file = load_answers_file(path, &runnable).map_err(|e| Stop::Usage(e.to_string()))?;
-    for unknown in file.unknown_providers(&runnable) {
+    let unknown = file.unknown_providers(&runnable);
+    if !unknown.is_empty() {
         let message = format!(
-            "{} answers provider {unknown}, which is not in the plan",
-            path.display()
+            "{} answers providers that are not in the plan (ignored): {}",
+            path.display(),
+            unknown.join(", ")
         );
         emit(Event::Warning { message: &message });
     }

@@ -196,7 +196,69 @@ fn an_answer_for_a_provider_not_in_the_plan_is_a_warning() {
     );
     setup(&p, &["--answers", "a.yaml"])
         .code(exit_code::SUCCESS)
-        .stderr_has("answers provider messaging-teams, which is not in the plan");
+        .stderr_has("answers providers that are not in the plan (ignored): messaging-teams");
+}
+
+/// A `gtc setup --answers` file: keyed by pack id, naming providers this project lacks.
+fn bundle_answers() -> String {
+    format!(
+        "messaging-slack: {{channel: ops, bot_token: {TOKEN}}}\n\
+         messaging-teams: {{ms_bot_app_id: x}}\n\
+         messaging-webex: {{bot_token: other}}\n"
+    )
+}
+
+#[test]
+fn a_keyed_file_naming_providers_the_project_lacks_is_read_by_its_shape() {
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    p.pack(
+        "messaging",
+        "plain.gtpack",
+        &PackBuilder::new("messaging-plain").passing("setup_default"),
+    );
+    p.file("a.yaml", bundle_answers().as_bytes());
+    for extra in [&[][..], &["--provider", "messaging-slack"][..]] {
+        let mut args = vec!["--answers", "a.yaml"];
+        args.extend_from_slice(extra);
+        setup(&p, &args)
+            .code(exit_code::SUCCESS)
+            .stderr_has(
+                "answers providers that are not in the plan (ignored): messaging-teams, messaging-webex",
+            );
+        assert_eq!(stored_answers(&p)["channel"], "ops", "with {extra:?}");
+    }
+}
+
+#[test]
+fn an_answers_url_is_fetched_and_one_that_does_not_answer_is_a_clear_error() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(MockServer::start());
+    runtime.block_on(
+        Mock::given(method("GET"))
+            .and(path("/setup-answers.json"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(bundle_answers()))
+            .mount(&server),
+    );
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    let url = format!("{}/setup-answers.json", server.uri());
+    setup(&p, &["--answers", &url]).code(exit_code::SUCCESS);
+    assert_eq!(stored_answers(&p)["channel"], "ops");
+    let missing = format!("{}/nope.json", server.uri());
+    setup(&p, &["--answers", &missing])
+        .code(exit_code::USAGE)
+        .stderr_has(&format!("answers file {missing} answered HTTP 404"));
+    // A port nobody listens on (wiremock keeps its servers alive in a pool).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}/setup-answers.json", closed.local_addr().unwrap());
+    drop(closed);
+    setup(&p, &["--answers", &dead])
+        .code(exit_code::USAGE)
+        .stderr_has(&format!("failed to fetch answers file {dead}"))
+        .stderr_has("offline? download it and pass the file instead");
 }
 
 #[test]
