@@ -1,20 +1,44 @@
-//! The older dev-time manifest, `pack.manifest.json`: plannable, never runnable.
+//! The manifests of before greentic-pack 1.0, plannable, never runnable: the dev-time
+//! `pack.manifest.json`, and the older shape Greentic's late-2025 events packs carry in
+//! `manifest.cbor` and `manifest.json` (`meta {pack_id, version, entry_flows}`, `flows [{id,
+//! kind, entry, file_json, file_yaml}]`, `components [{name, version, file_wasm, world}]`).
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{JSON_MANIFEST, ManifestError, ManifestForm, PackInfo, SetupEntries, sorted_unique};
+use super::{ComponentWorld, ManifestError, ManifestForm, PackInfo, SetupEntries, sorted_unique};
 
-/// Reads the legacy JSON form leniently: `meta.pack_id` (or a top-level `pack_id`),
-/// `meta.version`, and flows from `meta.entry_flows` and `flows[].id`.
-pub(super) fn from_json(raw: &[u8]) -> Result<PackInfo, ManifestError> {
-    let doc: Value =
-        serde_json::from_slice(raw).map_err(|err| ManifestError::Json(err.to_string()))?;
+/// Reads a JSON manifest entry (`entry`) leniently; see [`from_value`].
+pub(super) fn from_json(
+    raw: &[u8],
+    entry: &'static str,
+    form: ManifestForm,
+) -> Result<PackInfo, ManifestError> {
+    let doc: Value = serde_json::from_slice(raw).map_err(|err| ManifestError::Json {
+        entry,
+        message: err.to_string(),
+    })?;
+    from_value(&doc, entry, form)
+}
+
+/// Whether a decoded manifest has the older shape (a `meta` object naming the pack).
+pub(super) fn is_older_shape(doc: &Value) -> bool {
+    doc.get("meta").and_then(|m| m.get("pack_id")).is_some()
+}
+
+/// Reads `meta.pack_id` (or a top-level `pack_id`), `meta.version`, flows from
+/// `meta.entry_flows` and `flows[].id`, and `components[].{name, world}`.
+pub(super) fn from_value(
+    doc: &Value,
+    entry: &'static str,
+    form: ManifestForm,
+) -> Result<PackInfo, ManifestError> {
+    let invalid = |field, problem: &str| invalid(entry, field, problem);
     if !doc.is_object() {
         return Err(invalid("top level", "is not an object"));
     }
-    let meta = doc.get("meta").unwrap_or(&doc);
+    let meta = doc.get("meta").unwrap_or(doc);
     let pack_id = match meta.get("pack_id").or_else(|| doc.get("pack_id")) {
         Some(Value::String(id)) => id.clone(),
         Some(_) => return Err(invalid("pack_id", "is not a string")),
@@ -25,8 +49,8 @@ pub(super) fn from_json(raw: &[u8]) -> Result<PackInfo, ManifestError> {
         Some(_) => return Err(invalid("version", "is not a string")),
         None => String::new(),
     };
-    let mut flows = ids(meta.get("entry_flows"), "entry_flows", Value::as_str)?;
-    flows.extend(ids(doc.get("flows"), "flows", |item| {
+    let mut flows = ids(entry, meta.get("entry_flows"), "entry_flows", Value::as_str)?;
+    flows.extend(ids(entry, doc.get("flows"), "flows", |item| {
         item.get("id").and_then(Value::as_str)
     })?);
     // The same rules as the CBOR form, whose decoder validates ids with these types.
@@ -47,18 +71,36 @@ pub(super) fn from_json(raw: &[u8]) -> Result<PackInfo, ManifestError> {
         pack_id,
         version,
         flows: sorted_unique(flows.into_iter()),
-        form: ManifestForm::LegacyJson,
+        form,
         secret_requirements: Vec::new(),
-        components: Vec::new(),
+        components: components(doc),
         flow_nodes: BTreeMap::new(),
         setup_entries: SetupEntries::default(),
         oauth_device_code: None,
     })
 }
 
-fn invalid(field: &'static str, problem: &str) -> ManifestError {
+/// `components[]`: each one's `name` (or `id`) and `world` when it has them.
+fn components(doc: &Value) -> Vec<ComponentWorld> {
+    let Some(items) = doc.get("components").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            let id = item.get("name").or_else(|| item.get("id"))?.as_str()?;
+            let world = item.get("world").and_then(Value::as_str).unwrap_or("");
+            Some(ComponentWorld {
+                id: id.to_string(),
+                world: world.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn invalid(entry: &'static str, field: &'static str, problem: &str) -> ManifestError {
     ManifestError::InvalidField {
-        entry: JSON_MANIFEST,
+        entry,
         field,
         problem: problem.to_string(),
     }
@@ -66,6 +108,7 @@ fn invalid(field: &'static str, problem: &str) -> ManifestError {
 
 /// The flow ids of a list field (absent or null: none), each read from an item by `id_of`.
 fn ids(
+    entry: &'static str,
     list: Option<&Value>,
     field: &'static str,
     id_of: impl Fn(&Value) -> Option<&str>,
@@ -73,7 +116,7 @@ fn ids(
     let items = match list {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Array(items)) => items,
-        Some(_) => return Err(invalid(field, "is not a list")),
+        Some(_) => return Err(invalid(entry, field, "is not a list")),
     };
     let problem = match field {
         "flows" => "holds an entry without a string `id`",
@@ -84,7 +127,7 @@ fn ids(
         .map(|item| {
             id_of(item)
                 .map(str::to_string)
-                .ok_or_else(|| invalid(field, problem))
+                .ok_or_else(|| invalid(entry, field, problem))
         })
         .collect()
 }

@@ -30,6 +30,8 @@ use legacy_json::from_json;
 pub const CBOR_MANIFEST: &str = "manifest.cbor";
 /// The entry holding the legacy JSON manifest.
 pub const JSON_MANIFEST: &str = "pack.manifest.json";
+/// The JSON twin of `manifest.cbor` in packs of before greentic-pack 1.0.
+pub const OLDER_JSON_MANIFEST: &str = "manifest.json";
 
 /// Largest pack file opened. The runner refuses archives whose content exceeds 64 MiB, so a
 /// bigger file can never run; refusing it here keeps planning cheap.
@@ -56,6 +58,9 @@ pub enum ManifestForm {
     Cbor,
     /// `pack.manifest.json` only: plannable, but the runner cannot run it.
     LegacyJson,
+    /// The shape of before greentic-pack 1.0 (in `manifest.cbor` or `manifest.json`):
+    /// plannable, but the runner cannot run it.
+    Older,
 }
 
 /// What the operator needs to know about a pack.
@@ -189,10 +194,16 @@ pub enum ManifestError {
         #[source]
         source: io::Error,
     },
-    #[error("has a {CBOR_MANIFEST} that does not decode: {0}")]
-    Cbor(String),
-    #[error("has a {JSON_MANIFEST} that is not valid JSON: {0}")]
-    Json(String),
+    #[error(
+        "has a {CBOR_MANIFEST} that is neither greentic-pack 1.x's manifest ({message}) nor the \
+         older shape of before 1.0 (a `meta` with `pack_id`); rebuild it with greentic-pack 1.2"
+    )]
+    Cbor { message: String },
+    #[error("has a {entry} that is not valid JSON: {message}")]
+    Json {
+        entry: &'static str,
+        message: String,
+    },
     #[error("has a {entry} whose {field} {problem}")]
     InvalidField {
         entry: &'static str,
@@ -246,7 +257,10 @@ pub fn read_pack_info_from<R: Read + io::Seek>(mut reader: R) -> Result<PackInfo
         from_cbor(&raw)?
     } else if archive.index_for_name(JSON_MANIFEST).is_some() {
         let raw = read_entry(&mut archive, JSON_MANIFEST, MAX_MANIFEST_BYTES)?;
-        from_json(&raw)?
+        from_json(&raw, JSON_MANIFEST, ManifestForm::LegacyJson)?
+    } else if archive.index_for_name(OLDER_JSON_MANIFEST).is_some() {
+        let raw = read_entry(&mut archive, OLDER_JSON_MANIFEST, MAX_MANIFEST_BYTES)?;
+        from_json(&raw, OLDER_JSON_MANIFEST, ManifestForm::Older)?
     } else {
         return Err(ManifestError::NoManifest);
     };
@@ -260,9 +274,12 @@ pub fn read_pack_info_from<R: Read + io::Seek>(mut reader: R) -> Result<PackInfo
     Ok(info)
 }
 
+/// `manifest.cbor`: greentic-pack 1.x's manifest, else the older shape of before 1.0.
 fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
-    let manifest = greentic_types::decode_pack_manifest(raw)
-        .map_err(|err| ManifestError::Cbor(err.to_string()))?;
+    let manifest = match greentic_types::decode_pack_manifest(raw) {
+        Ok(manifest) => manifest,
+        Err(err) => return from_older_cbor(raw, &err.to_string()),
+    };
     if manifest.schema_version != SCHEMA_VERSION {
         return Err(ManifestError::UnknownSchema(manifest.schema_version));
     }
@@ -301,6 +318,32 @@ fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
         setup_entries: SetupEntries::default(),
         oauth_device_code: device_code_payload(&manifest),
     })
+}
+
+/// A `manifest.cbor` greentic-types cannot decode: read generically, it may be the older
+/// shape; else the decoder's complaint, in words (`missing field `flow``, not its
+/// `Semantic(None, ...)`).
+fn from_older_cbor(raw: &[u8], decoder_error: &str) -> Result<PackInfo, ManifestError> {
+    let generic: Option<Value> = ciborium::from_reader::<ciborium::Value, _>(raw)
+        .ok()
+        .and_then(|value| serde_json::to_value(value).ok());
+    match generic {
+        Some(doc) if legacy_json::is_older_shape(&doc) => {
+            legacy_json::from_value(&doc, CBOR_MANIFEST, ManifestForm::Older)
+        }
+        _ => Err(ManifestError::Cbor {
+            message: decoder_words(decoder_error),
+        }),
+    }
+}
+
+/// The quoted message inside a serde/ciborium error (`CBOR decode failed: Semantic(None,
+/// "missing field `flow`")` -> `missing field `flow``), else the error as it is.
+fn decoder_words(error: &str) -> String {
+    match (error.find('"'), error.rfind('"')) {
+        (Some(start), Some(end)) if end > start => error[start + 1..end].to_string(),
+        _ => error.to_string(),
+    }
 }
 
 /// The device-code extension's payload. A declaration without an inline payload (only a

@@ -255,15 +255,21 @@ fn plan_steps(pack: &mut PlannedPack, domain: Domain, action: Action, options: &
             disposition,
         });
     }
-    if !missing_required.is_empty() {
+    let runs = pack.steps.iter().any(|s| s.disposition == Disposition::Run);
+    if info.form == ManifestForm::Older && (runs || !missing_required.is_empty()) {
+        // What the action needs is decided as for any pack; why it cannot have it is the format.
+        pack.steps.clear();
+        pack.error = Some(PackError::OlderFormat {
+            declared: info.flows.join(", "),
+            lifecycle: runs,
+        });
+    } else if !missing_required.is_empty() {
         pack.steps.clear();
         pack.error = Some(PackError::MissingFlows {
             missing: missing_required.join(", "),
             declared: info.flows.join(", "),
         });
-    } else if info.form == ManifestForm::LegacyJson
-        && pack.steps.iter().any(|s| s.disposition == Disposition::Run)
-    {
+    } else if info.form == ManifestForm::LegacyJson && runs {
         // The runner only runs packs with manifest.cbor: say so now, not as a load error.
         pack.steps.clear();
         pack.error = Some(PackError::LegacyOnly);

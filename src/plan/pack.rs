@@ -95,6 +95,13 @@ pub enum PackError {
         "has only pack.manifest.json; the runner needs manifest.cbor (rebuild the pack with `greentic-pack build`)"
     )]
     LegacyOnly,
+    /// A manifest of before greentic-pack 1.0: `declared` its flows, `lifecycle` whether any
+    /// of them is one the action runs.
+    #[error(
+        "is an older pack format (greentic-pack before 1.0): it declares flows {declared}, {}; rebuild it with greentic-pack 1.2",
+        if *lifecycle { "which the runner in this operator cannot run" } else { "none of them a lifecycle flow" }
+    )]
+    OlderFormat { declared: String, lifecycle: bool },
     /// Its setup questions or answers (unreadable questions, a broken rule, a missing answer).
     #[error("{0}")]
     Setup(String),
@@ -112,6 +119,7 @@ impl PackError {
             PackError::DuplicateId { .. } => "duplicate id",
             PackError::MissingFlows { .. } => "missing flow",
             PackError::LegacyOnly => "no manifest.cbor",
+            PackError::OlderFormat { .. } => "older format",
             PackError::Setup(_) => "setup answers",
             PackError::DeviceCode(_) => "device code",
         }

@@ -103,7 +103,7 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, String)> {
         (
             "cbor-garbage.gtpack",
             zip_entries(&[("manifest.cbor".into(), b"\xff\x00\x13garbage".to_vec())]),
-            "has a manifest.cbor that does not decode".into(),
+            "has a manifest.cbor that is neither greentic-pack 1.x's manifest (".into(),
         ),
         (
             "json-garbage.gtpack",
@@ -133,12 +133,12 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, String)> {
         (
             "cbor-pack-id-index.gtpack",
             cbor_edited(|m| set_field(m, "pack_id", 999.into())),
-            "has a manifest.cbor that does not decode: invalid symbol index 999 in pack_ids".into(),
+            "has a manifest.cbor that is neither greentic-pack 1.x's manifest (invalid symbol index 999 in pack_ids)".into(),
         ),
         (
             "cbor-flows-not-list.gtpack",
             cbor_edited(|m| set_field(m, "flows", "setup_default".into())),
-            "has a manifest.cbor that does not decode".into(),
+            "has a manifest.cbor that is neither greentic-pack 1.x's manifest (".into(),
         ),
         (
             "cbor-bad-flow-id.gtpack",
@@ -146,7 +146,7 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, String)> {
                 "manifest.cbor".into(),
                 patched(manifest_bytes(&other()), b"setup_default", b"setup default"),
             )]),
-            "has a manifest.cbor that does not decode".into(),
+            "has a manifest.cbor that is neither greentic-pack 1.x's manifest (".into(),
         ),
         (
             "unknown-schema.gtpack",

@@ -269,3 +269,78 @@ fn a_missing_providers_folder_says_where_it_looked() {
         .stderr_has("providers/messaging does not exist")
         .stderr_has("--project-root");
 }
+
+/// The manifest of Greentic's late-2025 events packs (before greentic-pack 1.0).
+fn older_manifest() -> serde_json::Value {
+    serde_json::json!({
+        "meta": {
+            "pack_id": "events-webhook", "version": "0.4.12", "name": "Webhook events",
+            "kind": "provider", "entry_flows": ["webhook-in-default"]
+        },
+        "flows": [
+            {"id": "webhook-in-custom", "kind": "events", "entry": "start",
+             "file_json": "flows/webhook-in-custom/flow.json",
+             "file_yaml": "flows/webhook-in-custom/flow.ygtc", "hash_blake3": "00"},
+            {"id": "webhook-in-default", "kind": "events", "entry": "start",
+             "file_json": "flows/webhook-in-default/flow.json",
+             "file_yaml": "flows/webhook-in-default/flow.ygtc", "hash_blake3": "00"}
+        ],
+        "components": [
+            {"name": "events-provider-webhook", "version": "0.4.12",
+             "file_wasm": "components/events-provider-webhook.wasm",
+             "world": "greentic:component/component@0.4.0"}
+        ]
+    })
+}
+
+fn cbor(value: &serde_json::Value) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    ciborium::into_writer(value, &mut bytes).unwrap();
+    bytes
+}
+
+#[test]
+fn an_older_pack_is_named_as_such_in_manifest_cbor_and_in_manifest_json() {
+    use crate::support::packs::zip_entries;
+    let said = "events-webhook.gtpack: is an older pack format (greentic-pack before 1.0): it \
+                declares flows webhook-in-custom, webhook-in-default, none of them a lifecycle \
+                flow; rebuild it with greentic-pack 1.2";
+    for (entry, bytes) in [
+        ("manifest.cbor", cbor(&older_manifest())),
+        (
+            "manifest.json",
+            serde_json::to_vec(&older_manifest()).unwrap(),
+        ),
+    ] {
+        let p = Project::new();
+        p.file(
+            "providers/events/events-webhook.gtpack",
+            &zip_entries(&[(entry.to_string(), bytes)]),
+        );
+        p.run(&["dev", "setup", "events", "--dry-run"])
+            .code(exit_code::FAILURE)
+            .stdout_has("events-webhook  events-webhook.gtpack  -     error: older format")
+            .stdout_has(said);
+        // Its lifecycle is decided as for any pack: diagnostics is optional, so it is skipped.
+        p.run(&["dev", "diagnostics", "events", "--dry-run"])
+            .code(exit_code::SUCCESS)
+            .stdout_has("skip: not declared");
+    }
+}
+
+#[test]
+fn a_manifest_cbor_of_neither_shape_says_what_was_expected_in_words() {
+    use crate::support::packs::zip_entries;
+    let p = Project::new();
+    let odd = cbor(&serde_json::json!({"name": "x"}));
+    p.file(
+        "providers/events/odd.gtpack",
+        &zip_entries(&[("manifest.cbor".to_string(), odd)]),
+    );
+    let run = p.run(&["dev", "setup", "events", "--dry-run"]);
+    run.code(exit_code::FAILURE).stdout_has(
+        "odd.gtpack: has a manifest.cbor that is neither greentic-pack 1.x's manifest (missing field",
+    );
+    run.stdout_has("nor the older shape of before 1.0 (a `meta` with `pack_id`)");
+    assert!(!run.stdout.contains("Semantic("), "{}", run.stdout);
+}
