@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::answers::{self, AnswerLayers, AnswerSource, AnswersFile, SetupForm};
+use crate::answers::{self, AnswerLayers, AnswerSource, AnswersFile, PUBLIC_BASE_URL, SetupForm};
 use crate::manifest::PackInfo;
 use crate::plan::{PackError, Plan, SecretPresence};
 use crate::prompter::Prompter;
@@ -29,8 +29,12 @@ pub struct SetupSources<'a> {
 /// Gathers and checks the answers of every pack whose setup flow runs. A pack whose questions
 /// cannot be read, that lacks a required answer, or whose answers break its rules is put in
 /// error (only that pack), before anything runs.
+///
+/// The project's public URL is one value of the project, not of each provider: typed at the
+/// prompt for the first pack that asks it, it answers every later pack too.
 pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, PackSetup> {
     let mut setups = BTreeMap::new();
+    let mut typed_url: Option<String> = None;
     for (index, pack) in plan.packs.iter_mut().enumerate() {
         if !pack.runs_anything() {
             continue;
@@ -38,8 +42,11 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
         let Some(info) = pack.info.clone() else {
             continue;
         };
-        match prepare_pack(&info, sources) {
+        match prepare_pack(&info, sources, typed_url.as_deref()) {
             Ok(setup) => {
+                if typed_url.is_none() {
+                    typed_url = prompted_url(&setup);
+                }
                 pack.answers = setup.answers.statuses.clone();
                 pack.ignored_answers = setup.answers.ignored.clone();
                 match answers_verdict(&setup) {
@@ -55,8 +62,24 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
     setups
 }
 
-/// Reads one provider's questions and merges its answers from every source.
-fn prepare_pack(info: &PackInfo, sources: &SetupSources<'_>) -> Result<PackSetup, String> {
+/// The public URL a person typed at this pack's prompt, if they did.
+fn prompted_url(setup: &PackSetup) -> Option<String> {
+    let typed = setup
+        .answers
+        .statuses
+        .iter()
+        .any(|s| s.name == PUBLIC_BASE_URL && s.source == Some(AnswerSource::Prompt));
+    let value = setup.answers.values.get(PUBLIC_BASE_URL)?.as_str()?;
+    typed.then(|| value.to_string())
+}
+
+/// Reads one provider's questions and merges its answers from every source; `typed_url` is
+/// the public URL typed for an earlier pack of this run.
+fn prepare_pack(
+    info: &PackInfo,
+    sources: &SetupSources<'_>,
+    typed_url: Option<&str>,
+) -> Result<PackSetup, String> {
     let form = SetupForm::read(info).map_err(|e| e.to_string())?;
     let config_path = sources
         .layout
@@ -78,7 +101,10 @@ fn prepare_pack(info: &PackInfo, sources: &SetupSources<'_>) -> Result<PackSetup
     let layers = AnswerLayers {
         stored: Some(&stored),
         stored_secrets,
-        public_base_url: sources.public_base_url.clone(),
+        public_base_url: sources
+            .public_base_url
+            .clone()
+            .or_else(|| typed_url.map(|url| (url.to_string(), AnswerSource::SharedPrompt))),
         from_file: sources
             .answers_file
             .and_then(|file| file.per_provider.get(&info.pack_id)),

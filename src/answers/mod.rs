@@ -123,6 +123,8 @@ pub enum AnswerSource {
     TunnelFile,
     AnswersFile,
     Prompt,
+    /// `public_base_url`, typed at the prompt for an earlier pack of the same run.
+    SharedPrompt,
 }
 
 impl AnswerSource {
@@ -136,6 +138,7 @@ impl AnswerSource {
             AnswerSource::TunnelFile => "tunnel file",
             AnswerSource::AnswersFile => "answersfile",
             AnswerSource::Prompt => "prompt",
+            AnswerSource::SharedPrompt => "prompt, shared",
         }
     }
 
@@ -149,6 +152,7 @@ impl AnswerSource {
             AnswerSource::TunnelFile => "the tunnel file",
             AnswerSource::AnswersFile => "the --answers file",
             AnswerSource::Prompt => "the prompt",
+            AnswerSource::SharedPrompt => "the prompt, for an earlier pack of this run",
         }
     }
 }

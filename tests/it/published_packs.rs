@@ -413,3 +413,41 @@ fn a_dry_run_of_published_packs_without_answers_says_each_reason_once_snapshot()
         p.normalise(&run.stdout)
     );
 }
+
+#[test]
+fn at_a_terminal_the_public_url_is_asked_once_for_every_pack_that_needs_it() {
+    let p = Project::new();
+    p.pack("messaging", "a.gtpack", &published("messaging-a"));
+    p.pack("messaging", "b.gtpack", &published("messaging-b"));
+    p.file(
+        "answers.yaml",
+        format!("messaging-a: {{bot_token: {TOKEN}}}\nmessaging-b: {{bot_token: {TOKEN}}}\n")
+            .as_bytes(),
+    );
+    let args = [
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--answers",
+        "answers.yaml",
+    ];
+    let mut term = Terminal::start(&p, &args);
+    term.answer("Public base URL", "https://bot.example")
+        .expect("public_base_url (prompt, shared)");
+    let (code, screen) = term.finish();
+    assert_eq!(code, i32::from(exit_code::SUCCESS), "{screen}");
+    assert!(screen.contains("messaging-a: Public base URL"), "{screen}");
+    assert!(
+        !screen.contains("messaging-b: Public base URL"),
+        "asked twice:\n{screen}"
+    );
+    assert!(screen.contains("2 flows run: 2 passed"), "{screen}");
+    for id in ["messaging-a", "messaging-b"] {
+        assert_eq!(
+            p.stored_answers(id)["public_base_url"],
+            "https://bot.example"
+        );
+    }
+}
