@@ -188,6 +188,21 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_text_leaves_a_question_to_its_default_or_unset() {
+        let file = json!({"region": "", "port": "  ", "channel": "c"});
+        let merged = merge(
+            &form(YAML),
+            &AnswerLayers {
+                from_file: file.as_object(),
+                ..Default::default()
+            },
+        );
+        assert_eq!(merged.values["region"], "eu", "the default stays");
+        assert!(!merged.values.contains_key("port"), "an optional question stays unset");
+        assert!(merged.ignored.is_empty());
+    }
+
+    #[test]
     fn the_project_url_answers_public_base_url_and_a_file_still_wins() {
         let f = form("questions:\n  - {name: public_base_url, required: true}\n");
         fn layers(file: Option<&Map<String, Value>>) -> AnswerLayers<'_> {
