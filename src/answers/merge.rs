@@ -198,7 +198,10 @@ mod tests {
             },
         );
         assert_eq!(merged.values["region"], "eu", "the default stays");
-        assert!(!merged.values.contains_key("port"), "an optional question stays unset");
+        assert!(
+            !merged.values.contains_key("port"),
+            "an optional question stays unset"
+        );
         assert!(merged.ignored.is_empty());
     }
 

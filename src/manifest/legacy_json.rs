@@ -9,7 +9,8 @@ use serde_json::Value;
 
 use super::{ComponentWorld, ManifestError, ManifestForm, PackInfo, SetupEntries, sorted_unique};
 
-/// Reads a JSON manifest entry (`entry`) leniently; see [`from_value`].
+/// Reads a JSON manifest entry (`entry`) leniently (see [`from_value`]): the older shape of
+/// before greentic-pack 1.0 when it has one, else `form`.
 pub(super) fn from_json(
     raw: &[u8],
     entry: &'static str,
@@ -19,6 +20,11 @@ pub(super) fn from_json(
         entry,
         message: err.to_string(),
     })?;
+    let form = if is_older_shape(&doc) {
+        ManifestForm::Older
+    } else {
+        form
+    };
     from_value(&doc, entry, form)
 }
 

@@ -247,17 +247,18 @@ fn the_legacy_json_manifest_is_read_and_cbor_wins_when_both_exist() {
     assert_eq!(packs[0]["info"]["pack_id"], "events-cbor");
     assert_eq!(packs[0]["info"]["form"], "cbor");
     assert_eq!(packs[1]["info"]["pack_id"], "events-legacy");
-    assert_eq!(packs[1]["info"]["form"], "legacy_json");
+    assert_eq!(packs[1]["info"]["form"], "older");
     assert_eq!(
         packs[1]["info"]["flows"],
         serde_json::json!(["diagnostics", "setup_default"])
     );
-    // The runner cannot run a JSON-only pack: the plan says so instead of failing at load time.
+    // The runner cannot run a pack of the older format: the plan says so instead of failing
+    // at load time.
     assert!(
         packs[1]["error"]
             .as_str()
             .unwrap()
-            .contains("needs manifest.cbor")
+            .contains("is an older pack format (greentic-pack before 1.0): it declares flows diagnostics, setup_default, which the runner in this operator cannot run")
     );
 }
 
