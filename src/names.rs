@@ -26,6 +26,30 @@ impl std::error::Error for NameError {}
 /// could climb out of a folder (`..`, `/`, `\`), hide (NUL, control characters) or look like
 /// another name (unicode look-alikes) is refused rather than silently rewritten.
 pub fn validate_name(value: &str) -> Result<String, NameError> {
+    check_name(
+        value,
+        |c| c.is_ascii_lowercase() || c.is_ascii_digit(),
+        "use only lower-case ASCII letters, digits, `-`, `_` and `.` (the secrets store's rule)",
+    )
+}
+
+/// Accepts a provider id or secret key as typed for the secrets store: ASCII letters (either
+/// case), digits, `-`, `_` and `.` (not leading), up to [`MAX_NAME_LEN`] bytes. The store's
+/// canonical name (lower case, `-` and `.` to `_`) is made from it; anything that form would
+/// drop or rewrite silently (`/`, spaces, non-ASCII letters, an empty name) is refused.
+pub fn validate_secret_part(value: &str) -> Result<String, NameError> {
+    check_name(
+        value,
+        |c| c.is_ascii_alphanumeric(),
+        "use only ASCII letters, digits, `-`, `_` and `.` (the secrets store names it in lower \
+         case, with `-` and `.` as `_`)",
+    )
+}
+
+/// `value` when it is non-empty, at most [`MAX_NAME_LEN`] bytes, does not start with `.`
+/// (a hidden or parent folder) and holds only characters `letter` accepts, `-`, `_` and `.`;
+/// else why not, with `rule` saying what is allowed.
+fn check_name(value: &str, letter: fn(char) -> bool, rule: &str) -> Result<String, NameError> {
     if value.is_empty() {
         return Err(NameError("must not be empty".into()));
     }
@@ -40,45 +64,13 @@ pub fn validate_name(value: &str) -> Result<String, NameError> {
             "must not start with `.` (it would name a hidden or parent folder)".into(),
         ));
     }
-    if let Some(bad) = value
+    match value
         .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.')))
+        .find(|&c| !(letter(c) || matches!(c, '-' | '_' | '.')))
     {
-        return Err(NameError(format!(
-            "contains {bad:?}; use only lower-case ASCII letters, digits, `-`, `_` and `.` \
-             (the secrets store's rule)"
-        )));
+        Some(bad) => Err(NameError(format!("contains {bad:?}; {rule}"))),
+        None => Ok(value.to_string()),
     }
-    Ok(value.to_string())
-}
-
-/// Accepts a provider id or secret key as typed for the secrets store: ASCII letters (either
-/// case), digits, `-`, `_` and `.` (not leading), up to [`MAX_NAME_LEN`] bytes. The store's
-/// canonical name (lower case, `-` and `.` to `_`) is made from it; anything that form would
-/// drop or rewrite silently (`/`, spaces, non-ASCII letters, an empty name) is refused.
-pub fn validate_secret_part(value: &str) -> Result<String, NameError> {
-    if value.is_empty() {
-        return Err(NameError("must not be empty".into()));
-    }
-    if value.len() > MAX_NAME_LEN {
-        return Err(NameError(format!(
-            "is {} bytes long; at most {MAX_NAME_LEN} are allowed",
-            value.len()
-        )));
-    }
-    if value.starts_with('.') {
-        return Err(NameError("must not start with `.`".into()));
-    }
-    if let Some(bad) = value
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-    {
-        return Err(NameError(format!(
-            "contains {bad:?}; use only ASCII letters, digits, `-`, `_` and `.` (the secrets \
-             store names it in lower case, with `-` and `.` as `_`)"
-        )));
-    }
-    Ok(value.to_string())
 }
 
 /// Longest path part produced by [`path_segment`], in bytes.

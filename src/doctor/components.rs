@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{Finding, Severity};
 use crate::domains::TABLE;
-use crate::manifest::{ExportVerdict, PackInfo, component_exports, open_archive};
+use crate::manifest::{ExportVerdict, PackInfo, exports_in, open_archive};
 
 /// Node types the runner provides itself (no wasm).
 const BUILTINS: [&str; 8] = [
@@ -23,11 +23,11 @@ const BUILTINS: [&str; 8] = [
 
 pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
     let mut findings = node_findings(info);
-    if open_archive(path).is_err() {
+    let Ok(mut archive) = open_archive(path) else {
         return findings; // already reported as a pack error
-    }
+    };
     for component in &info.components {
-        findings.push(match component_exports(path, &component.id) {
+        findings.push(match exports_in(&mut archive, &component.id) {
             Ok(exports) => export_finding(&component.id, &component.world, exports),
             Err(err) => Finding::new(
                 Severity::Error,

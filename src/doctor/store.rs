@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{Finding, Severity};
-use crate::secrets::{DevSecrets, MASTER_KEY_ENV, SecretScope};
+use crate::secrets::{DevSecrets, MASTER_KEY_ENV, SecretScope, master_key_set};
 
 /// The store as the doctor may read it, and what it found about the store itself.
 pub struct StoreCheck {
@@ -33,7 +33,7 @@ pub fn examine(path: &Path, scope: Option<&SecretScope>) -> StoreCheck {
             (None, false)
         }
     };
-    if path.exists() && std::env::var_os(MASTER_KEY_ENV).is_none_or(|k| k.is_empty()) {
+    if path.exists() && !master_key_set() {
         findings.push(unset_key_finding(path));
     }
     StoreCheck {

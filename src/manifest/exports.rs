@@ -109,8 +109,16 @@ pub enum ExportsError {
 /// The top-level exports of component `id` in the pack at `path`
 /// (`components/<id>.wasm`).
 pub fn component_exports(path: &Path, id: &str) -> Result<Vec<String>, ExportsError> {
+    exports_in(&mut open_archive(path)?, id)
+}
+
+/// The top-level exports of component `id` in an archive already open (one opening for all
+/// of a pack's components).
+pub fn exports_in<R: Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    id: &str,
+) -> Result<Vec<String>, ExportsError> {
     let entry = format!("components/{id}.wasm");
-    let mut archive = open_archive(path)?;
     let file = archive.by_name(&entry).map_err(|_| ExportsError::Missing {
         entry: entry.clone(),
     })?;

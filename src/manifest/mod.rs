@@ -19,7 +19,7 @@ mod exports;
 mod legacy_json;
 mod pack_reader;
 
-pub use exports::{ExportVerdict, ExportsError, RUNNER_VERSION, component_exports};
+pub use exports::{ExportVerdict, ExportsError, RUNNER_VERSION, component_exports, exports_in};
 
 use pack_reader::PackReader;
 

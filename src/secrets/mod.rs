@@ -23,6 +23,11 @@ pub const STORE_PATH_ENV: &str = "GREENTIC_DEV_SECRETS_PATH";
 /// the empty string.
 pub const MASTER_KEY_ENV: &str = "GREENTIC_DEV_MASTER_KEY";
 
+/// Whether this process has a master key of its own (a non-empty [`MASTER_KEY_ENV`]).
+pub fn master_key_set() -> bool {
+    std::env::var_os(MASTER_KEY_ENV).is_some_and(|k| !k.is_empty())
+}
+
 /// Why the store could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SecretsError {
@@ -235,7 +240,7 @@ impl DevSecrets {
         match self.get(&uri) {
             Err(SecretsError::Read { message, .. }) => Err(SecretsError::WrongKey {
                 path: self.path().to_path_buf(),
-                key_set: std::env::var_os(MASTER_KEY_ENV).is_some_and(|k| !k.is_empty()),
+                key_set: master_key_set(),
                 message,
             }),
             other => other.map(|_| ()),
