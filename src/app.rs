@@ -8,18 +8,16 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use clap_complete::Shell;
 
+use crate::base::interrupt;
+use crate::base::logging;
+use crate::cli::request::DevRequest;
 use crate::cli::{Cli, Command, dev_request};
-use crate::doctor_cmd;
-use crate::file_lock;
-use crate::history_cmd;
-use crate::interrupt;
-use crate::lifecycle;
-use crate::logging;
+use crate::commands;
+use crate::commands::lifecycle;
 use crate::report;
-use crate::request::DevRequest;
-use crate::runner_env::{EnvChange, RunnerEnv};
-use crate::secrets_cmd;
-use crate::state_layout::StateLayout;
+use crate::run::runner_env::{EnvChange, RunnerEnv};
+use crate::state::file_lock;
+use crate::state::state_layout::StateLayout;
 
 /// A parsed command line, not yet run.
 pub struct Invocation {
@@ -96,7 +94,7 @@ pub fn run(invocation: Invocation, env_changes: &[EnvChange]) -> ExitCode {
                 "greentic-operator",
                 &mut std::io::stdout(),
             );
-            crate::exit_code::SUCCESS
+            crate::base::exit_code::SUCCESS
         }
     };
     ExitCode::from(code)
@@ -105,12 +103,12 @@ pub fn run(invocation: Invocation, env_changes: &[EnvChange]) -> ExitCode {
 fn run_dev(request: DevRequest) -> u8 {
     match request {
         DevRequest::Lifecycle(request) => lifecycle::run(request),
-        DevRequest::Runs(request) => history_cmd::runs(&request),
-        DevRequest::Show(request) => history_cmd::show(&request),
-        DevRequest::Doctor(request) => doctor_cmd::run(&request),
+        DevRequest::Runs(request) => commands::history::runs(&request),
+        DevRequest::Show(request) => commands::history::show(&request),
+        DevRequest::Doctor(request) => commands::doctor::command::run(&request),
         DevRequest::Secrets(request) => {
             let terminal = report::for_format(request.format, request.color);
-            secrets_cmd::run(&request, terminal.prompter.as_ref())
+            commands::secrets::run(&request, terminal.prompter.as_ref())
         }
     }
 }

@@ -6,7 +6,8 @@
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-use greentic_operator::{app, runner_env};
+use greentic_operator::app;
+use greentic_operator::run::runner_env;
 
 fn main() -> std::process::ExitCode {
     let invocation = match app::parse(std::env::args_os()) {

@@ -6,17 +6,18 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod request;
 mod tools;
 
 use tools::secrets_request;
 pub use tools::{DoctorArgs, DomainChoice, SecretsArgs, SecretsCommand, SecretsScopeArgs};
 
-use crate::domains::{Action, Domain};
-use crate::names::validate_name;
-use crate::request::{
+use crate::base::names::validate_name;
+use crate::cli::request::{
     ColorChoice, DevRequest, DoctorRequest, HistoryRequest, OutputFormat, Request, RunsRequest,
     SetupOptions, ShowRequest,
 };
+use crate::pack::domains::{Action, Domain};
 
 /// Runs Greentic provider packs' lifecycle flows (setup, diagnostics, verify), in-process.
 #[derive(Debug, Parser)]
@@ -97,8 +98,12 @@ pub struct StateArgs {
     /// The project folder holding `providers/<domain>/*.gtpack`.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub project_root: PathBuf,
-    /// Where runs are recorded [default: <project-root>/state].
-    #[arg(long, value_name = "DIR")]
+    // Help given as text: rustdoc would read its bracketed default as a link.
+    #[arg(
+        long,
+        value_name = "DIR",
+        help = "Where runs are recorded [default: <project-root>/state]"
+    )]
     pub state_dir: Option<PathBuf>,
     /// Output format on stdout.
     #[arg(long, value_enum, default_value = "text")]
@@ -268,7 +273,7 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
                 allow_missing_setup: args.allow_missing_setup,
                 // A URL stays as typed; a file is made absolute.
                 answers: args.answers.map(|a| {
-                    if a.to_str().is_some_and(crate::answers::is_url) {
+                    if a.to_str().is_some_and(crate::setup::answers::is_url) {
                         a
                     } else {
                         absolute(a)

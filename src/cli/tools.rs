@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{FormatArg, StateArgs, absolute};
-use crate::domains::{Domain, Domains};
-use crate::names::{validate_name, validate_secret_part};
-use crate::request::{ColorChoice, DevRequest, OutputFormat, SecretsAction, SecretsRequest};
+use crate::base::names::{validate_name, validate_secret_part};
+use crate::cli::request::{ColorChoice, DevRequest, OutputFormat, SecretsAction, SecretsRequest};
+use crate::pack::domains::{Domain, Domains};
 
 /// A domain, or all of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 
 use super::style::{Styles, paint};
 use super::table::render_table;
-use crate::history::RunEntry;
-use crate::request::ColorChoice;
-use crate::request::OutputFormat;
+use crate::cli::request::ColorChoice;
+use crate::cli::request::OutputFormat;
+use crate::state::history::RunEntry;
 
 /// `dev show` was given a run id that is not recorded.
 pub fn no_such_run(run: &str, state_dir: &std::path::Path) {

@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{Reporter, plan_warnings};
-use crate::device_code::record::ActionRecord;
-use crate::domains::{Action, Domain, Domains};
-use crate::events::{Event, Execution, RunStats};
-use crate::outcome::FlowOutcome;
-use crate::plan::Plan;
-use crate::request::Request;
+use crate::cli::request::Request;
+use crate::pack::domains::{Action, Domain, Domains};
+use crate::pack::plan::Plan;
+use crate::run::events::{Event, Execution, RunStats};
+use crate::run::outcome::FlowOutcome;
+use crate::setup::device_code::record::ActionRecord;
 
 /// Version of the JSON document; bumped when a field changes meaning or goes away.
 pub const JSON_FORMAT_VERSION: u32 = 1;

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use crate::atomic_file::write_atomic;
-use crate::device_code::record::{ActionOutcome, ActionRecord};
-use crate::events::Execution;
-use crate::plan::{Disposition, FlowStep, Plan, PlannedPack};
+use crate::pack::plan::{Disposition, FlowStep, Plan, PlannedPack};
+use crate::run::events::Execution;
+use crate::setup::device_code::record::{ActionOutcome, ActionRecord};
+use crate::state::atomic_file::write_atomic;
 
 /// Writes the report of `plan` (and its `execution`, when flows ran) to `path`.
 pub fn write_junit(path: &Path, plan: &Plan, execution: Option<&Execution>) -> std::io::Result<()> {
@@ -137,13 +137,13 @@ mod tests {
     use chrono::Utc;
 
     use super::*;
-    use crate::device_code::record::ACTION_NAME;
-    use crate::domains::{Action, Domain};
-    use crate::events::RunStats;
-    use crate::outcome::FlowOutcome;
-    use crate::plan::SkipReason;
-    use crate::plan::fixtures::{pack, setup_plan};
-    use crate::records::FlowRecord;
+    use crate::pack::domains::{Action, Domain};
+    use crate::pack::plan::SkipReason;
+    use crate::pack::plan::fixtures::{pack, setup_plan};
+    use crate::run::events::RunStats;
+    use crate::run::outcome::FlowOutcome;
+    use crate::setup::device_code::record::ACTION_NAME;
+    use crate::state::records::FlowRecord;
 
     /// A setup plan: a pack in error, then a pack with a flow that fails, one that passes and
     /// one the pack does not declare.

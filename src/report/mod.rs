@@ -16,12 +16,12 @@ mod text;
 
 use std::error::Error;
 
-use crate::device_code::record::DeviceCodePrompt;
-use crate::domains::Domains;
-use crate::events::Event;
-use crate::plan::{Disposition, Plan};
-use crate::prompter::Prompter;
-use crate::request::{ColorChoice, OutputFormat, Request};
+use crate::base::prompter::Prompter;
+use crate::cli::request::{ColorChoice, OutputFormat, Request};
+use crate::pack::domains::Domains;
+use crate::pack::plan::{Disposition, Plan};
+use crate::run::events::Event;
+use crate::setup::device_code::record::DeviceCodePrompt;
 use progress::SharedProgress;
 
 /// Renders the command's event stream, in order.
@@ -73,7 +73,7 @@ pub fn lock_wait_notice(lock_file: &std::path::Path) {
 /// `error: <error>` then one `caused by: <source>` line per source.
 pub fn error_chain(error: &dyn Error) -> String {
     let mut out = format!("error: {error}");
-    for cause in crate::error_chain::causes(error) {
+    for cause in crate::base::error_chain::causes(error) {
         out.push_str(&format!("\n  caused by: {cause}"));
     }
     out

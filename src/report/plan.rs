@@ -3,11 +3,11 @@
 
 use super::style::{Styles, paint};
 use super::table::render_table;
-use crate::answers::{AnswerStatus, Broken};
-use crate::device_code::record::ACTION_NAME;
-use crate::domains::Domains;
-use crate::plan::{Disposition, LoginState, Plan, PlannedPack, SecretPresence};
-use crate::request::Request;
+use crate::cli::request::Request;
+use crate::pack::domains::Domains;
+use crate::pack::plan::{Disposition, LoginState, Plan, PlannedPack, SecretPresence};
+use crate::setup::answers::{AnswerStatus, Broken};
+use crate::setup::device_code::record::ACTION_NAME;
 
 /// The plan header and table, then the per-pack lines; for `all`, a section per domain.
 pub fn render_plan(plan: &Plan, request: &Request, styles: &Styles) -> String {

@@ -5,7 +5,7 @@ use dialoguer::theme::SimpleTheme;
 use dialoguer::{Confirm, Input, Password, Select};
 
 use super::progress::SharedProgress;
-use crate::prompter::{Prompter, TextQuestion};
+use crate::base::prompter::{Prompter, TextQuestion};
 
 /// Prompts at the terminal; shares the text reporter's progress bar to suspend it.
 pub struct TerminalPrompter {

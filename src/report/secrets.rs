@@ -9,9 +9,9 @@ use serde_json::json;
 
 use super::style::{Styles, paint};
 use super::table::render_table;
-use crate::request::{ColorChoice, OutputFormat};
-use crate::secret_needs::SecretNeed;
-use crate::secrets::{SecretScope, StoredKey};
+use crate::cli::request::{ColorChoice, OutputFormat};
+use crate::setup::secret_needs::SecretNeed;
+use crate::state::secrets::{SecretScope, StoredKey};
 
 /// One stored key and the pack requirements it meets (`<pack id> <requirement>`).
 #[derive(Debug, Serialize)]

@@ -10,12 +10,12 @@ use super::progress::SharedProgress;
 use super::style::{Styles, paint};
 use super::summary::{render_summary, seconds};
 use super::{Reporter, plan_warnings};
-use crate::device_code::record::{ActionOutcome, ActionRecord, ChosenBy, Selection};
-use crate::events::{Event, Execution};
-use crate::plan::Plan;
-use crate::records::FlowRecord;
-use crate::request::ColorChoice;
-use crate::request::Request;
+use crate::cli::request::ColorChoice;
+use crate::cli::request::Request;
+use crate::pack::plan::Plan;
+use crate::run::events::{Event, Execution};
+use crate::setup::device_code::record::{ActionOutcome, ActionRecord, ChosenBy, Selection};
+use crate::state::records::FlowRecord;
 
 /// Prints to stdout as things happen; a progress bar on stderr when it is a terminal.
 pub struct TextReporter {

@@ -2,7 +2,7 @@
 //! domain, one run, one summary, one exit code, one JSON document (a `domain` on every pack and
 //! result), a JUnit test suite per domain.
 
-use greentic_operator::exit_code;
+use greentic_operator::base::exit_code;
 
 use crate::support::packs::PackBuilder;
 use crate::support::project::Project;

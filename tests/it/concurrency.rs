@@ -9,7 +9,7 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use greentic_operator::exit_code;
+use greentic_operator::base::exit_code;
 use serde_json::json;
 
 use crate::support::packs::{FlowBody, PackBuilder};

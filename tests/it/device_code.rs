@@ -5,7 +5,7 @@
 use std::fs;
 use std::time::Duration;
 
-use greentic_operator::exit_code;
+use greentic_operator::base::exit_code;
 use serde_json::{Value, json};
 
 use crate::support::auth_server::{AuthServer, DEVICE_CODE, USER_CODE, oauth_error, tokens};

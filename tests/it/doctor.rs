@@ -1,7 +1,7 @@
 //! `dev doctor`: one fixture per finding, asserting the line a user sees and the exit code; a
 //! clean project exits 0 with nothing above info; the doctor never writes.
 
-use greentic_operator::exit_code;
+use greentic_operator::base::exit_code;
 use serde_json::json;
 
 use crate::support::packs::{FlowBody, PackBuilder};

@@ -4,7 +4,7 @@ use std::fs;
 use std::io::{Cursor, Write};
 use std::path::Path;
 
-use greentic_operator::exit_code;
+use greentic_operator::base::exit_code;
 
 use crate::support::packs::{PackBuilder, zip_entries};
 use crate::support::project::Project;
@@ -357,7 +357,7 @@ fn randomly_damaged_packs_never_panic_the_manifest_reader() {
                 bytes.drain(at..end);
             }
         }
-        match greentic_operator::manifest::read_pack_info_from(Cursor::new(bytes)) {
+        match greentic_operator::pack::manifest::read_pack_info_from(Cursor::new(bytes)) {
             Ok(_) => ok += 1,
             Err(_) => err += 1,
         }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// One module of the table (`plan`, `answers/*`, `device_code/record`) and its layer.
+/// One module of the table (`app`, `pack/plan/*`, `setup/device_code/record`) and its layer.
 struct Placement {
     module: String,
     layer: usize,
@@ -15,7 +15,7 @@ fn crate_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The rows of the `| layer | modules |` table: `| 2 values | `plan`, `answers/*` |`.
+/// The rows of the `| layer | modules |` table: `| 2 values | `pack/plan/*`, `cli/request` |`.
 fn layer_table() -> Vec<Placement> {
     let text = fs::read_to_string(crate_root().join("ARCHITECTURE.md")).unwrap();
     let mut placements = Vec::new();
@@ -45,11 +45,17 @@ fn module_of(path: &Path, src: &Path) -> String {
     relative.to_string_lossy().replace('\\', "/")
 }
 
-/// The table entry placing `module`: itself, or the `folder/*` holding it.
+/// The table entry placing `module`: itself, else the nearest folder above it written
+/// `folder/*` (`setup/answers/check` -> `setup/answers/*`, else `setup/*`).
 fn unit_of<'a>(module: &str, table: &'a [Placement]) -> Option<&'a Placement> {
-    table.iter().find(|p| p.module == module).or_else(|| {
-        let folder = module.rsplit_once('/')?.0;
-        table.iter().find(|p| p.module == format!("{folder}/*"))
+    let exact = table.iter().find(|p| p.module == module);
+    let folders = std::iter::successors(module.rsplit_once('/').map(|(f, _)| f), |f| {
+        f.rsplit_once('/').map(|(up, _)| up)
+    });
+    exact.or_else(|| {
+        folders
+            .map(|folder| format!("{folder}/*"))
+            .find_map(|wanted| table.iter().find(|p| p.module == wanted))
     })
 }
 

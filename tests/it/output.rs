@@ -1,6 +1,6 @@
 //! What people and CI see: colours, the progress bar, JUnit, history, completions.
 
-use greentic_operator::exit_code;
+use greentic_operator::base::exit_code;
 use quick_junit::{NonSuccessKind, TestCaseStatus};
 
 use crate::support::normalise::realign;

@@ -1,6 +1,6 @@
 //! Planning, seen through `--dry-run`: discovery, both manifest forms, the per-domain rules.
 
-use greentic_operator::exit_code;
+use greentic_operator::base::exit_code;
 
 use crate::support::packs::{PackBuilder, legacy_json_pack};
 use crate::support::project::Project;

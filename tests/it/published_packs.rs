@@ -6,7 +6,7 @@
 
 use std::fs;
 
-use greentic_operator::exit_code;
+use greentic_operator::base::exit_code;
 use serde_json::{Value, json};
 
 use crate::support::packs::{FlowBody, PackBuilder};

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use greentic_operator::exit_code;
+use greentic_operator::base::exit_code;
 use serde_json::Value;
 
 use crate::support::packs::{FlowBody, PackBuilder};

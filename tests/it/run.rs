@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use greentic_operator::exit_code;
+use greentic_operator::base::exit_code;
 use serde_json::Value;
 
 use crate::support::packs::{FlowBody, PackBuilder, zip_entries};

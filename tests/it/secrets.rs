@@ -1,7 +1,7 @@
 //! `dev secrets`: set (piped or prompted), list with the requirements each key meets, delete;
 //! a setup finds what was set; no value in any output.
 
-use greentic_operator::exit_code;
+use greentic_operator::base::exit_code;
 
 use crate::published_packs::telegram;
 use crate::support::project::{Project, files_under};

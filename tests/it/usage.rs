@@ -1,6 +1,6 @@
 //! Usage errors exit 2 and say what to do.
 
-use greentic_operator::exit_code;
+use greentic_operator::base::exit_code;
 
 use crate::support::project::{Project, files_under};
 

@@ -180,7 +180,7 @@ impl From<Output> for Run {
 }
 
 impl Run {
-    /// Asserts the exit code, one of `greentic_operator::exit_code`'s constants.
+    /// Asserts the exit code, one of `greentic_operator::base::exit_code`'s constants.
     #[track_caller]
     pub fn code(&self, expected: u8) -> &Self {
         assert_eq!(

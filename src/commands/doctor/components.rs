@@ -1,0 +1,83 @@
+//! What a pack's lifecycle flows call: each node names a built-in or a component the pack
+//! holds, and each component the manifest lists is in the archive and exports an interface
+//! this operator's runner can call.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::{Finding, Severity};
+use crate::pack::domains::TABLE;
+use crate::pack::manifest::{ExportVerdict, PackInfo, exports_in, open_archive};
+
+/// Node types the runner provides itself (no wasm).
+const BUILTINS: [&str; 8] = [
+    "emit.response",
+    "emit.log",
+    "state.get",
+    "state.set",
+    "var.set",
+    "flow.call",
+    "flow.goto",
+    "session.wait",
+];
+
+pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
+    let mut findings = node_findings(info);
+    let Ok(mut archive) = open_archive(path) else {
+        return findings; // already reported as a pack error
+    };
+    for component in &info.components {
+        findings.push(match exports_in(&mut archive, &component.id) {
+            Ok(exports) => export_finding(&component.id, &component.world, exports),
+            Err(err) => Finding::new(
+                Severity::Error,
+                format!("component {}: {err}", component.id),
+            )
+            .fix("rebuild the pack with `greentic-pack build`"),
+        });
+    }
+    findings
+}
+
+/// Nodes of lifecycle flows calling a component the pack does not list.
+fn node_findings(info: &PackInfo) -> Vec<Finding> {
+    let lifecycle: BTreeSet<&str> = TABLE
+        .iter()
+        .flat_map(|spec| {
+            [spec.setup_flow, spec.diagnostics_flow]
+                .into_iter()
+                .chain(spec.verify_flows.iter().copied())
+        })
+        .collect();
+    let mut findings = Vec::new();
+    for (flow, nodes) in info
+        .flow_nodes
+        .iter()
+        .filter(|(f, _)| lifecycle.contains(f.as_str()))
+    {
+        for (node, component) in nodes {
+            let known =
+                BUILTINS.contains(&component.as_str()) || info.component_world(component).is_some();
+            if !known {
+                let message = format!(
+                    "flow {flow} node {node} calls component {component}, which the pack does not contain: it can only come from a registry with --online"
+                );
+                let fix = format!("add {component} to the pack, or run with --online");
+                findings.push(Finding::new(Severity::Warning, message).fix(fix));
+            }
+        }
+    }
+    findings
+}
+
+/// What the runner makes of a component's exports: info when it can call it, else an error
+/// with the same words a failed run uses.
+fn export_finding(id: &str, world: &str, exports: Vec<String>) -> Finding {
+    match ExportVerdict::of(exports).problem(id, world) {
+        None => Finding::new(
+            Severity::Info,
+            format!("component {id} ({world}) exports an interface the runner calls"),
+        ),
+        Some((why, fix)) => Finding::new(Severity::Error, why).fix(fix),
+    }
+}

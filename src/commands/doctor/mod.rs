@@ -1,0 +1,164 @@
+//! `dev doctor`: everything that can be known about a project without running a flow, found
+//! in-process and offline, never writing anything. Each finding has a severity, the pack file
+//! it is about, and the fix.
+
+pub mod command;
+mod components;
+mod project;
+mod setup;
+mod store;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::pack::domains::{Action, Domain, discover};
+use crate::pack::plan::{PlanOptions, ScannedPack, build_plan};
+use crate::state::secrets::{DevSecrets, SecretScope};
+
+/// How much a finding matters: an error makes `dev doctor` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// One thing the doctor found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// The pack (or other file) it is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<PathBuf>,
+    pub message: String,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+impl Finding {
+    pub fn new(severity: Severity, message: impl Into<String>) -> Self {
+        Self {
+            severity,
+            domain: None,
+            file: None,
+            message: message.into(),
+            fix: None,
+        }
+    }
+
+    pub fn about(mut self, domain: Domain, file: &std::path::Path) -> Self {
+        self.domain = Some(domain);
+        self.file = Some(file.to_path_buf());
+        self
+    }
+
+    pub fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+}
+
+/// What the doctor looks at.
+pub struct DoctorSettings {
+    pub project_root: PathBuf,
+    pub state_dir: PathBuf,
+    pub domains: Vec<Domain>,
+    /// The tenant and team whose secrets and logins are checked; `None` skips those checks.
+    pub scope: Option<SecretScope>,
+    /// The project's public URL (`--public-base-url`, else the tunnel file), when it has one.
+    pub public_base_url: Option<String>,
+}
+
+/// Everything found, in domain and pack order.
+#[derive(Debug, Serialize)]
+pub struct Diagnosis {
+    pub findings: Vec<Finding>,
+    pub packs: usize,
+    #[serde(serialize_with = "as_millis")]
+    pub elapsed: Duration,
+}
+
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
+}
+
+impl Diagnosis {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Examines the project.
+pub fn examine(settings: &DoctorSettings) -> Diagnosis {
+    let started = Instant::now();
+    let store_file = crate::state::secrets::store_path(&settings.project_root);
+    let store = store::examine(&store_file, settings.scope.as_ref());
+    let mut findings = store.findings;
+    let mut packs = 0;
+    for &domain in &settings.domains {
+        let secrets = store.readable.then_some(store.secrets.as_ref());
+        let (found, count) = examine_domain(domain, settings, secrets);
+        findings.extend(found);
+        packs += count;
+    }
+    findings.extend(project::stale_runs(&settings.state_dir));
+    Diagnosis {
+        findings,
+        packs,
+        elapsed: started.elapsed(),
+    }
+}
+
+/// The findings of one domain's packs, and how many packs it has.
+/// `secrets` is `None` when the store cannot be read (its own finding says so), `Some(None)`
+/// when there is none yet.
+fn examine_domain(
+    domain: Domain,
+    settings: &DoctorSettings,
+    secrets: Option<Option<&DevSecrets>>,
+) -> (Vec<Finding>, usize) {
+    let discovery = match discover(&settings.project_root, domain) {
+        Ok(discovery) => discovery,
+        Err(err) => return (vec![Finding::new(Severity::Error, err.to_string())], 0),
+    };
+    let mut findings = project::lock_files(domain, &discovery.dir);
+    let scanned = ScannedPack::read_all(&discovery.packs);
+    let Ok(plan) = build_plan(
+        domain,
+        Action::Setup,
+        &discovery,
+        scanned,
+        &PlanOptions::default(),
+    ) else {
+        return (findings, 0);
+    };
+    for pack in &plan.packs {
+        if let Some(error) = &pack.error {
+            let finding = Finding::new(Severity::Error, format!("pack {error}"))
+                .about(domain, &pack.path)
+                .fix("rebuild the pack, or remove it from the providers folder");
+            findings.push(finding);
+        }
+        let Some(info) = &pack.info else { continue };
+        let at = |f: Finding| f.about(domain, &pack.path);
+        findings.extend(components::check(&pack.path, info).into_iter().map(at));
+        let context = setup::Context {
+            domain,
+            state_dir: &settings.state_dir,
+            scope: settings.scope.as_ref(),
+            secrets,
+            public_base_url: settings.public_base_url.as_deref(),
+        };
+        findings.extend(setup::check(info, &context).into_iter().map(at));
+    }
+    (findings, plan.packs.len())
+}

@@ -1,0 +1,224 @@
+//! A pack's setup side, as far as it can be known before setup runs: its questions parse, their
+//! defaults and the answers already stored keep the pack's own rules, its secrets are in the
+//! dev store, `public_base_url` has an answer, and its device-code login is well declared.
+
+use std::path::Path;
+
+use super::{Finding, Severity};
+use crate::pack::domains::Domain;
+use crate::pack::manifest::PackInfo;
+use crate::pack::plan::LoginStatus;
+use crate::setup::answers::{PUBLIC_BASE_URL, SetupForm, check_one, load_stored};
+use crate::setup::device_code::metadata::DeviceCodeMetadata;
+use crate::setup::logins::login_state;
+use crate::setup::secret_needs::needs_with_questions;
+use crate::state::secrets::{DevSecrets, SecretScope};
+use crate::state::state_layout::StateLayout;
+
+/// What the setup checks read besides the pack.
+pub struct Context<'a> {
+    pub domain: Domain,
+    pub state_dir: &'a Path,
+    pub scope: Option<&'a SecretScope>,
+    /// `None` when the store cannot be read; `Some(None)` when there is none yet.
+    pub secrets: Option<Option<&'a DevSecrets>>,
+    pub public_base_url: Option<&'a str>,
+}
+
+pub fn check(info: &PackInfo, context: &Context<'_>) -> Vec<Finding> {
+    let form = match SetupForm::read(info) {
+        Ok(form) => form,
+        Err(err) => {
+            let finding = Finding::new(Severity::Error, format!("pack {err}"))
+                .fix("fix the file in the pack's sources and rebuild it");
+            return vec![finding];
+        }
+    };
+    let mut findings = default_findings(&form);
+    let layout = StateLayout::new(context.state_dir);
+    findings.extend(unscoped_finding(info, &layout, context.scope));
+    if let Some(scope) = context.scope {
+        findings.extend(stored_findings(info, &form, &layout, scope));
+    }
+    findings.extend(public_url_finding(&form, context.public_base_url));
+    findings.extend(device_code_finding(info));
+    if let Some(scope) = context.scope {
+        if let Some(secrets) = context.secrets {
+            findings.extend(secret_findings(info, &form, context.domain, secrets, scope));
+        }
+        findings.extend(login_finding(info, context.state_dir, scope));
+    }
+    findings
+}
+
+/// Where the pack's device-code login stands for the tenant and team.
+fn login_finding(info: &PackInfo, state_dir: &Path, scope: &SecretScope) -> Option<Finding> {
+    info.oauth_device_code.as_ref()?;
+    let state = login_state(&StateLayout::new(state_dir), scope, &info.pack_id);
+    let detail = state.detail.map(|d| format!(" ({d})")).unwrap_or_default();
+    let message = format!(
+        "device-code login for tenant {}: {}{detail}",
+        scope.tenant,
+        state.status.word()
+    );
+    Some(match state.status {
+        LoginStatus::Complete => Finding::new(Severity::Info, message),
+        LoginStatus::NotStarted => Finding::new(Severity::Info, message).fix(format!(
+            "run greentic-operator dev setup --tenant {}",
+            scope.tenant
+        )),
+        _ => Finding::new(Severity::Warning, message).fix(format!(
+            "run greentic-operator dev setup --tenant {} again (it resumes or restarts the login)",
+            scope.tenant
+        )),
+    })
+}
+
+/// Defaults that break their own question's rules.
+fn default_findings(form: &SetupForm) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for question in &form.questions {
+        if let Some(default) = &question.default
+            && let Some(broken) = check_one(&question.spec, default)
+        {
+            let message = format!(
+                "the default of setup question {} {broken}",
+                question.spec.id
+            );
+            findings.push(
+                Finding::new(Severity::Error, message)
+                    .fix("fix the default in the pack's setup.yaml"),
+            );
+        }
+    }
+    findings
+}
+
+/// Stored answers of the tenant and team that no longer keep the pack's rules; a stored file
+/// that `dev setup` would refuse.
+fn stored_findings(
+    info: &PackInfo,
+    form: &SetupForm,
+    layout: &StateLayout,
+    scope: &SecretScope,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let stored_file = layout.setup_answers_file(&scope.state_scope(), &info.pack_id);
+    let stored = match load_stored(&stored_file) {
+        Ok(stored) => stored,
+        Err(err) => {
+            let fix = "fix the file, or delete it and run dev setup again";
+            return vec![Finding::new(Severity::Error, err.to_string()).fix(fix)];
+        }
+    };
+    for (key, value) in &stored {
+        let Some(question) = form.question_for_key(key) else {
+            continue;
+        };
+        if let Some(broken) = check_one(&question.spec, value) {
+            let message = format!(
+                "the stored answer {key} ({}) {broken}",
+                stored_file.display()
+            );
+            let fix = "give a new value with `dev setup --answers FILE` or at the prompt";
+            findings.push(Finding::new(Severity::Warning, message).fix(fix));
+        }
+    }
+    findings
+}
+
+/// The unscoped `setup-answers.json` of an earlier version, which no setup reads any more.
+fn unscoped_finding(
+    info: &PackInfo,
+    layout: &StateLayout,
+    scope: Option<&SecretScope>,
+) -> Option<Finding> {
+    let old = layout.unscoped_setup_answers_file(&info.pack_id);
+    if !old.is_file() {
+        return None;
+    }
+    let message = format!(
+        "{} is not scoped to a tenant and is no longer read",
+        old.display()
+    );
+    let fix = match scope {
+        Some(scope) => format!(
+            "if it holds tenant {}'s answers, move it to {}",
+            scope.tenant,
+            layout
+                .setup_answers_file(&scope.state_scope(), &info.pack_id)
+                .display()
+        ),
+        None => "move it to state/config/<env>/<tenant>/<team or _>/<provider>/setup-answers.json of the tenant it belongs to".to_string(),
+    };
+    Some(Finding::new(Severity::Warning, message).fix(fix))
+}
+
+fn public_url_finding(form: &SetupForm, project_url: Option<&str>) -> Option<Finding> {
+    let question = form.question(PUBLIC_BASE_URL)?;
+    if project_url.is_some() || question.default.is_some() {
+        return None;
+    }
+    let severity = if question.spec.required {
+        Severity::Warning
+    } else {
+        Severity::Info
+    };
+    let message =
+        "asks for public_base_url and the project has none (no --public-base-url, no tunnel file)";
+    let fix = "pass --public-base-url https://..., or start a tunnel that writes state/runtime/<tenant>.<team>/public_base_url.txt";
+    Some(Finding::new(severity, message).fix(fix))
+}
+
+fn device_code_finding(info: &PackInfo) -> Option<Finding> {
+    let payload = info.oauth_device_code.as_ref()?;
+    match DeviceCodeMetadata::from_payload(payload) {
+        Ok(_) => Some(Finding::new(
+            Severity::Info,
+            "declares a device-code login, well formed",
+        )),
+        Err(err) => Some(
+            Finding::new(Severity::Error, format!("pack {err}"))
+                .fix("fix the messaging.oauth_device_code.v1 extension and rebuild the pack"),
+        ),
+    }
+}
+
+/// Each secret requirement present in the store for the tenant and team, or what to do.
+fn secret_findings(
+    info: &PackInfo,
+    form: &SetupForm,
+    domain: Domain,
+    secrets: Option<&DevSecrets>,
+    scope: &SecretScope,
+) -> Vec<Finding> {
+    let needs = needs_with_questions(domain, Default::default(), info, &form.questions);
+    needs
+        .iter()
+        .map(|need| {
+            match need.is_stored(scope, secrets) {
+                Ok(true) => {
+                    let message = format!("secret {} is in the dev store", need.requirement);
+                    return Finding::new(Severity::Info, message);
+                }
+                Err(err) => return Finding::new(Severity::Error, err.to_string()),
+                Ok(false) => {}
+            }
+            let severity = if need.required {
+                Severity::Warning
+            } else {
+                Severity::Info
+            };
+            let key = need.answered_by.as_deref().unwrap_or(&need.requirement);
+            let message = format!(
+                "secret {} is not in the dev store for tenant {}",
+                need.requirement, scope.tenant
+            );
+            let fix = format!(
+                "greentic-operator dev secrets set {} {key} --tenant {}, or answer it in dev setup",
+                info.pack_id, scope.tenant
+            );
+            Finding::new(severity, message).fix(fix)
+        })
+        .collect()
+}

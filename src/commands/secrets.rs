@@ -1,0 +1,151 @@
+//! `dev secrets list | set | delete`: the dev store the flows use, for one tenant and team.
+//! Values go from the person (a hidden prompt, or standard input when piped) to the store and
+//! nowhere else: never to output, logs or another file.
+
+use std::io::{IsTerminal, Read};
+
+use crate::base::exit_code;
+use crate::base::prompter::{Prompter, TextQuestion};
+use crate::cli::request::{SecretsAction, SecretsRequest};
+use crate::pack::domains::Domain;
+use crate::report::secrets::{self as render, KeyRow, Listing};
+use crate::setup::secret_needs::project_needs;
+use crate::state::secrets::{
+    DevSecrets, SecretScope, SecretsError, secret_uri, store_path, store_segment,
+};
+
+/// Runs the request; the prompter asks for a value at a terminal.
+pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
+    if request.tenant.is_empty() {
+        render::usage_error("--tenant is required (or set GREENTIC_TENANT)");
+        return exit_code::USAGE;
+    }
+    let scope = SecretScope {
+        env: request.env.clone(),
+        tenant: request.tenant.clone(),
+        team: request.team.clone(),
+    };
+    let result = match &request.action {
+        SecretsAction::List { provider } => list(request, &scope, provider.as_deref()),
+        SecretsAction::Set { provider, key } => set(request, &scope, provider, key, prompter),
+        SecretsAction::Delete { provider, key } => delete(request, &scope, provider, key),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            render::error(error.as_ref());
+            let interrupted = error
+                .downcast_ref::<SecretsError>()
+                .is_some_and(SecretsError::is_interrupted);
+            if interrupted {
+                exit_code::INTERRUPTED
+            } else {
+                exit_code::FAILURE
+            }
+        }
+    }
+}
+
+type Outcome = Result<u8, Box<dyn std::error::Error>>;
+
+fn list(request: &SecretsRequest, scope: &SecretScope, provider: Option<&str>) -> Outcome {
+    let store_file = store_path(&request.project_root);
+    let keys = match DevSecrets::open(&store_file, false)? {
+        Some(store) => {
+            // Keys are listed without decrypting: say so when their values cannot be read.
+            store.check_key(scope)?;
+            store.list(scope)?
+        }
+        None => Vec::new(),
+    };
+    let wanted = provider.map(store_segment);
+    let needs: Vec<_> = project_needs(&request.project_root, &Domain::ALL)
+        .into_iter()
+        .filter(|n| {
+            wanted
+                .as_ref()
+                .is_none_or(|w| store_segment(&n.pack_id) == *w)
+        })
+        .collect();
+    let rows = keys
+        .into_iter()
+        .filter(|k| wanted.as_ref().is_none_or(|w| k.provider == *w))
+        .map(|key| KeyRow {
+            meets: needs
+                .iter()
+                .filter(|n| n.met_by(&key.provider, &key.key))
+                .map(|n| format!("{} {}", n.pack_id, n.requirement))
+                .collect(),
+            key,
+        })
+        .collect::<Vec<_>>();
+    let missing = needs
+        .into_iter()
+        .filter(|n| !rows.iter().any(|r| n.met_by(&r.key.provider, &r.key.key)))
+        .collect();
+    let listing = Listing {
+        store: store_file,
+        scope: scope.clone(),
+        keys: rows,
+        missing,
+    };
+    render::list(&listing, request.format, request.color);
+    Ok(exit_code::SUCCESS)
+}
+
+fn set(
+    request: &SecretsRequest,
+    scope: &SecretScope,
+    provider: &str,
+    key: &str,
+    prompter: &dyn Prompter,
+) -> Outcome {
+    let uri = secret_uri(scope, provider, key)?;
+    let Some(value) = read_value(&uri, prompter)? else {
+        render::usage_error("no value given (an empty value is not stored)");
+        return Ok(exit_code::USAGE);
+    };
+    let store = DevSecrets::open(&store_path(&request.project_root), true)?
+        .ok_or("the secrets store could not be created")?;
+    // A secret under another key than the store's others could never be read with theirs.
+    store.check_key(scope)?;
+    store.put_verified(&uri, &value)?;
+    render::stored(&uri, request.format);
+    Ok(exit_code::SUCCESS)
+}
+
+/// The value: a hidden prompt at a terminal, else standard input (one trailing newline,
+/// as `echo` adds, is not part of it). `None` when empty.
+fn read_value(uri: &str, prompter: &dyn Prompter) -> std::io::Result<Option<String>> {
+    let value = if std::io::stdin().is_terminal() {
+        let label = format!("value for {uri}");
+        let accept = |_: &str| Ok(());
+        prompter.text(&TextQuestion {
+            label: &label,
+            default: None,
+            secret: true,
+            allow_empty: false,
+            validate: &accept,
+        })
+    } else {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        let trimmed = text.strip_suffix('\n').unwrap_or(&text);
+        Some(trimmed.strip_suffix('\r').unwrap_or(trimmed).to_string())
+    };
+    Ok(value.filter(|v| !v.is_empty()))
+}
+
+fn delete(request: &SecretsRequest, scope: &SecretScope, provider: &str, key: &str) -> Outcome {
+    let uri = secret_uri(scope, provider, key)?;
+    let removed = match DevSecrets::open(&store_path(&request.project_root), false)? {
+        Some(store) => store.delete(&uri)?,
+        None => false,
+    };
+    render::deleted(&uri, removed, request.format);
+    Ok(if removed {
+        exit_code::SUCCESS
+    } else {
+        exit_code::FAILURE
+    })
+}

@@ -1,0 +1,373 @@
+//! The plan: for each discovered pack, which lifecycle flows run, which are skipped and why,
+//! and which packs are in error. A pure value built from discovery and manifests.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::base::names::path_segment;
+use crate::pack::domains::{Action, Discovery, Domain, Domains};
+use crate::pack::manifest::{ManifestError, ManifestForm, PackInfo};
+
+/// What one command will do.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub domain: Domains,
+    pub action: Action,
+    /// The providers folder that was looked at (`all`: the project's `providers/`).
+    pub providers_dir: PathBuf,
+    pub providers_dir_exists: bool,
+    /// Each domain's providers folder, in plan order (one for a single domain).
+    pub sections: Vec<PlanSection>,
+    pub packs: Vec<PlannedPack>,
+}
+
+/// One domain's part of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanSection {
+    pub domain: Domain,
+    pub providers_dir: PathBuf,
+    pub providers_dir_exists: bool,
+}
+
+/// What the planner knows of one discovered pack before applying the rules.
+#[derive(Debug)]
+pub struct ScannedPack {
+    pub path: PathBuf,
+    pub manifest: Result<PackInfo, ManifestError>,
+}
+
+impl ScannedPack {
+    /// Reads the pack at `path`; an unreadable one keeps the reason, for the plan to report.
+    pub fn read(path: &Path) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            manifest: crate::pack::manifest::read_pack_info(path),
+        }
+    }
+
+    /// Reads every pack of `paths`, in their order, on as many threads as there are cores:
+    /// decoding manifests is most of planning's time, and each pack is independent.
+    pub fn read_all(paths: &[PathBuf]) -> Vec<Self> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = paths.len().div_ceil(threads).max(64);
+        if paths.len() <= chunk {
+            return paths.iter().map(|path| Self::read(path)).collect();
+        }
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = paths
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || part.iter().map(|p| Self::read(p)).collect::<Vec<_>>())
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| worker.join().expect("a pack reader panicked"))
+                .collect()
+        })
+    }
+}
+
+/// Options that shape the plan.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    pub providers: Vec<String>,
+    pub allow_missing_setup: bool,
+}
+
+/// A `--provider` value that matched no pack: a usage error listing what exists.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "--provider {unmatched} matches no pack in {}; available: {}",
+    dir.display(),
+    if available.is_empty() { "none".to_string() } else { available.join(", ") }
+)]
+pub struct UnmatchedProvider {
+    pub unmatched: String,
+    pub dir: PathBuf,
+    pub available: Vec<String>,
+}
+
+impl Plan {
+    /// Every flow that will run, as (pack index, step index), in plan order.
+    pub fn runnable(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.packs.iter().enumerate().flat_map(|(p, pack)| {
+            pack.steps
+                .iter()
+                .enumerate()
+                .filter(|(_, step)| step.disposition == Disposition::Run)
+                .map(move |(s, _)| (p, s))
+        })
+    }
+
+    pub fn count_runnable(&self) -> usize {
+        self.runnable().count()
+    }
+
+    pub fn count_skipped(&self) -> usize {
+        self.packs
+            .iter()
+            .flat_map(|p| &p.steps)
+            .filter(|s| s.disposition != Disposition::Run)
+            .count()
+    }
+
+    pub fn count_errors(&self) -> usize {
+        self.packs.iter().filter(|p| p.error.is_some()).count()
+    }
+}
+
+/// Builds the plan of `action` on `domain` from what discovery found and each pack's manifest.
+pub fn build_plan(
+    domain: Domain,
+    action: Action,
+    discovery: &Discovery,
+    scanned: Vec<ScannedPack>,
+    options: &PlanOptions,
+) -> Result<Plan, UnmatchedProvider> {
+    let mut packs: Vec<PlannedPack> = scanned
+        .into_iter()
+        .map(|scan| pack_from_scan(domain, scan))
+        .collect();
+    packs.extend(discovery.not_packs.iter().map(|np| PlannedPack {
+        domain,
+        file_name: file_name(&np.path),
+        label: stem(&np.path),
+        path: np.path.clone(),
+        info: None,
+        steps: Vec::new(),
+        error: Some(PackError::NotAPack(np.reason.clone())),
+        answers: Vec::new(),
+        ignored_answers: Vec::new(),
+        secrets: Vec::new(),
+        device_code: None,
+        login: None,
+    }));
+    packs.sort_by(|a, b| a.file_name.cmp(&b.file_name));
+
+    keep_wanted_providers(&mut packs, &options.providers, &discovery.dir)?;
+    mark_duplicate_ids(&mut packs);
+    for pack in packs.iter_mut().filter(|p| p.error.is_none()) {
+        plan_steps(pack, domain, action, options);
+    }
+
+    Ok(Plan {
+        domain: Domains::One(domain),
+        action,
+        providers_dir: discovery.dir.clone(),
+        providers_dir_exists: discovery.dir_exists,
+        sections: vec![PlanSection {
+            domain,
+            providers_dir: discovery.dir.clone(),
+            providers_dir_exists: discovery.dir_exists,
+        }],
+        packs,
+    })
+}
+
+impl Plan {
+    /// One plan of `all`: the domains' plans in order, `--provider` applied across them, and
+    /// pack ids checked for duplicates across them (they share the state folders).
+    pub fn combine(
+        plans: Vec<Plan>,
+        providers_root: PathBuf,
+        providers: &[String],
+    ) -> Result<Plan, UnmatchedProvider> {
+        let action = plans.first().map_or(Action::Setup, |p| p.action);
+        let mut packs = Vec::new();
+        let mut sections = Vec::new();
+        for plan in plans {
+            sections.extend(plan.sections);
+            packs.extend(plan.packs);
+        }
+        keep_wanted_providers(&mut packs, providers, &providers_root)?;
+        mark_duplicate_ids(&mut packs);
+        Ok(Plan {
+            domain: Domains::All,
+            action,
+            providers_dir_exists: sections.iter().any(|s| s.providers_dir_exists),
+            providers_dir: providers_root,
+            sections,
+            packs,
+        })
+    }
+
+    /// The packs of one domain of the plan.
+    pub fn section_packs(&self, domain: Domain) -> impl Iterator<Item = &PlannedPack> {
+        self.packs.iter().filter(move |p| p.domain == domain)
+    }
+}
+
+/// `--provider`: keeps the packs a value names; a value naming none is a usage error listing
+/// what exists.
+fn keep_wanted_providers(
+    packs: &mut Vec<PlannedPack>,
+    providers: &[String],
+    dir: &Path,
+) -> Result<(), UnmatchedProvider> {
+    if providers.is_empty() {
+        return Ok(());
+    }
+    for wanted in providers {
+        if !packs.iter().any(|p| matches_provider(p, wanted)) {
+            let mut available: Vec<String> = packs.iter().map(|p| p.label.clone()).collect();
+            available.sort();
+            available.dedup();
+            return Err(UnmatchedProvider {
+                unmatched: wanted.clone(),
+                dir: dir.to_path_buf(),
+                available,
+            });
+        }
+    }
+    packs.retain(|p| providers.iter().any(|w| matches_provider(p, w)));
+    Ok(())
+}
+
+/// The pack's steps for `action`: each wanted flow runs or is skipped; a required flow the
+/// pack lacks, or a pack only the legacy JSON describes, puts the pack in error.
+fn plan_steps(pack: &mut PlannedPack, domain: Domain, action: Action, options: &PlanOptions) {
+    let spec = domain.spec();
+    let info = pack
+        .info
+        .as_ref()
+        .expect("a pack without error has a manifest");
+    let mut missing_required = Vec::new();
+    for wanted in spec.wanted_flows(action) {
+        let disposition = if info.declares(wanted.flow) {
+            Disposition::Run
+        } else if !wanted.required {
+            Disposition::Skip {
+                reason: SkipReason::NotDeclared,
+            }
+        } else if options.allow_missing_setup {
+            Disposition::Skip {
+                reason: SkipReason::MissingSetupAllowed,
+            }
+        } else {
+            missing_required.push(wanted.flow);
+            continue;
+        };
+        pack.steps.push(FlowStep {
+            flow: wanted.flow.to_string(),
+            disposition,
+        });
+    }
+    let runs = pack.steps.iter().any(|s| s.disposition == Disposition::Run);
+    if info.form == ManifestForm::Older && (runs || !missing_required.is_empty()) {
+        // What the action needs is decided as for any pack; why it cannot have it is the format.
+        pack.steps.clear();
+        pack.error = Some(PackError::OlderFormat {
+            declared: info.flows.join(", "),
+            lifecycle: runs,
+        });
+    } else if !missing_required.is_empty() {
+        pack.steps.clear();
+        pack.error = Some(PackError::MissingFlows {
+            missing: missing_required.join(", "),
+            declared: info.flows.join(", "),
+        });
+    } else if info.form == ManifestForm::LegacyJson && runs {
+        // The runner only runs packs with manifest.cbor: say so now, not as a load error.
+        pack.steps.clear();
+        pack.error = Some(PackError::LegacyOnly);
+    }
+}
+
+fn pack_from_scan(domain: Domain, scan: ScannedPack) -> PlannedPack {
+    let file_name = file_name(&scan.path);
+    match scan.manifest {
+        Ok(info) => PlannedPack {
+            domain,
+            label: path_segment(&info.pack_id),
+            file_name,
+            path: scan.path,
+            info: Some(info),
+            steps: Vec::new(),
+            error: None,
+            answers: Vec::new(),
+            ignored_answers: Vec::new(),
+            secrets: Vec::new(),
+            device_code: None,
+            login: None,
+        },
+        Err(reason) => PlannedPack {
+            domain,
+            label: path_segment(&stem(&scan.path)),
+            file_name,
+            path: scan.path,
+            info: None,
+            steps: Vec::new(),
+            error: Some(PackError::Unreadable(reason.to_string())),
+            answers: Vec::new(),
+            ignored_answers: Vec::new(),
+            secrets: Vec::new(),
+            device_code: None,
+            login: None,
+        },
+    }
+}
+
+/// `--provider` matches exactly: the pack id, the file name, or the file stem.
+fn matches_provider(pack: &PlannedPack, wanted: &str) -> bool {
+    pack.info.as_ref().is_some_and(|i| i.pack_id == wanted)
+        || pack.file_name == wanted
+        || stem(&pack.path) == wanted
+}
+
+/// Two packs declaring one pack id would write to the same state folders and confuse every
+/// later command: both are put in error, each naming the other file.
+fn mark_duplicate_ids(packs: &mut [PlannedPack]) {
+    let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, pack) in packs.iter().enumerate() {
+        if let Some(info) = &pack.info {
+            by_id.entry(info.pack_id.clone()).or_default().push(index);
+        }
+    }
+    for (id, indexes) in by_id.into_iter().filter(|(_, v)| v.len() > 1) {
+        // Across domains a file is named with its domain (`events/x.gtpack`).
+        let one_domain = indexes
+            .iter()
+            .all(|&i| packs[i].domain == packs[indexes[0]].domain);
+        let name = |pack: &PlannedPack| match one_domain {
+            true => pack.file_name.clone(),
+            false => format!("{}/{}", pack.domain, pack.file_name),
+        };
+        let files: Vec<String> = indexes.iter().map(|&i| name(&packs[i])).collect();
+        for &i in &indexes {
+            let own = name(&packs[i]);
+            let others: Vec<&str> = files
+                .iter()
+                .filter(|f| **f != own)
+                .map(String::as_str)
+                .collect();
+            packs[i].fail(PackError::DuplicateId {
+                id: id.clone(),
+                others: others.join(", "),
+            });
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+mod pack;
+
+pub use pack::*;
+
+#[cfg(test)]
+pub mod fixtures;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,193 @@
+//! One planned pack: its steps, or why it cannot run, and what the plan shows about it (answers,
+//! secrets, device-code login).
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::pack::domains::Domain;
+use crate::pack::manifest::PackInfo;
+use crate::setup::answers::{AnswerStatus, IgnoredKey};
+use crate::setup::device_code::metadata::DeviceCodeMetadata;
+
+/// One pack file and what happens to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedPack {
+    pub domain: Domain,
+    pub path: PathBuf,
+    pub file_name: String,
+    /// The pack id when known, else the file stem.
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub info: Option<PackInfo>,
+    pub steps: Vec<FlowStep>,
+    /// Set when the pack cannot run at all; `steps` is then empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<PackError>,
+    /// (setup) Each question and where its answer comes from; never a value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<AnswerStatus>,
+    /// (setup) Keys of the `--answers` file no question asks: not kept, not passed to a flow.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_answers: Vec<IgnoredKey>,
+    /// (diagnostics) Each secret requirement and whether the store holds it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<SecretPresence>,
+    /// (setup) The provider's device-code login, run after its setup flow passes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_code: Option<DeviceCodeMetadata>,
+    /// (diagnostics) Where the provider's device-code login stands for this tenant and team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login: Option<LoginState>,
+}
+
+/// Where a provider's device-code login stands (never a token, never the device code).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LoginState {
+    pub status: LoginStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub state_file: std::path::PathBuf,
+}
+
+/// Where a login stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginStatus {
+    Complete,
+    Pending,
+    Failed,
+    NotStarted,
+    /// The state file exists but cannot be read.
+    Unreadable,
+}
+
+impl LoginStatus {
+    pub fn word(self) -> &'static str {
+        match self {
+            LoginStatus::Complete => "complete",
+            LoginStatus::Pending => "pending",
+            LoginStatus::Failed => "failed",
+            LoginStatus::NotStarted => "not_started",
+            LoginStatus::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// Why a pack cannot run. Each reads well after "pack `<file>` ", and is serialised as that text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PackError {
+    /// The pack could not be opened or its manifest read (the manifest reader's words).
+    #[error("{0}")]
+    Unreadable(String),
+    /// A `*.gtpack` entry that is not a regular file.
+    #[error("{0}")]
+    NotAPack(String),
+    #[error("declares pack id {id:?}, as does {others}; keep one of them")]
+    DuplicateId { id: String, others: String },
+    #[error(
+        "does not declare {missing} (declared: {declared}); pass --allow-missing-setup to skip it"
+    )]
+    MissingFlows { missing: String, declared: String },
+    #[error(
+        "has only pack.manifest.json; the runner needs manifest.cbor (rebuild the pack with `greentic-pack build`)"
+    )]
+    LegacyOnly,
+    /// A manifest of before greentic-pack 1.0: `declared` its flows, `lifecycle` whether any
+    /// of them is one the action runs.
+    #[error(
+        "is an older pack format (greentic-pack before 1.0): it declares flows {declared}, {}; rebuild it with greentic-pack 1.2",
+        if *lifecycle { "which the runner in this operator cannot run" } else { "none of them a lifecycle flow" }
+    )]
+    OlderFormat { declared: String, lifecycle: bool },
+    /// Its setup questions or answers (unreadable questions, a broken rule, a missing answer).
+    #[error("{0}")]
+    Setup(String),
+    /// Its device-code declaration is malformed.
+    #[error("{0}")]
+    DeviceCode(String),
+}
+
+impl PackError {
+    /// A word or two for a table cell; the reason itself is the error's text.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PackError::Unreadable(_) => "unreadable",
+            PackError::NotAPack(_) => "not a pack",
+            PackError::DuplicateId { .. } => "duplicate id",
+            PackError::MissingFlows { .. } => "missing flow",
+            PackError::LegacyOnly => "no manifest.cbor",
+            PackError::OlderFormat { .. } => "older format",
+            PackError::Setup(_) => "setup answers",
+            PackError::DeviceCode(_) => "device code",
+        }
+    }
+}
+
+impl Serialize for PackError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Whether the secrets store holds one of a pack's secret requirements.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SecretPresence {
+    pub key: String,
+    pub required: bool,
+    pub present: bool,
+    /// The setup question whose answer is this secret, when it has another name
+    /// (`bot_token` for `TELEGRAM_BOT_TOKEN`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<String>,
+}
+
+impl PlannedPack {
+    /// Puts the pack in error: nothing of it runs.
+    pub fn fail(&mut self, error: PackError) {
+        self.steps.clear();
+        self.error = Some(error);
+    }
+
+    /// True when at least one of its flows runs.
+    pub fn runs_anything(&self) -> bool {
+        self.steps.iter().any(|s| s.disposition == Disposition::Run)
+    }
+}
+
+/// One lifecycle flow of one pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlowStep {
+    pub flow: String,
+    #[serde(flatten)]
+    pub disposition: Disposition,
+}
+
+/// Whether a flow runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "disposition", rename_all = "snake_case")]
+pub enum Disposition {
+    Run,
+    Skip { reason: SkipReason },
+}
+
+/// Why a flow does not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The pack does not declare this optional flow.
+    NotDeclared,
+    /// The pack lacks its setup flow and `--allow-missing-setup` was given.
+    MissingSetupAllowed,
+}
+
+impl SkipReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::NotDeclared => "not declared by the pack",
+            SkipReason::MissingSetupAllowed => "not declared; allowed by --allow-missing-setup",
+        }
+    }
+}

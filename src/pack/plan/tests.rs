@@ -1,0 +1,170 @@
+//! Planning rules: which flows run or skip, `--provider`, duplicate ids, missing setup flows.
+
+use super::*;
+
+fn info(id: &str, flows: &[&str]) -> PackInfo {
+    PackInfo {
+        pack_id: id.into(),
+        version: "1.0.0".into(),
+        flows: flows.iter().map(|f| f.to_string()).collect(),
+        form: ManifestForm::Cbor,
+        secret_requirements: Vec::new(),
+        components: Vec::new(),
+        flow_nodes: Default::default(),
+        setup_entries: Default::default(),
+        oauth_device_code: None,
+    }
+}
+
+fn scan(file: &str, manifest: Result<PackInfo, ManifestError>) -> ScannedPack {
+    ScannedPack {
+        path: PathBuf::from("/p/providers/x").join(file),
+        manifest,
+    }
+}
+
+fn discovery() -> Discovery {
+    Discovery {
+        dir: "/p/providers/x".into(),
+        dir_exists: true,
+        packs: vec![],
+        not_packs: vec![],
+    }
+}
+
+fn plan(domain: Domain, action: Action, scans: Vec<ScannedPack>, opts: PlanOptions) -> Plan {
+    build_plan(domain, action, &discovery(), scans, &opts).unwrap()
+}
+
+#[test]
+fn verify_runs_declared_flows_and_skips_the_rest() {
+    let p = plan(
+        Domain::Messaging,
+        Action::Verify,
+        vec![
+            scan(
+                "a.gtpack",
+                Ok(info("a", &["setup_default", "verify_webhooks"])),
+            ),
+            scan("b.gtpack", Ok(info("b", &["setup_default"]))),
+        ],
+        PlanOptions::default(),
+    );
+    assert_eq!(p.packs[0].steps[0].disposition, Disposition::Run);
+    assert_eq!(
+        p.packs[1].steps[0].disposition,
+        Disposition::Skip {
+            reason: SkipReason::NotDeclared
+        }
+    );
+    assert_eq!(p.count_runnable(), 1);
+    assert_eq!(p.count_skipped(), 1);
+}
+
+#[test]
+fn missing_setup_fails_messaging_but_skips_secrets() {
+    let scans = || vec![scan("a.gtpack", Ok(info("a", &["diagnostics"])))];
+    let messaging = plan(
+        Domain::Messaging,
+        Action::Setup,
+        scans(),
+        PlanOptions::default(),
+    );
+    assert!(
+        messaging.packs[0]
+            .error
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains("setup_default")
+    );
+    let allowed = plan(
+        Domain::Messaging,
+        Action::Setup,
+        scans(),
+        PlanOptions {
+            allow_missing_setup: true,
+            ..Default::default()
+        },
+    );
+    assert!(allowed.packs[0].error.is_none());
+    assert_eq!(allowed.count_skipped(), 1);
+    let secrets = plan(
+        Domain::Secrets,
+        Action::Setup,
+        scans(),
+        PlanOptions::default(),
+    );
+    assert!(secrets.packs[0].error.is_none());
+    assert_eq!(secrets.count_skipped(), 1);
+}
+
+#[test]
+fn provider_filter_is_exact_and_unmatched_lists_ids() {
+    let scans = || {
+        vec![
+            scan(
+                "slack.gtpack",
+                Ok(info("messaging-slack", &["setup_default"])),
+            ),
+            scan(
+                "teams.gtpack",
+                Ok(info("messaging-teams", &["setup_default"])),
+            ),
+        ]
+    };
+    for wanted in ["messaging-slack", "slack.gtpack", "slack"] {
+        let opts = PlanOptions {
+            providers: vec![wanted.into()],
+            ..Default::default()
+        };
+        let p = plan(Domain::Messaging, Action::Setup, scans(), opts);
+        assert_eq!(p.packs.len(), 1, "{wanted}");
+        assert_eq!(p.packs[0].label, "messaging-slack");
+    }
+    let opts = PlanOptions {
+        providers: vec!["slac".into()],
+        ..Default::default()
+    };
+    let err = build_plan(
+        Domain::Messaging,
+        Action::Setup,
+        &discovery(),
+        scans(),
+        &opts,
+    )
+    .unwrap_err();
+    assert_eq!(err.available, ["messaging-slack", "messaging-teams"]);
+}
+
+#[test]
+fn duplicate_pack_ids_put_both_packs_in_error() {
+    let p = plan(
+        Domain::Events,
+        Action::Setup,
+        vec![
+            scan("a.gtpack", Ok(info("same", &["setup_default"]))),
+            scan("b.gtpack", Ok(info("same", &["setup_default"]))),
+            scan("c.gtpack", Ok(info("other", &["setup_default"]))),
+        ],
+        PlanOptions::default(),
+    );
+    assert!(
+        p.packs[0]
+            .error
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains("b.gtpack")
+    );
+    assert!(
+        p.packs[1]
+            .error
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains("a.gtpack")
+    );
+    assert!(p.packs[2].error.is_none());
+    assert_eq!(p.count_errors(), 2);
+}

@@ -1,0 +1,176 @@
+//! Recorded runs, read back from the state folder: the data behind `dev runs` and `dev show`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::pack::domains::Domain;
+use serde_json::Value;
+
+/// One recorded run, as its `run.json` tells it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunEntry {
+    pub run_id: String,
+    pub run_dir: PathBuf,
+    pub domain: Domain,
+    pub pack_id: String,
+    pub flow: String,
+    pub status: RunStatus,
+    pub started_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    #[serde(skip)]
+    pub record: Value,
+}
+
+/// How a recorded run ended: the outcome's `status` in `run.json`, or `running` for a folder
+/// whose process never finished it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Passed,
+    Failed,
+    NoNodesRan,
+    LoadError,
+    TimedOut,
+    Interrupted,
+    Running,
+    /// Written by another version of the operator.
+    #[serde(other)]
+    Unknown,
+}
+
+impl RunStatus {
+    pub fn word(self) -> &'static str {
+        match self {
+            RunStatus::Passed => "passed",
+            RunStatus::Failed => "failed",
+            RunStatus::NoNodesRan => "no_nodes_ran",
+            RunStatus::LoadError => "load_error",
+            RunStatus::TimedOut => "timed_out",
+            RunStatus::Interrupted => "interrupted",
+            RunStatus::Running => "running",
+            RunStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// The part of `run.json` the history reads.
+#[derive(Deserialize)]
+struct RunFile {
+    #[serde(default)]
+    run_id: String,
+    #[serde(default)]
+    pack_id: String,
+    #[serde(default)]
+    flow: String,
+    #[serde(default)]
+    started_at: String,
+    duration: Option<u64>,
+    outcome: Option<OutcomeStatus>,
+}
+
+#[derive(Deserialize)]
+struct OutcomeStatus {
+    status: RunStatus,
+}
+
+impl RunEntry {
+    pub fn passed(&self) -> bool {
+        self.status == RunStatus::Passed
+    }
+}
+
+/// Every run under `<state>/runs/<domain>/<pack>/<flow>/<run_id>/run.json`, newest first.
+/// Folders without a readable `run.json` are skipped.
+pub fn list_runs(state_dir: &Path) -> Vec<RunEntry> {
+    let mut entries = Vec::new();
+    let mut dirs = vec![(state_dir.join("runs"), 0)];
+    while let Some((dir, depth)) = dirs.pop() {
+        let Ok(children) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for child in children.flatten() {
+            let path = child.path();
+            if !child.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            if depth < 3 {
+                dirs.push((path, depth + 1));
+            } else if let Some(entry) = read_entry(&path) {
+                entries.push(entry);
+            }
+        }
+    }
+    entries.sort_by(|a, b| {
+        (b.started_at.as_str(), b.run_id.as_str()).cmp(&(a.started_at.as_str(), a.run_id.as_str()))
+    });
+    entries
+}
+
+fn read_entry(dir: &Path) -> Option<RunEntry> {
+    let bytes = fs::read(dir.join("run.json")).ok()?;
+    let file: RunFile = serde_json::from_slice(&bytes).ok()?;
+    let record: Value = serde_json::from_slice(&bytes).ok()?;
+    let folder = dir.ancestors().nth(3)?.file_name()?.to_string_lossy();
+    let domain = Domain::ALL.into_iter().find(|d| d.name() == folder)?;
+    Some(RunEntry {
+        run_id: file.run_id,
+        run_dir: dir.to_path_buf(),
+        domain,
+        pack_id: file.pack_id,
+        flow: file.flow,
+        status: file.outcome.map_or(RunStatus::Unknown, |o| o.status),
+        started_at: file.started_at,
+        duration_ms: file.duration,
+        record,
+    })
+}
+
+/// Why [`find_run`] names no single run.
+#[derive(Debug)]
+pub enum RunLookup<'a> {
+    /// No run has the id.
+    NotFound,
+    /// Several runs have it (folders of earlier versions, whose ids were only the time).
+    Ambiguous(Vec<&'a RunEntry>),
+}
+
+/// The run named `id` (`latest` for the newest) or by its folder; never one of several that
+/// share the id.
+pub fn find_run<'a>(entries: &'a [RunEntry], id: &str) -> Result<&'a RunEntry, RunLookup<'a>> {
+    if id == "latest" {
+        return entries.first().ok_or(RunLookup::NotFound);
+    }
+    let folder = fs::canonicalize(id).ok();
+    let matches: Vec<&RunEntry> = entries
+        .iter()
+        .filter(|e| {
+            e.run_id == id
+                || folder
+                    .as_ref()
+                    .is_some_and(|f| fs::canonicalize(&e.run_dir).ok().as_ref() == Some(f))
+        })
+        .collect();
+    match matches.as_slice() {
+        [] => Err(RunLookup::NotFound),
+        [one] => Ok(one),
+        _ => Err(RunLookup::Ambiguous(matches)),
+    }
+}
+
+/// Each node's outputs, from the runner's `transcript.jsonl` (its `"phase":"end"` lines).
+pub fn flow_outputs(run_dir: &Path) -> Vec<(String, Value)> {
+    let Ok(text) = fs::read_to_string(run_dir.join("artifacts/transcript.jsonl")) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|event| event["phase"] == "end" && !event["outputs"].is_null())
+        .map(|event| {
+            let node = event["node_id"].as_str().unwrap_or("?").to_string();
+            (node, event["outputs"].clone())
+        })
+        .collect()
+}

@@ -1,0 +1,169 @@
+//! The files of a run folder (`input.json`, `run.json`, `summary.txt`, `artifacts_dir`),
+//! each written atomically.
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use greentic_runner_desktop::RunResult;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::pack::domains::{Action, Domain};
+use crate::run::outcome::FlowOutcome;
+use crate::run::redact::Redactor;
+use crate::state::atomic_file::write_record;
+use crate::state::state_layout::RunPaths;
+
+/// Version of the `run.json` layout; bumped when a field changes meaning or goes away.
+pub const RUN_FORMAT_VERSION: u32 = 1;
+
+/// Everything known about one flow run once it is over.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowRecord {
+    pub run_id: String,
+    pub run_dir: PathBuf,
+    pub domain: Domain,
+    pub action: Action,
+    pub pack_id: String,
+    pub pack_path: PathBuf,
+    pub flow: String,
+    pub tenant: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    pub env: String,
+    pub started_at: DateTime<Utc>,
+    #[serde(serialize_with = "as_millis")]
+    pub duration: Duration,
+    pub outcome: FlowOutcome,
+    /// The runner's own result, when the run got that far.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runner_result: Option<RunResult>,
+    /// The runner's files left out of `artifacts/`: binary, and holding a secret value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub withheld_artifacts: Vec<PathBuf>,
+}
+
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
+}
+
+/// `run.json` as written: a format version, then the record.
+#[derive(Serialize)]
+struct RunFile<'a> {
+    format_version: u32,
+    #[serde(flatten)]
+    record: &'a FlowRecord,
+}
+
+fn pretty_json(value: &impl Serialize) -> io::Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Before the run: `input.json`, `artifacts_dir`, and a `run.json` saying `running`, so a
+/// folder whose process died is never mistaken for a finished run.
+pub fn write_run_start(
+    paths: &RunPaths,
+    input: &Value,
+    started: &FlowRecord,
+    redactor: &Redactor,
+) -> io::Result<()> {
+    write_record(&paths.input_json(), &redacted_json(input, redactor)?)?;
+    let artifacts = paths.artifacts();
+    write_record(
+        &paths.artifacts_dir_file(),
+        format!("{}\n", artifacts.display()).as_bytes(),
+    )?;
+    let running = serde_json::json!({
+        "format_version": RUN_FORMAT_VERSION,
+        "run_id": started.run_id,
+        "pack_id": started.pack_id,
+        "flow": started.flow,
+        "started_at": started.started_at,
+        "outcome": {"status": "running"},
+        // Lets `dev doctor` tell a run still going from one whose process died.
+        "pid": std::process::id(),
+    });
+    write_record(&paths.run_json(), &pretty_json(&running)?)
+}
+
+/// After the run: the final `run.json` and `summary.txt`.
+pub fn write_run_end(paths: &RunPaths, record: &FlowRecord, redactor: &Redactor) -> io::Result<()> {
+    let file = RunFile {
+        format_version: RUN_FORMAT_VERSION,
+        record,
+    };
+    write_record(&paths.run_json(), &redacted_json(&file, redactor)?)?;
+    write_record(
+        &paths.summary_txt(),
+        redactor.redact(&render_summary(record)).as_bytes(),
+    )
+}
+
+fn redacted_json(value: &impl Serialize, redactor: &Redactor) -> io::Result<Vec<u8>> {
+    let bytes = pretty_json(value)?;
+    if redactor.is_empty() {
+        return Ok(bytes);
+    }
+    Ok(redactor
+        .redact(&String::from_utf8_lossy(&bytes))
+        .into_bytes())
+}
+
+/// `summary.txt`: the record in a few `key: value` lines a person can read with `cat`.
+pub fn render_summary(record: &FlowRecord) -> String {
+    let mut out = String::new();
+    let status = match &record.outcome {
+        FlowOutcome::Passed => "passed",
+        FlowOutcome::Failed { .. } => "failed",
+        FlowOutcome::NoNodesRan => "failed (no node ran)",
+        FlowOutcome::LoadError { .. } => "error",
+        FlowOutcome::TimedOut { .. } => "timed out",
+        FlowOutcome::Interrupted => "interrupted",
+    };
+    let _ = writeln!(out, "status: {status}");
+    let _ = writeln!(
+        out,
+        "pack: {} ({})",
+        record.pack_id,
+        record.pack_path.display()
+    );
+    let _ = writeln!(out, "flow: {}", record.flow);
+    let _ = writeln!(out, "domain: {} {}", record.action, record.domain);
+    let _ = writeln!(out, "tenant: {}", record.tenant);
+    let _ = writeln!(out, "team: {}", record.team.as_deref().unwrap_or("-"));
+    let _ = writeln!(out, "env: {}", record.env);
+    let _ = writeln!(
+        out,
+        "started: {}",
+        record
+            .started_at
+            .to_rfc3339_opts(SecondsFormat::Millis, true)
+    );
+    let _ = writeln!(out, "duration_ms: {}", record.duration.as_millis());
+    if let Some(headline) = record.outcome.headline() {
+        let _ = writeln!(out, "error: {headline}");
+    }
+    if let FlowOutcome::Failed { failed_nodes, .. } = &record.outcome {
+        for node in failed_nodes {
+            let _ = writeln!(
+                out,
+                "failed node: {} [{}] {}",
+                node.node_id, node.code, node.message
+            );
+        }
+    }
+    for file in &record.withheld_artifacts {
+        let _ = writeln!(
+            out,
+            "withheld: artifacts/{} (a binary file holding a secret value)",
+            file.display()
+        );
+    }
+    let _ = writeln!(out, "run_id: {}", record.run_id);
+    out
+}

@@ -1,0 +1,352 @@
+//! Greentic's dev secrets store (greentic-secrets-lib's `DevStore`): where setup keeps secret
+//! answers, and the secrets manager the runner reads through during flows.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use greentic_secrets_lib::dev::DevBackend;
+use greentic_secrets_lib::spec::{SecretUri, SecretsBackend};
+use greentic_secrets_lib::{SecretsManager, canonical_secret_name, canonical_secret_uri};
+
+mod runner_manager;
+mod store_file;
+
+use crate::state::state_layout::Scope;
+
+pub use runner_manager::SeenSecrets;
+use runner_manager::StoreManager;
+use store_file::{Put, StoreFile};
+
+/// The environment variable that moves the store file.
+pub const STORE_PATH_ENV: &str = "GREENTIC_DEV_SECRETS_PATH";
+/// The dev store's master key (greentic-secrets-provider-dev); unset, the key is derived from
+/// the empty string.
+pub const MASTER_KEY_ENV: &str = "GREENTIC_DEV_MASTER_KEY";
+
+/// Whether this process has a master key of its own (a non-empty [`MASTER_KEY_ENV`]).
+pub fn master_key_set() -> bool {
+    std::env::var_os(MASTER_KEY_ENV).is_some_and(|k| !k.is_empty())
+}
+
+/// Why the store could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretsError {
+    #[error("failed to open the dev secrets store {}: {message}", path.display())]
+    Open { path: PathBuf, message: String },
+    #[error("{key} of provider {provider} cannot name a secret: {message}")]
+    Uri {
+        provider: String,
+        key: String,
+        message: String,
+    },
+    #[error("failed to read secret {uri} from the dev secrets store {}: {message}; if the store was written with another GREENTIC_DEV_MASTER_KEY, set that key", path.display())]
+    Read {
+        uri: String,
+        path: PathBuf,
+        message: String,
+    },
+    #[error(
+        "the dev secrets store {} cannot be decrypted with {}: {message}; it was written with \
+         another key: set GREENTIC_DEV_MASTER_KEY to that key (every Greentic tool reading this \
+         store needs the same one), or move the file away to start a new store",
+        path.display(),
+        if *key_set { "the GREENTIC_DEV_MASTER_KEY set" } else { "the dev store's default key (GREENTIC_DEV_MASTER_KEY is unset)" }
+    )]
+    WrongKey {
+        path: PathBuf,
+        key_set: bool,
+        message: String,
+    },
+    #[error(transparent)]
+    Lock(#[from] crate::state::file_lock::LockError),
+    #[error(
+        "a dev secrets store call did not finish at once (greentic-secrets' dev store changed?)"
+    )]
+    Pending,
+    #[error("failed to write secret {uri}: {message}")]
+    Write { uri: String, message: String },
+    #[error("secret {uri} reads back differently from what was written")]
+    Mismatch { uri: String },
+}
+
+impl SecretScope {
+    /// The same scope, for the state folder's per-scope files.
+    pub fn state_scope(&self) -> Scope<'_> {
+        Scope {
+            env: &self.env,
+            tenant: &self.tenant,
+            team: self.team.as_deref(),
+        }
+    }
+}
+
+impl SecretsError {
+    /// Whether the person pressed Ctrl-C while the store's lock was awaited.
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, Self::Lock(lock) if lock.is_interrupted())
+    }
+}
+
+/// The store file: `GREENTIC_DEV_SECRETS_PATH`, else `<project>/.greentic/dev/.dev.secrets.env`.
+pub fn store_path(project_root: &Path) -> PathBuf {
+    std::env::var_os(STORE_PATH_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| project_root.join(".greentic/dev/.dev.secrets.env"))
+}
+
+/// Who a secret belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretScope {
+    pub env: String,
+    pub tenant: String,
+    pub team: Option<String>,
+}
+
+/// The dev store at one path. Cloning shares it. Reads see the file as it is now; every
+/// change is made under the store's lock on a fresh read (see `store_file`).
+#[derive(Clone)]
+pub struct DevSecrets {
+    file: StoreFile,
+}
+
+impl std::fmt::Debug for DevSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevSecrets")
+            .field("path", &self.file.path())
+            .finish()
+    }
+}
+
+/// `secrets://<env>/<tenant>/<team or _>/<provider>/<key>`, with provider and key in the
+/// canonical form every Greentic tool uses (greentic-secrets-lib's `canonical_secret_uri`).
+pub fn secret_uri(scope: &SecretScope, provider: &str, key: &str) -> Result<String, SecretsError> {
+    let category = canonical_segment(provider);
+    let name = canonical_segment(key);
+    canonical_secret_uri(
+        &scope.env,
+        &scope.tenant,
+        scope.team.as_deref(),
+        &category,
+        &name,
+    )
+    .map(|uri| uri.to_string())
+    .map_err(|err| SecretsError::Uri {
+        provider: provider.to_string(),
+        key: key.to_string(),
+        message: err.to_string(),
+    })
+}
+
+/// greentic-secrets' own canonical name (`canonical_secret_name`: lower case, `-` `.` `/`
+/// and spaces to `_`, runs of `_` collapsed, trimmed), so every Greentic tool names a secret
+/// the same way.
+fn canonical_segment(raw: &str) -> String {
+    canonical_secret_name(raw)
+}
+
+/// One key in the store (no value).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredKey {
+    /// The provider segment, as the store spells it (`messaging_telegram`).
+    pub provider: String,
+    pub key: String,
+    pub uri: String,
+}
+
+/// The store's spelling of a provider id or key (see [`secret_uri`]).
+pub fn store_segment(raw: &str) -> String {
+    canonical_segment(raw)
+}
+
+impl DevSecrets {
+    /// The store file at `path`. With `create`, its folder is made (owner-only) and the file
+    /// appears with the first secret written; without it, a missing file is `Ok(None)`:
+    /// nothing is stored yet.
+    pub fn open(path: &Path, create: bool) -> Result<Option<Self>, SecretsError> {
+        if !create && !path.exists() {
+            return Ok(None);
+        }
+        let file = StoreFile::new(path);
+        if create {
+            file.prepare_dir()?;
+        }
+        Ok(Some(Self { file }))
+    }
+
+    pub fn path(&self) -> &Path {
+        self.file.path()
+    }
+
+    /// The secret at `uri` as the store holds it now; `None` when absent. A store that
+    /// cannot be read or decrypted (a wrong `GREENTIC_DEV_MASTER_KEY`) is an error.
+    pub fn get(&self, uri: &str) -> Result<Option<Vec<u8>>, SecretsError> {
+        self.file.get(uri)
+    }
+
+    /// Writes `value` at `uri` and reads it back (see [`DevSecrets::put_all_verified`]).
+    pub fn put_verified(&self, uri: &str, value: &str) -> Result<(), SecretsError> {
+        self.put_all_verified(&[(uri.to_string(), value.to_string())])
+    }
+
+    /// Writes every `(uri, value)` in one change of the store file, under its lock and on a
+    /// fresh read of it, each read back before the file is replaced: all are stored, or none.
+    pub fn put_all_verified(&self, values: &[(String, String)]) -> Result<(), SecretsError> {
+        let puts: Vec<Put<'_>> = values
+            .iter()
+            .map(|(uri, value)| Put {
+                uri,
+                value: value.as_bytes(),
+            })
+            .collect();
+        self.file.put_all(&puts)
+    }
+
+    /// The keys stored for `scope` (provider and key as the store spells them), sorted; never
+    /// a value (records are listed, not decrypted).
+    pub fn list(&self, scope: &SecretScope) -> Result<Vec<StoredKey>, SecretsError> {
+        let path = self.path().to_path_buf();
+        let fail = |message: String| SecretsError::Open {
+            path: path.clone(),
+            message,
+        };
+        if !path.exists() {
+            return Ok(Vec::new());
+        }
+        let probe = secret_uri(scope, "probe", "probe")?;
+        let probe = SecretUri::parse(&probe).map_err(|e| fail(e.to_string()))?;
+        let backend =
+            DevBackend::with_persistence(path.clone()).map_err(|e| fail(e.to_string()))?;
+        let items = backend
+            .list(probe.scope(), None, None)
+            .map_err(|e| fail(e.to_string()))?;
+        Ok(items
+            .into_iter()
+            .map(|item| StoredKey {
+                provider: item.uri.category().to_string(),
+                key: item.uri.name().to_string(),
+                uri: item.uri.to_string(),
+            })
+            .collect())
+    }
+
+    /// Whether this process's master key opens the store: one secret of `scope`, else any one
+    /// of the store's, is decrypted. A store written with another `GREENTIC_DEV_MASTER_KEY` is
+    /// [`SecretsError::WrongKey`], never "nothing stored" (and never written under a second key).
+    pub fn check_key(&self, scope: &SecretScope) -> Result<(), SecretsError> {
+        let in_scope = self.list(scope)?.into_iter().next().map(|key| key.uri);
+        let Some(uri) = in_scope.or_else(|| self.file.any_uri()) else {
+            return Ok(());
+        };
+        match self.get(&uri) {
+            Err(SecretsError::Read { message, .. }) => Err(SecretsError::WrongKey {
+                path: self.path().to_path_buf(),
+                key_set: master_key_set(),
+                message,
+            }),
+            other => other.map(|_| ()),
+        }
+    }
+
+    /// Removes the secret at `uri`, leaving no ciphertext of it in the store file, under the
+    /// store's lock. False when there was nothing to remove.
+    pub fn delete(&self, uri: &str) -> Result<bool, SecretsError> {
+        self.file.delete(uri)
+    }
+
+    /// A secrets manager for the runner, reading and writing this store; every value it hands
+    /// to a flow or takes from one is noted in `seen`, so that the flow's files can be kept
+    /// clear of it.
+    pub fn manager(&self, seen: Arc<SeenSecrets>) -> Arc<dyn SecretsManager> {
+        Arc::new(StoreManager::new(self.clone(), seen))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope(team: Option<&str>) -> SecretScope {
+        SecretScope {
+            env: "dev".into(),
+            tenant: "acme".into(),
+            team: team.map(String::from),
+        }
+    }
+
+    #[test]
+    fn uris_follow_the_canonical_form() {
+        assert_eq!(
+            secret_uri(&scope(None), "messaging-slack", "Bot.Token").unwrap(),
+            "secrets://dev/acme/_/messaging_slack/bot_token"
+        );
+        assert_eq!(
+            secret_uri(&scope(Some("blue")), "p", "k").unwrap(),
+            "secrets://dev/acme/blue/p/k"
+        );
+        assert_eq!(
+            runner_manager::canonical_path("secrets://dev/acme/_/messaging-slack/bot_token"),
+            "secrets://dev/acme/_/messaging_slack/bot_token"
+        );
+    }
+
+    #[test]
+    fn a_written_secret_reads_back_through_the_store_and_the_runner_manager() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = DevSecrets::open(&dir.path().join("s.env"), true)
+            .unwrap()
+            .unwrap();
+        let uri = secret_uri(&scope(None), "messaging-slack", "bot_token").unwrap();
+        secrets.put_verified(&uri, "xoxb-123").unwrap();
+        let reopened = DevSecrets::open(&dir.path().join("s.env"), false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(reopened.get(&uri).unwrap().unwrap(), b"xoxb-123");
+        let seen = Arc::new(SeenSecrets::default());
+        let manager = reopened.manager(Arc::clone(&seen));
+        let via_runner = futures_util::FutureExt::now_or_never(
+            manager.read("secrets://dev/acme/_/messaging-slack/bot_token"),
+        )
+        .unwrap();
+        assert_eq!(via_runner.unwrap(), b"xoxb-123");
+        assert_eq!(seen.values(), ["xoxb-123"], "noted for the redactor");
+        let raw = std::fs::read(dir.path().join("s.env")).unwrap();
+        assert!(
+            !raw.windows(8).any(|w| w == b"xoxb-123"),
+            "the store file holds the value in clear"
+        );
+    }
+
+    #[test]
+    fn two_handles_opened_before_either_writes_keep_both_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dev/s.env");
+        let first = DevSecrets::open(&path, true).unwrap().unwrap();
+        let second = DevSecrets::open(&path, true).unwrap().unwrap();
+        let a = secret_uri(&scope(None), "p", "a").unwrap();
+        let b = secret_uri(&scope(None), "p", "b").unwrap();
+        first.put_verified(&a, "value-a").unwrap();
+        second.put_verified(&b, "value-b").unwrap();
+        // Each handle reads what the other wrote after it opened.
+        assert_eq!(second.get(&a).unwrap().unwrap(), b"value-a");
+        assert_eq!(first.get(&b).unwrap().unwrap(), b"value-b");
+        assert!(first.delete(&a).unwrap());
+        assert_eq!(second.get(&a).unwrap(), None);
+        assert_eq!(second.get(&b).unwrap().unwrap(), b"value-b");
+        assert!(!second.delete(&a).unwrap());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_store_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dev/s.env");
+        let store = DevSecrets::open(&path, true).unwrap().unwrap();
+        store
+            .put_verified(&secret_uri(&scope(None), "p", "k").unwrap(), "v1")
+            .unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+    }
+}
