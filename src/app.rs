@@ -105,7 +105,7 @@ fn run_dev(request: DevRequest) -> u8 {
         DevRequest::Lifecycle(request) => lifecycle::run(request),
         DevRequest::Runs(request) => commands::history::runs(&request),
         DevRequest::Show(request) => commands::history::show(&request),
-        DevRequest::Doctor(request) => commands::doctor::command::run(&request),
+        DevRequest::Doctor(request) => commands::doctor::run(&request),
         DevRequest::Secrets(request) => {
             let terminal = report::for_format(request.format, request.color);
             commands::secrets::run(&request, terminal.prompter.as_ref())

@@ -1,4 +1,6 @@
 //! Command-line arguments (clap) and their one-time conversion into a [`Request`].
+//!
+//! May use `base`, `pack` (domain names) and `setup` (what an answers URL looks like).
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;

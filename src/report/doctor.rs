@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::style::{Styles, paint};
 use crate::cli::request::{DoctorRequest, OutputFormat};
-use crate::commands::doctor::{Diagnosis, Finding, Severity};
+use crate::doctor::{Diagnosis, Finding, Severity};
 
 pub fn diagnosis(diagnosis: &Diagnosis, request: &DoctorRequest) {
     let mut out = std::io::stdout().lock();

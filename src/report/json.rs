@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{Reporter, plan_warnings};
 use crate::cli::request::Request;
 use crate::pack::domains::{Action, Domain, Domains};
-use crate::pack::plan::Plan;
+use crate::plan::Plan;
 use crate::run::events::{Event, Execution, RunStats};
 use crate::run::outcome::FlowOutcome;
 use crate::setup::device_code::record::ActionRecord;

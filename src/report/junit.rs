@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use crate::pack::plan::{Disposition, FlowStep, Plan, PlannedPack};
+use crate::plan::{Disposition, FlowStep, Plan, PlannedPack};
 use crate::run::events::Execution;
 use crate::setup::device_code::record::{ActionOutcome, ActionRecord};
 use crate::state::atomic_file::write_atomic;
@@ -138,12 +138,12 @@ mod tests {
 
     use super::*;
     use crate::pack::domains::{Action, Domain};
-    use crate::pack::plan::SkipReason;
-    use crate::pack::plan::fixtures::{pack, setup_plan};
+    use crate::plan::SkipReason;
+    use crate::plan::fixtures::{pack, setup_plan};
     use crate::run::events::RunStats;
     use crate::run::outcome::FlowOutcome;
+    use crate::run::records::FlowRecord;
     use crate::setup::device_code::record::ACTION_NAME;
-    use crate::state::records::FlowRecord;
 
     /// A setup plan: a pack in error, then a pack with a flow that fails, one that passes and
     /// one the pack does not declare.

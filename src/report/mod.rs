@@ -1,5 +1,7 @@
 //! Rendering: the plan, each finished flow, and the summary, as text or JSON. The only module
 //! that writes to stdout and stderr.
+//!
+//! May use every folder but `commands`: it draws the values they return.
 
 pub mod doctor;
 pub mod history;
@@ -19,7 +21,7 @@ use std::error::Error;
 use crate::base::prompter::Prompter;
 use crate::cli::request::{ColorChoice, OutputFormat, Request};
 use crate::pack::domains::Domains;
-use crate::pack::plan::{Disposition, Plan};
+use crate::plan::{Disposition, Plan};
 use crate::run::events::Event;
 use crate::setup::device_code::record::DeviceCodePrompt;
 use progress::SharedProgress;

@@ -5,7 +5,7 @@ use super::style::{Styles, paint};
 use super::table::render_table;
 use crate::cli::request::Request;
 use crate::pack::domains::Domains;
-use crate::pack::plan::{Disposition, LoginState, Plan, PlannedPack, SecretPresence};
+use crate::plan::{Disposition, LoginState, Plan, PlannedPack, SecretPresence};
 use crate::setup::answers::{AnswerStatus, Broken};
 use crate::setup::device_code::record::ACTION_NAME;
 

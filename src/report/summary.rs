@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use super::style::{Styles, paint};
-use crate::pack::plan::Plan;
+use crate::plan::Plan;
 use crate::run::events::Execution;
 use crate::run::outcome::FlowOutcome;
+use crate::run::records::FlowRecord;
 use crate::setup::device_code::record::{ActionOutcome, ActionRecord};
-use crate::state::records::FlowRecord;
 
 /// `12.345s`, right-aligned so result lines line up.
 pub fn seconds(d: Duration) -> String {

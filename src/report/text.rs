@@ -12,10 +12,10 @@ use super::summary::{render_summary, seconds};
 use super::{Reporter, plan_warnings};
 use crate::cli::request::ColorChoice;
 use crate::cli::request::Request;
-use crate::pack::plan::Plan;
+use crate::plan::Plan;
 use crate::run::events::{Event, Execution};
+use crate::run::records::FlowRecord;
 use crate::setup::device_code::record::{ActionOutcome, ActionRecord, ChosenBy, Selection};
-use crate::state::records::FlowRecord;
 
 /// Prints to stdout as things happen; a progress bar on stderr when it is a terminal.
 pub struct TextReporter {

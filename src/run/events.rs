@@ -5,9 +5,9 @@ use std::time::Duration;
 use crate::base::exit_code;
 use crate::base::interrupt::Interrupt;
 use crate::cli::request::Request;
-use crate::pack::plan::Plan;
+use crate::plan::Plan;
+use crate::run::records::FlowRecord;
 use crate::setup::device_code::record::{ActionOutcome, ActionRecord, DeviceCodePrompt};
-use crate::state::records::FlowRecord;
 
 /// Everything a command has to say, in order: all a reporter receives (nextest's
 /// `report_event`). Warnings and errors travel in the same stream, so a reporter can keep a

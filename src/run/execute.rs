@@ -1,5 +1,5 @@
 //! The real [`FlowRunner`]: one planned flow through greentic-runner-desktop
-//! ([`crate::run::runner_exec`]), recorded in its own run folder ([`crate::state::records`]), a passing
+//! ([`crate::run::runner_exec`]), recorded in its own run folder ([`crate::run::records`]), a passing
 //! setup's answers kept ([`crate::setup::keep`]). [`execute`] schedules a plan with it.
 
 use std::collections::BTreeMap;
@@ -12,17 +12,17 @@ use greentic_runner_desktop::RunResult;
 use serde_json::Value;
 
 use crate::base::interrupt::Interrupt;
-use crate::pack::plan::Plan;
+use crate::plan::Plan;
 use crate::run::events::{Event, Execution};
 use crate::run::input::{FlowContext, FlowSubject, flow_input};
 use crate::run::outcome::FlowOutcome;
-use crate::run::redact::Redactor;
+use crate::run::records::{FlowRecord, write_run_end, write_run_start};
 use crate::run::runner_exec::{FlowRunSpec, run_provider_pack_flow};
 use crate::run::schedule::{FlowRunner, PlannedFlow, ScheduleSettings, schedule};
 use crate::run::scratch::Scratch;
 use crate::run::watch::{Watch, Watched};
 use crate::setup::keep::{PackSetup, persist};
-use crate::state::records::{FlowRecord, write_run_end, write_run_start};
+use crate::state::redact::Redactor;
 use crate::state::secrets::{DevSecrets, SecretScope, SeenSecrets};
 use crate::state::state_layout::{RunPaths, StateLayout};
 

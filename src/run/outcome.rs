@@ -113,7 +113,7 @@ impl FlowOutcome {
     }
 
     /// The same outcome with every secret value in its messages replaced.
-    pub fn redacted(self, redactor: &crate::run::redact::Redactor) -> Self {
+    pub fn redacted(self, redactor: &crate::state::redact::Redactor) -> Self {
         if redactor.is_empty() {
             return self;
         }

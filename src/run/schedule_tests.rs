@@ -8,8 +8,8 @@ use std::sync::mpsc::Receiver;
 use chrono::Utc;
 
 use super::*;
-use crate::pack::plan::fixtures::{pack, setup_plan};
-use crate::pack::plan::{Disposition, SkipReason};
+use crate::plan::fixtures::{pack, setup_plan};
+use crate::plan::{Disposition, SkipReason};
 use crate::run::outcome::FlowOutcome;
 use crate::run::watch::Watched;
 

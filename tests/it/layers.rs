@@ -1,5 +1,6 @@
 //! The layering ARCHITECTURE.md declares, held against the code: every `src/` file is placed on
-//! a layer, no import climbs to a higher layer, and no two modules import each other.
+//! a layer, no import climbs to a higher layer, no two modules import each other, and no two
+//! folders of `src/` do.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -120,23 +121,34 @@ fn imports(file: &Path, module: &str, src: &Path) -> BTreeSet<String> {
     found
 }
 
-#[test]
-fn every_import_stays_on_its_layer_or_goes_down_and_none_closes_a_circle() {
-    let table = layer_table();
+/// Every `src/` module with the modules it imports.
+fn import_graph() -> Vec<(String, BTreeSet<String>)> {
     let src = crate_root().join("src");
     let mut files = Vec::new();
     src_files(&src, &mut files);
+    files
+        .iter()
+        .map(|file| {
+            let module = module_of(file, &src);
+            let targets = imports(file, &module, &src);
+            (module, targets)
+        })
+        .collect()
+}
+
+#[test]
+fn every_import_stays_on_its_layer_or_goes_down_and_none_closes_a_circle() {
+    let table = layer_table();
     let mut problems = Vec::new();
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for file in &files {
-        let module = module_of(file, &src);
+    for (module, targets) in import_graph() {
         let Some(from) = unit_of(&module, &table) else {
             problems.push(format!(
                 "src/{module}.rs is on no layer of ARCHITECTURE.md's table"
             ));
             continue;
         };
-        for target in imports(file, &module, &src) {
+        for target in targets {
             let Some(to) = unit_of(&target, &table) else {
                 continue;
             };
@@ -158,6 +170,32 @@ fn every_import_stays_on_its_layer_or_goes_down_and_none_closes_a_circle() {
     assert!(
         problems.is_empty(),
         "layering broken:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// The folder of `src/` a module lives in (`setup/answers/check` -> `setup`); a file at the
+/// top (`app`) is its own.
+fn folder_of(module: &str) -> &str {
+    module.split('/').next().unwrap_or(module)
+}
+
+#[test]
+fn no_two_folders_of_src_import_each_other() {
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (module, targets) in import_graph() {
+        let from = folder_of(&module);
+        for target in targets.iter().map(|t| folder_of(t)).filter(|t| *t != from) {
+            edges
+                .entry(from.to_string())
+                .or_default()
+                .insert(target.to_string());
+        }
+    }
+    let problems = circles(&edges);
+    assert!(
+        problems.is_empty(),
+        "folders import each other (each folder's mod.rs says what it may use):\n{}",
         problems.join("\n")
     );
 }

@@ -22,8 +22,8 @@ use super::record::{ActionOutcome, ActionRecord, DeviceCodePrompt};
 use super::state::{ActionState, ActionStatus, DeviceSession, PendingStage, StateError};
 use crate::base::interrupt::Interrupt;
 use crate::base::prompter::Prompter;
-use crate::run::redact::Redactor;
 use crate::setup::answers::value_text;
+use crate::state::redact::Redactor;
 use crate::state::secrets::{DevSecrets, SecretScope};
 
 /// Everything one action needs besides the pack.

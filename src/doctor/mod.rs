@@ -1,8 +1,9 @@
-//! `dev doctor`: everything that can be known about a project without running a flow, found
-//! in-process and offline, never writing anything. Each finding has a severity, the pack file
-//! it is about, and the fix.
+//! `dev doctor`'s checks: everything that can be known about a project without running a flow,
+//! found in-process and offline, never writing anything. Each finding has a severity, the pack
+//! file it is about, and the fix.
+//!
+//! May use `base`, `pack`, `state`, `setup`, `plan` and `run` (the logins' state).
 
-pub mod command;
 mod components;
 mod project;
 mod setup;
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::pack::domains::{Action, Domain, discover};
-use crate::pack::plan::{PlanOptions, ScannedPack, build_plan};
+use crate::plan::{PlanOptions, ScannedPack, build_plan};
 use crate::state::secrets::{DevSecrets, SecretScope};
 
 /// How much a finding matters: an error makes `dev doctor` exit 1.

@@ -93,7 +93,7 @@ impl Redactor {
                 if let Some(parent) = target.parent() {
                     fs::create_dir_all(parent)?;
                 }
-                crate::state::atomic_file::write_record(&target, &clean)?;
+                super::atomic_file::write_record(&target, &clean)?;
             }
         }
         withheld.sort();

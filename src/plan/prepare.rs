@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::base::prompter::Prompter;
 use crate::pack::manifest::PackInfo;
-use crate::pack::plan::{PackError, Plan, SecretPresence};
+use crate::plan::{PackError, Plan, SecretPresence};
 use crate::setup::answers::{
     self, AnswerLayers, AnswerSource, AnswersFile, FormError, PUBLIC_BASE_URL, SetupForm,
     StoredAnswersError,

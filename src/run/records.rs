@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use crate::pack::domains::{Action, Domain};
 use crate::run::outcome::FlowOutcome;
-use crate::run::redact::Redactor;
 use crate::state::atomic_file::write_record;
+use crate::state::redact::Redactor;
 use crate::state::state_layout::RunPaths;
 
 /// Version of the `run.json` layout; bumped when a field changes meaning or goes away.

@@ -3,7 +3,7 @@
 
 use crate::base::exit_code;
 use crate::cli::request::DoctorRequest;
-use crate::commands::doctor::{DoctorSettings, Severity, examine};
+use crate::doctor::{DoctorSettings, Severity, examine};
 use crate::report::doctor as render;
 use crate::setup::tunnel::resolve_public_base_url;
 use crate::state::secrets::SecretScope;

@@ -1,5 +1,8 @@
 //! The plan: for each discovered pack, which lifecycle flows run, which are skipped and why,
-//! and which packs are in error. A pure value built from discovery and manifests.
+//! and which packs are in error. A pure value built from discovery and manifests; [`prepare`]
+//! gathers each planned pack's setup answers into it.
+//!
+//! May use `base`, `pack`, `state` and `setup`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -364,6 +367,7 @@ fn stem(path: &Path) -> String {
 }
 
 mod pack;
+pub mod prepare;
 
 pub use pack::*;
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::base::interrupt::Interrupt;
 use crate::base::prompter::Prompter;
-use crate::pack::plan::{LoginState, LoginStatus, PackError, Plan, PlannedPack};
+use crate::plan::{LoginState, LoginStatus, PackError, Plan, PlannedPack};
 use crate::run::events::{Event, Execution};
 use crate::setup::device_code::action::{ActionContext, ActionPack};
 use crate::setup::device_code::exclusive::run_exclusive;
