@@ -26,7 +26,18 @@ pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
     let Ok(mut archive) = open_archive(path) else {
         return findings; // already reported as a pack error
     };
-    for component in &info.components {
+    // A provider's runtime component is called through its contract (doctor's `contract`),
+    // not as a flow node: it is judged by the world its extension declares.
+    let providers: BTreeSet<&str> = info
+        .providers
+        .iter()
+        .map(|p| p.runtime.component_ref.as_str())
+        .collect();
+    for component in info
+        .components
+        .iter()
+        .filter(|c| !providers.contains(c.id.as_str()) || calls(info, &c.id))
+    {
         findings.push(match exports_in(&mut archive, &component.id) {
             Ok(exports) => export_finding(&component.id, &component.world, exports),
             Err(err) => Finding::new(
@@ -37,6 +48,13 @@ pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
         });
     }
     findings
+}
+
+/// Whether a node of any flow calls component `id`.
+fn calls(info: &PackInfo, id: &str) -> bool {
+    info.flow_nodes
+        .values()
+        .any(|nodes| nodes.values().any(|component| component == id))
 }
 
 /// Nodes of lifecycle flows calling a component the pack does not list.

@@ -5,6 +5,7 @@
 //! May use `base`, `pack`, `state`, `setup`, `plan` and `run` (the logins' state).
 
 mod components;
+mod contract;
 mod project;
 mod setup;
 mod store;
@@ -152,6 +153,7 @@ fn examine_domain(
         let Some(info) = &pack.info else { continue };
         let at = |f: Finding| f.about(domain, &pack.path);
         findings.extend(components::check(&pack.path, info).into_iter().map(at));
+        findings.extend(contract::check(&pack.path, info).into_iter().map(at));
         let context = setup::Context {
             domain,
             state_dir: &settings.state_dir,

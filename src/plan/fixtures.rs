@@ -25,6 +25,7 @@ pub fn pack(label: &str, steps: &[(&str, Disposition)], error: Option<&str>) -> 
         secrets: Vec::new(),
         device_code: None,
         login: None,
+        contract: None,
     }
 }
 

@@ -147,6 +147,7 @@ pub fn build_plan(
         secrets: Vec::new(),
         device_code: None,
         login: None,
+        contract: None,
     }));
     packs.sort_by(|a, b| a.file_name.cmp(&b.file_name));
 
@@ -295,6 +296,7 @@ fn pack_from_scan(domain: Domain, scan: ScannedPack) -> PlannedPack {
             secrets: Vec::new(),
             device_code: None,
             login: None,
+            contract: None,
         },
         Err(reason) => PlannedPack {
             domain,
@@ -309,6 +311,7 @@ fn pack_from_scan(domain: Domain, scan: ScannedPack) -> PlannedPack {
             secrets: Vec::new(),
             device_code: None,
             login: None,
+            contract: None,
         },
     }
 }
@@ -366,6 +369,7 @@ fn stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+pub mod contract;
 mod pack;
 pub mod prepare;
 

@@ -8,6 +8,8 @@ use serde::Serialize;
 use crate::pack::domains::Domain;
 use crate::pack::manifest::PackInfo;
 use crate::setup::answers::{AnswerStatus, IgnoredKey};
+use crate::setup::contract::apply::ContractVerdict;
+use crate::setup::contract::qa::Disagreement;
 use crate::setup::device_code::metadata::DeviceCodeMetadata;
 
 /// One pack file and what happens to it.
@@ -39,6 +41,25 @@ pub struct PlannedPack {
     /// (diagnostics) Where the provider's device-code login stands for this tenant and team.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login: Option<LoginState>,
+    /// (setup) The provider contract the pack declares, and what came of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract: Option<ContractReport>,
+}
+
+/// A provider's contract in a setup: what it declares, what its `qa-spec` asked, where that
+/// differs from `setup.yaml`, and (after `apply-answers`, never in a dry run) its verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContractReport {
+    pub provider_type: String,
+    pub ops: Vec<String>,
+    pub config_schema_ref: String,
+    pub component_ref: String,
+    /// The ids the provider's `qa-spec` asks (none when it declares no `qa-spec`).
+    pub provider_questions: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub disagreements: Vec<Disagreement>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<ContractVerdict>,
 }
 
 /// Where a provider's device-code login stands (never a token, never the device code).
@@ -108,6 +129,13 @@ pub enum PackError {
     /// Its device-code declaration is malformed.
     #[error("{0}")]
     DeviceCode(String),
+    /// Its provider contract could not be called (the pack does not load, an op fails).
+    #[error("{0}")]
+    Contract(String),
+    /// Its provider refused the answers (`apply-answers` said `ok:false`), or returned a
+    /// configuration that breaks its config schema: nothing was kept.
+    #[error("{0}")]
+    Rejected(String),
 }
 
 impl PackError {
@@ -122,6 +150,8 @@ impl PackError {
             PackError::OlderFormat { .. } => "older format",
             PackError::Setup(_) => "setup answers",
             PackError::DeviceCode(_) => "device code",
+            PackError::Contract(_) => "provider contract",
+            PackError::Rejected(_) => "rejected by provider",
         }
     }
 }

@@ -6,14 +6,17 @@ use std::collections::BTreeMap;
 
 use crate::base::prompter::Prompter;
 use crate::pack::manifest::PackInfo;
-use crate::plan::{PackError, Plan, SecretPresence};
+use crate::plan::contract::{self, ContractError, ProviderCall, Rejection};
+use crate::plan::{PackError, Plan, PlannedPack, SecretPresence};
 use crate::setup::answers::{
     self, AnswerLayers, AnswerSource, AnswersFile, FormError, PUBLIC_BASE_URL, SetupForm,
     StoredAnswersError,
 };
+use crate::setup::contract::host::CallScope;
 use crate::setup::keep::PackSetup;
 use crate::setup::secret_needs::pack_needs;
-use crate::state::secrets::{DevSecrets, SecretScope, SecretsError, secret_uri};
+use crate::state::redact::Redactor;
+use crate::state::secrets::{DevSecrets, SecretScope, SecretsError, manager_or_empty, secret_uri};
 use crate::state::state_layout::StateLayout;
 
 /// Inputs of [`prepare`].
@@ -27,6 +30,8 @@ pub struct SetupSources<'a> {
     pub public_base_url: Option<(String, AnswerSource)>,
     /// Who asks for missing or broken answers; `None` when nobody can be asked.
     pub prompter: Option<&'a dyn Prompter>,
+    /// A dry run asks providers their questions but never calls `apply-answers`.
+    pub dry_run: bool,
 }
 
 /// Gathers and checks the answers of every pack whose setup flow runs. A pack whose questions
@@ -45,24 +50,105 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
         let Some(info) = pack.info.clone() else {
             continue;
         };
-        match prepare_pack(&info, sources, typed_url.as_deref()) {
-            Ok(setup) => {
+        match prepare_pack(pack, &info, sources, typed_url.as_deref()) {
+            Ok(Some(setup)) => {
                 if typed_url.is_none() {
                     typed_url = prompted_url(&setup);
                 }
-                pack.answers = setup.answers.statuses.clone();
-                pack.ignored_answers = setup.answers.ignored.clone();
-                match answers_verdict(&setup) {
-                    Some(error) => pack.fail(PackError::Setup(error)),
-                    None => {
-                        setups.insert(index, setup);
-                    }
-                }
+                setups.insert(index, setup);
             }
+            Ok(None) => {}
             Err(error) => pack.fail(PackError::Setup(error.to_string())),
         }
     }
     setups
+}
+
+/// One pack's setup: its questions (with its provider's), its answers, and where its
+/// provider declares `apply-answers`, the provider's verdict on them. `None` when the pack
+/// was put in error.
+fn prepare_pack(
+    pack: &mut PlannedPack,
+    info: &PackInfo,
+    sources: &SetupSources<'_>,
+    typed_url: Option<&str>,
+) -> Result<Option<PackSetup>, PrepareError> {
+    let mut form = SetupForm::read(info)?;
+    let scope = CallScope {
+        tenant: sources.scope.tenant.clone(),
+        team: sources.scope.team.clone(),
+    };
+    let call = contract::ask(
+        &pack.path,
+        info,
+        scope,
+        manager_or_empty(sources.secrets),
+        &mut form,
+    );
+    let mut call = match call {
+        Ok(call) => call,
+        Err(error) => {
+            pack.fail(PackError::Contract(error.to_string()));
+            return Ok(None);
+        }
+    };
+    let mut setup = gather_answers(info, form, sources, typed_url)?;
+    pack.answers = setup.answers.statuses.clone();
+    pack.ignored_answers = setup.answers.ignored.clone();
+    if let Some(error) = answers_verdict(&setup) {
+        pack.contract = call.map(|c| c.report);
+        pack.fail(PackError::Setup(error));
+        return Ok(None);
+    }
+    let outcome = match call.as_mut() {
+        Some(call) if call.declares_apply() && !sources.dry_run => {
+            apply_contract(call, &mut setup, sources)
+        }
+        _ => Ok(Ok(())),
+    };
+    pack.contract = call.map(|c| c.report);
+    let redactor = Redactor::new(setup.answers.secret_values().into_iter().map(|(_, v)| v));
+    match outcome {
+        Ok(Ok(())) => Ok(Some(setup)),
+        Ok(Err(rejection)) => {
+            let reason = rejected_line(pack, &rejection);
+            pack.fail(PackError::Rejected(redactor.redact(&reason)));
+            Ok(None)
+        }
+        Err(error) => {
+            pack.fail(PackError::Contract(redactor.redact(&error.to_string())));
+            Ok(None)
+        }
+    }
+}
+
+/// `apply-answers`, with the store the accepted values go to.
+fn apply_contract(
+    call: &mut ProviderCall,
+    setup: &mut PackSetup,
+    sources: &SetupSources<'_>,
+) -> Result<Result<(), Rejection>, ContractError> {
+    let Some(secrets) = sources.secrets else {
+        unreachable!("a real setup opens the store before it prepares");
+    };
+    call.apply_and_keep(setup, secrets, sources.scope)
+}
+
+/// The pack's error line for a refusal, in the provider's words.
+fn rejected_line(pack: &PlannedPack, rejection: &Rejection) -> String {
+    let provider = pack
+        .contract
+        .as_ref()
+        .map_or("its provider", |c| c.provider_type.as_str());
+    let mut line = format!(
+        "provider {provider} rejected the setup answers: {}",
+        rejection.error
+    );
+    if !rejection.diagnostics.is_empty() {
+        line.push_str(&format!(" ({})", rejection.diagnostics.join("; ")));
+    }
+    line.push_str("; nothing was kept");
+    line
 }
 
 /// The public URL a person typed at this pack's prompt, if they did.
@@ -87,14 +173,14 @@ pub enum PrepareError {
     Secrets(#[from] SecretsError),
 }
 
-/// Reads one provider's questions and merges its answers from every source; `typed_url` is
-/// the public URL typed for an earlier pack of this run.
-fn prepare_pack(
+/// Merges one provider's answers from every source and asks for what is missing;
+/// `typed_url` is the public URL typed for an earlier pack of this run.
+fn gather_answers(
     info: &PackInfo,
+    form: SetupForm,
     sources: &SetupSources<'_>,
     typed_url: Option<&str>,
 ) -> Result<PackSetup, PrepareError> {
-    let form = SetupForm::read(info)?;
     let config_path = sources
         .layout
         .setup_answers_file(&sources.scope.state_scope(), &info.pack_id);
@@ -135,6 +221,7 @@ fn prepare_pack(
         form,
         answers: merged,
         config_path,
+        committed: None,
     })
 }
 

@@ -13,6 +13,7 @@ fn info(id: &str, flows: &[&str]) -> PackInfo {
         flow_nodes: Default::default(),
         setup_entries: Default::default(),
         oauth_device_code: None,
+        providers: Vec::new(),
     }
 }
 

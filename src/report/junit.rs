@@ -182,6 +182,7 @@ mod tests {
             outcome,
             runner_result: None,
             withheld_artifacts: Vec::new(),
+            contract: None,
         }
     }
 

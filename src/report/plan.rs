@@ -5,8 +5,10 @@ use super::style::{Styles, paint};
 use super::table::render_table;
 use crate::cli::request::Request;
 use crate::pack::domains::Domains;
-use crate::plan::{Disposition, LoginState, Plan, PlannedPack, SecretPresence};
+use crate::pack::manifest::APPLY_ANSWERS_OP;
+use crate::plan::{ContractReport, Disposition, LoginState, Plan, PlannedPack, SecretPresence};
 use crate::setup::answers::{AnswerStatus, Broken};
+use crate::setup::contract::apply::ContractVerdict;
 use crate::setup::device_code::record::ACTION_NAME;
 
 /// The plan header and table, then the per-pack lines; for `all`, a section per domain.
@@ -137,6 +139,42 @@ fn pack_lines(pack: &PlannedPack) -> String {
     }
     if let Some(login) = &pack.login {
         out.push_str(&login_line(&pack.label, login));
+    }
+    if let Some(contract) = &pack.contract {
+        out.push_str(&contract_lines(&pack.label, contract));
+    }
+    out
+}
+
+/// The provider contract of a pack: what it declares, what came of `apply-answers`, and
+/// where its questions and `setup.yaml`'s differ.
+fn contract_lines(label: &str, contract: &ContractReport) -> String {
+    let verdict = match &contract.verdict {
+        Some(verdict @ ContractVerdict::Configured { kept }) => {
+            format!("{} (kept {})", verdict.word(), kept.join(", "))
+        }
+        Some(verdict) => verdict.word().to_string(),
+        None if contract.ops.iter().any(|op| op == APPLY_ANSWERS_OP) => {
+            "apply-answers not called".to_string()
+        }
+        None => "no apply-answers: the setup flow decides".to_string(),
+    };
+    let mut out = format!(
+        "  provider contract of {label}: {} ({}; schema {}): {verdict}\n",
+        contract.provider_type,
+        contract.ops.join(", "),
+        contract.config_schema_ref,
+    );
+    if !contract.disagreements.is_empty() {
+        let items: Vec<String> = contract
+            .disagreements
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        out.push_str(&format!(
+            "  provider and setup.yaml of {label} differ: {}\n",
+            items.join("; ")
+        ));
     }
     out
 }

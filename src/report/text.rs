@@ -15,6 +15,7 @@ use crate::cli::request::Request;
 use crate::plan::Plan;
 use crate::run::events::{Event, Execution};
 use crate::run::records::FlowRecord;
+use crate::setup::contract::apply::ContractVerdict;
 use crate::setup::device_code::record::{ActionOutcome, ActionRecord, ChosenBy, Selection};
 
 /// Prints to stdout as things happen; a progress bar on stderr when it is a terminal.
@@ -115,8 +116,15 @@ impl TextReporter {
         } else {
             self.styles.fail
         };
+        let contract = match &record.contract {
+            Some(ContractVerdict::Configured { .. }) if !record.outcome.is_success() => {
+                " (provider configured: its configuration was kept)"
+            }
+            Some(ContractVerdict::Configured { .. }) => " (provider configured)",
+            _ => "",
+        };
         self.println(&format!(
-            "{} [{}] {name}",
+            "{} [{}] {name}{contract}",
             paint(style, &format!("{:>11}", record.outcome.label())),
             seconds(record.duration),
         ));

@@ -12,6 +12,7 @@ use greentic_runner_desktop::RunResult;
 use serde_json::Value;
 
 use crate::base::interrupt::Interrupt;
+use crate::pack::domains::Action;
 use crate::plan::Plan;
 use crate::run::events::{Event, Execution};
 use crate::run::input::{FlowContext, FlowSubject, flow_input};
@@ -21,6 +22,7 @@ use crate::run::runner_exec::{FlowRunSpec, run_provider_pack_flow};
 use crate::run::schedule::{FlowRunner, PlannedFlow, ScheduleSettings, schedule};
 use crate::run::scratch::Scratch;
 use crate::run::watch::{Watch, Watched};
+use crate::setup::contract::apply::ContractVerdict;
 use crate::setup::keep::{PackSetup, persist};
 use crate::state::redact::Redactor;
 use crate::state::secrets::{DevSecrets, SecretScope, SeenSecrets};
@@ -91,6 +93,7 @@ impl FlowRunner for DesktopRunner<'_> {
                 .map_or(flow.pack.label.as_str(), |i| &i.pack_id),
             flow: flow.flow,
             setup_answers: setup.map(|s| &s.answers.values),
+            applied_config: setup.and_then(|s| s.committed.as_ref()),
         };
         let input = flow_input(&subject, &settings.ctx);
         let started_at = Utc::now();
@@ -143,6 +146,12 @@ impl DesktopRunner<'_> {
             outcome: FlowOutcome::Passed,
             runner_result: None,
             withheld_artifacts: Vec::new(),
+            contract: (flow.plan.action == Action::Setup).then(|| {
+                pack.contract
+                    .as_ref()
+                    .and_then(|c| c.verdict.clone())
+                    .unwrap_or(ContractVerdict::NotDeclared)
+            }),
         }
     }
 
@@ -204,8 +213,10 @@ impl DesktopRunner<'_> {
     }
 
     /// Keeps a passing setup's answers; a flow whose answers cannot be kept has not passed.
+    /// What the provider's contract already committed is not kept again.
     fn keep_answers(&self, setup: Option<&PackSetup>, outcome: FlowOutcome) -> FlowOutcome {
         let settings = self.settings;
+        let setup = setup.filter(|s| s.committed.is_none());
         if outcome.is_success()
             && let (Some(setup), Some(secrets)) = (setup, &settings.secrets)
             && let Err(err) = persist(setup, secrets, &settings.scope)

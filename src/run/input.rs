@@ -24,11 +24,14 @@ pub struct FlowSubject<'a> {
     pub flow: &'a str,
     /// (setup) Every answer, secrets included.
     pub setup_answers: Option<&'a Map<String, Value>>,
+    /// (setup) The configuration the provider's `apply-answers` returned, without secrets.
+    pub applied_config: Option<&'a Map<String, Value>>,
 }
 
 /// The operator's own fields (`tenant`, `team`?, `operator_env`, `public_base_url`?) and,
 /// around them, what greentic-operator 1.2.1 gives the same flows (`build_input_payload`):
-/// `id`, `config {public_base_url?, id}`, `setup_answers` and `answers_json`, `msg` (with the
+/// `id`, `config {public_base_url?, id}` (with the provider's applied configuration when its
+/// contract configured it), `setup_answers` and `answers_json`, `msg` (with the
 /// tenant context `env`, `tenant`, `tenant_id`, `team`?, `team_id`?) and `payload`. Unknown
 /// fields are omitted rather than sent as null, so providers can test for presence.
 pub fn flow_input(subject: &FlowSubject<'_>, ctx: &FlowContext) -> Value {
@@ -40,7 +43,11 @@ pub fn flow_input(subject: &FlowSubject<'_>, ctx: &FlowContext) -> Value {
         .or(ctx.public_base_url.as_deref())
         .filter(|_| subject.domain.spec().sends_public_base_url);
     let mut input = json!({"tenant": ctx.tenant, "operator_env": ctx.env, "id": subject.pack_id});
-    let mut config = json!({"id": subject.pack_id});
+    let mut config = match subject.applied_config {
+        Some(applied) => Value::Object(applied.clone()),
+        None => json!({}),
+    };
+    config["id"] = json!(subject.pack_id);
     let mut tenant_ctx = json!({"env": ctx.env, "tenant": ctx.tenant, "tenant_id": ctx.tenant});
     let mut metadata = json!({});
     if let Some(team) = &ctx.team {
@@ -95,6 +102,7 @@ mod tests {
             pack_id: "messaging-slack",
             flow: "setup_default",
             setup_answers: answers,
+            applied_config: None,
         }
     }
 

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::pack::domains::{Action, Domain};
 use crate::run::outcome::FlowOutcome;
+use crate::setup::contract::apply::ContractVerdict;
 use crate::state::atomic_file::write_record;
 use crate::state::redact::Redactor;
 use crate::state::state_layout::RunPaths;
@@ -44,6 +45,10 @@ pub struct FlowRecord {
     /// The runner's files left out of `artifacts/`: binary, and holding a secret value.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub withheld_artifacts: Vec<PathBuf>,
+    /// (setup) What the provider's contract came to before the flow ran: `configured` (its
+    /// configuration was kept whatever the flow does) or `not_declared`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract: Option<ContractVerdict>,
 }
 
 fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {

@@ -154,8 +154,10 @@ fn prepare_phase(
         tenant: request.tenant.clone().unwrap_or_default(),
         team: request.team.clone(),
     };
-    // Planning only reads a store that exists; a real run creates it.
-    let secrets = DevSecrets::open(&store_path(&request.project_root), false).map_err(fatal)?;
+    // Planning only reads a store that exists; a real run creates it, and a real setup
+    // before it prepares: a provider's `apply-answers` commits its answers there.
+    let create = request.action == Action::Setup && !request.dry_run;
+    let secrets = DevSecrets::open(&store_path(&request.project_root), create).map_err(fatal)?;
     if let Some(store) = &secrets
         && request.tenant.is_some()
     {
@@ -192,6 +194,7 @@ fn prepare_phase(
                     answers_file: answers_file.as_ref(),
                     public_base_url: prepared.public_base_url.clone(),
                     prompter: edge.answers_prompter(),
+                    dry_run: request.dry_run,
                 },
             );
             warn_unscoped_answers(&prepared.layout, &prepared.setups, emit);

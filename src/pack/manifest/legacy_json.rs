@@ -83,6 +83,7 @@ pub(super) fn from_value(
         flow_nodes: BTreeMap::new(),
         setup_entries: SetupEntries::default(),
         oauth_device_code: None,
+        providers: Vec::new(),
     })
 }
 

@@ -18,8 +18,13 @@ mod archive;
 mod exports;
 mod legacy_json;
 mod pack_reader;
+mod provider;
 
 pub use exports::{ExportVerdict, ExportsError, RUNNER_VERSION, component_exports, exports_in};
+pub use provider::{
+    APPLY_ANSWERS_OP, I18N_BUNDLE_OP, ProviderContract, ProviderRuntime, QA_SPEC_OP, SchemaFile,
+    schema_entries,
+};
 
 use pack_reader::PackReader;
 
@@ -88,6 +93,10 @@ pub struct PackInfo {
     /// device-code action reads it); `null` when the extension is declared without one.
     #[serde(skip)]
     pub oauth_device_code: Option<serde_json::Value>,
+    /// The providers the pack declares in `greentic.provider-extension.v1`, each with its
+    /// config schema file.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub providers: Vec<ProviderContract>,
 }
 
 /// One secret a pack declares it needs.
@@ -271,6 +280,7 @@ pub fn read_pack_info_from<R: Read + io::Seek>(mut reader: R) -> Result<PackInfo
         setup_spec: first_text(&mut archive, &SETUP_SPEC_ENTRIES)?,
         secret_requirements: first_text(&mut archive, &SECRET_REQUIREMENTS_ENTRIES)?,
     };
+    provider::read_schemas(&mut archive, &mut info.providers);
     Ok(info)
 }
 
@@ -317,6 +327,7 @@ fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
             .collect(),
         setup_entries: SetupEntries::default(),
         oauth_device_code: device_code_payload(&manifest),
+        providers: provider::declared_providers(&manifest),
     })
 }
 

@@ -178,6 +178,44 @@ fn convert(raw: RawQuestion) -> Result<Question, QuestionProblem> {
     })
 }
 
+/// A question the provider's component asks and `setup.yaml` does not, with the component's
+/// label and help already resolved to text.
+pub fn provider_question(
+    id: &str,
+    kind: QuestionType,
+    title: String,
+    help: Option<String>,
+    required: bool,
+    default: Option<Value>,
+    choices: Option<Vec<String>>,
+) -> Question {
+    let spec = QuestionSpec {
+        id: id.to_string(),
+        kind,
+        title,
+        description: help,
+        title_i18n: None,
+        description_i18n: None,
+        required,
+        choices,
+        default_value: default.as_ref().map(super::value_text),
+        secret: looks_secret(id),
+        visible_if: None,
+        constraint: None,
+        list: None,
+        computed: None,
+        policy: Default::default(),
+        computed_overridable: false,
+    };
+    Question {
+        spec,
+        default,
+        placeholder: None,
+        group: None,
+        covers: Vec::new(),
+    }
+}
+
 /// The published kinds, with the spellings Greentic's tools accept; an unknown kind is a string.
 fn question_type(kind: &str, id: &str) -> QuestionType {
     match kind.trim().to_ascii_lowercase().as_str() {
@@ -205,7 +243,7 @@ fn choice_text(choice: &Value) -> Option<String> {
 }
 
 /// greentic-setup's naming rule for secrets (`*_token`, `*secret*`, `*password*`).
-fn looks_secret(id: &str) -> bool {
+pub fn looks_secret(id: &str) -> bool {
     let id = id.to_ascii_lowercase();
     id.ends_with("_token") || id.contains("secret") || id.contains("password")
 }

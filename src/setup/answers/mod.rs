@@ -14,7 +14,7 @@ mod stored;
 pub use check::{Broken, check, check_one, coerce, form_spec, is_visible};
 pub use fetch::{FetchError, MAX_ANSWERS_BYTES, is_url};
 pub use file::{AnswersFile, AnswersFileError, load_answers_file};
-pub use form::{SetupSpecError, parse_setup_spec};
+pub use form::{SetupSpecError, looks_secret, parse_setup_spec, provider_question};
 pub use merge::{AnswerLayers, merge};
 pub use prompt::prompt_until_valid;
 pub use requirements::{RequirementsError, covers, secret_requirements};

@@ -2,15 +2,13 @@
 //! greentic-runner-host's `PackRuntime` (the same runtime the runner uses for flows), with
 //! everything the login and discovery produced.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use greentic_runner_host::component_api::node::{ExecCtx, TenantCtx};
-use greentic_runner_host::pack::{ComponentResolution, PackRuntime};
-use greentic_runner_host::storage::{new_session_store, new_state_store};
-use greentic_runner_host::{HostConfig, RunnerWasiPolicy, TenantBindings};
 use greentic_secrets_lib::SecretsManager;
 use serde_json::{Map, Value};
+
+use crate::setup::contract::host::{CallScope, HostError, PackHost};
 
 /// What the provider said.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,85 +21,20 @@ pub enum Finalized {
 
 /// Why the provider's operation could not be called.
 #[derive(Debug, thiserror::Error)]
-pub enum FinalizeError {
-    #[error("failed to load {} for finalization: {source:#}", path.display())]
-    Load {
-        path: PathBuf,
-        #[source]
-        source: anyhow::Error,
-    },
-    #[error("{component_ref} {op} could not run: {source:#}")]
-    Invoke {
-        component_ref: String,
-        op: String,
-        #[source]
-        source: anyhow::Error,
-    },
-}
-
-/// Who the call is made for.
-pub struct CallScope<'a> {
-    pub tenant: &'a str,
-    pub team: Option<&'a str>,
-}
+#[error(transparent)]
+pub struct FinalizeError(#[from] HostError);
 
 /// Loads the pack and calls `op` of `component_ref` with `request` as its JSON input.
-pub async fn call_operation(
+pub fn call_operation(
     pack_path: &Path,
     component_ref: &str,
     op: &str,
     request: &Value,
-    scope: &CallScope<'_>,
+    scope: CallScope,
     secrets: Arc<dyn SecretsManager>,
 ) -> Result<Finalized, FinalizeError> {
-    let config = HostConfig::from_gtbind(TenantBindings {
-        tenant: scope.tenant.to_string(),
-        packs: Vec::new(),
-        env_passthrough: Vec::new(),
-    });
-    let pack = PackRuntime::load(
-        pack_path,
-        Arc::new(config),
-        None,
-        Some(pack_path),
-        Some(new_session_store()),
-        Some(new_state_store()),
-        Arc::new(RunnerWasiPolicy::default()),
-        secrets,
-        None,
-        false,
-        ComponentResolution::default(),
-    )
-    .await
-    .map_err(|source| FinalizeError::Load {
-        path: pack_path.to_path_buf(),
-        source,
-    })?;
-    let call_id = format!("greentic-operator:{component_ref}:{op}");
-    let ctx = ExecCtx {
-        tenant: TenantCtx {
-            tenant: scope.tenant.to_string(),
-            team: scope.team.map(str::to_string),
-            user: None,
-            trace_id: None,
-            i18n_id: None,
-            correlation_id: Some(call_id.clone()),
-            deadline_unix_ms: None,
-            attempt: 1,
-            idempotency_key: Some(call_id),
-        },
-        i18n_id: None,
-        flow_id: format!("setup-component/{op}"),
-        node_id: Some(component_ref.to_string()),
-    };
-    let output = pack
-        .invoke_component(component_ref, ctx, op, None, request.to_string())
-        .await
-        .map_err(|source| FinalizeError::Invoke {
-            component_ref: component_ref.to_string(),
-            op: op.to_string(),
-            source,
-        })?;
+    let host = PackHost::load(pack_path, scope, secrets)?;
+    let output = host.call_component(component_ref, op, request)?;
     Ok(interpret(output))
 }
 

@@ -8,11 +8,12 @@ use chrono::Utc;
 use serde_json::{Map, Value, json};
 
 use super::action::{ActionError, Run, Step};
-use super::finalize::{CallScope, Finalized, call_operation};
+use super::finalize::{Finalized, call_operation};
 use super::metadata::Provisioning;
 use super::record::ActionOutcome;
 use super::state::{ActionState, PendingStage};
 use crate::setup::answers::value_text;
+use crate::setup::contract::host::CallScope;
 
 impl Run<'_> {
     /// A previous run stored the login's outputs but the provider did not accept them yet:
@@ -90,23 +91,21 @@ impl Run<'_> {
         request: &Value,
     ) -> Result<Finalized, ActionError> {
         let scope = CallScope {
-            tenant: &self.ctx.scope.tenant,
-            team: self.ctx.scope.team.as_deref(),
+            tenant: self.ctx.scope.tenant.clone(),
+            team: self.ctx.scope.team.clone(),
         };
-        self.ctx
-            .runtime
-            .block_on(call_operation(
-                self.pack.pack_path,
-                &step.component_ref,
-                &step.op,
-                request,
-                &scope,
-                self.ctx.secrets.manager(Default::default()),
-            ))
-            .map_err(|source| ActionError::Finalize {
-                name: name.to_string(),
-                source,
-            })
+        call_operation(
+            self.pack.pack_path,
+            &step.component_ref,
+            &step.op,
+            request,
+            scope,
+            self.ctx.secrets.manager(Default::default()),
+        )
+        .map_err(|source| ActionError::Finalize {
+            name: name.to_string(),
+            source,
+        })
     }
 
     /// A finalizer's returned config, renamed by its `output_keys`, as (secret, public)

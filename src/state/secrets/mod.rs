@@ -14,7 +14,7 @@ mod store_file;
 use crate::state::state_layout::Scope;
 
 pub use runner_manager::SeenSecrets;
-use runner_manager::StoreManager;
+use runner_manager::{EmptyManager, StoreManager};
 use store_file::{Put, StoreFile};
 
 /// The environment variable that moves the store file.
@@ -22,6 +22,15 @@ pub const STORE_PATH_ENV: &str = "GREENTIC_DEV_SECRETS_PATH";
 /// The dev store's master key (greentic-secrets-provider-dev); unset, the key is derived from
 /// the empty string.
 pub const MASTER_KEY_ENV: &str = "GREENTIC_DEV_MASTER_KEY";
+
+/// The secrets manager a provider reads through: `store`'s, or one over nothing when the
+/// store does not exist yet.
+pub fn manager_or_empty(store: Option<&DevSecrets>) -> Arc<dyn SecretsManager> {
+    match store {
+        Some(store) => store.manager(Arc::default()),
+        None => Arc::new(EmptyManager),
+    }
+}
 
 /// Whether this process has a master key of its own (a non-empty [`MASTER_KEY_ENV`]).
 pub fn master_key_set() -> bool {

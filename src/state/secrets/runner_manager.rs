@@ -94,3 +94,26 @@ impl SecretsManager for StoreManager {
         )))
     }
 }
+
+/// A secrets manager over nothing: every read is "not found", every write refused. For
+/// calling a provider before the store exists (a dry run creates no file).
+pub(super) struct EmptyManager;
+
+#[async_trait]
+impl SecretsManager for EmptyManager {
+    async fn read(&self, path: &str) -> greentic_secrets_lib::Result<Vec<u8>> {
+        Err(greentic_secrets_lib::SecretError::NotFound(
+            path.to_string(),
+        ))
+    }
+
+    async fn write(&self, path: &str, _bytes: &[u8]) -> greentic_secrets_lib::Result<()> {
+        Err(greentic_secrets_lib::SecretError::Permission(format!(
+            "{path}: nothing is stored during a dry run"
+        )))
+    }
+
+    async fn delete(&self, path: &str) -> greentic_secrets_lib::Result<()> {
+        self.write(path, &[]).await
+    }
+}

@@ -1,0 +1,138 @@
+//! A pack's provider contract (`greentic.provider-extension.v1`): each provider's runtime
+//! component is in the pack and exports the interface its declared world names, its config
+//! schema is in the pack and is a JSON Schema, and its `qa-spec` questions agree with
+//! `setup.yaml` (the provider is asked in-process; nothing is written).
+
+use std::path::Path;
+
+use super::{Finding, Severity};
+use crate::pack::manifest::{PackInfo, ProviderContract, exports_in, open_archive};
+use crate::plan::contract::ask;
+use crate::setup::answers::SetupForm;
+use crate::setup::contract::host::CallScope;
+use crate::setup::contract::schema::ConfigSchema;
+use crate::state::secrets::manager_or_empty;
+
+/// The interfaces a schema-core provider may export: the world's own package, or the older
+/// `greentic:provider-schema-core` package greentic-runner-host falls back to.
+const SCHEMA_CORE_EXPORTS: [&str; 2] = [
+    "greentic:provider/schema-core-api",
+    "greentic:provider-schema-core/schema-core-api",
+];
+
+pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
+    if info.providers.is_empty() {
+        return Vec::new();
+    }
+    let mut findings = Vec::new();
+    for provider in &info.providers {
+        findings.push(runtime_finding(path, info, provider));
+        findings.push(schema_finding(provider));
+    }
+    findings.extend(question_findings(path, info));
+    findings
+}
+
+/// Whether the provider's component is in the pack and exports its world's interface.
+fn runtime_finding(path: &Path, info: &PackInfo, provider: &ProviderContract) -> Finding {
+    let runtime = &provider.runtime;
+    let who = format!(
+        "provider {} (component {}, world {})",
+        provider.provider_type, runtime.component_ref, runtime.world
+    );
+    if info.component_world(&runtime.component_ref).is_none() {
+        return Finding::new(
+            Severity::Error,
+            format!("{who}: the pack does not list its component"),
+        )
+        .fix("rebuild the pack with the provider's component");
+    }
+    let exports = match open_archive(path)
+        .map_err(|e| e.to_string())
+        .and_then(|mut archive| {
+            exports_in(&mut archive, &runtime.component_ref).map_err(|e| e.to_string())
+        }) {
+        Ok(exports) => exports,
+        Err(err) => {
+            return Finding::new(Severity::Error, format!("{who}: {err}"))
+                .fix("rebuild the pack with `greentic-pack build`");
+        }
+    };
+    if !runtime.world.contains("schema-core") {
+        return Finding::new(
+            Severity::Warning,
+            format!(
+                "{who}: a world this operator does not call through the contract; it exports {}",
+                exports.join(", ")
+            ),
+        );
+    }
+    let exported = exports
+        .iter()
+        .any(|e| SCHEMA_CORE_EXPORTS.iter().any(|s| e.starts_with(s)));
+    if exported {
+        Finding::new(
+            Severity::Info,
+            format!("{who} exports its contract's interface (called through the runner host)"),
+        )
+    } else {
+        Finding::new(
+            Severity::Error,
+            format!(
+                "{who} does not export schema-core-api (it exports {}): its contract cannot be called",
+                if exports.is_empty() { "nothing".to_string() } else { exports.join(", ") }
+            ),
+        )
+        .fix("rebuild the provider component for greentic:provider/schema-core@1.0.0")
+    }
+}
+
+fn schema_finding(provider: &ProviderContract) -> Finding {
+    match ConfigSchema::compile(&provider.config_schema_ref, &provider.config_schema) {
+        Ok(schema) => Finding::new(
+            Severity::Info,
+            format!(
+                "provider {}: config schema {} is a valid JSON Schema",
+                provider.provider_type, schema.entry
+            ),
+        ),
+        Err(problem) => Finding::new(
+            Severity::Error,
+            format!("provider {} {problem}", provider.provider_type),
+        )
+        .fix("rebuild the pack with its config schema"),
+    }
+}
+
+/// The provider's `qa-spec` joined with `setup.yaml`: each difference a warning, a provider
+/// that cannot be asked an error.
+fn question_findings(path: &Path, info: &PackInfo) -> Vec<Finding> {
+    let Ok(mut form) = SetupForm::read(info) else {
+        return Vec::new(); // the setup check reports unreadable questions
+    };
+    let scope = CallScope {
+        tenant: "doctor".to_string(),
+        team: None,
+    };
+    match ask(path, info, scope, manager_or_empty(None), &mut form) {
+        Ok(Some(call)) => call
+            .report
+            .disagreements
+            .iter()
+            .map(|d| {
+                Finding::new(
+                    Severity::Warning,
+                    format!(
+                        "provider {} and setup.yaml differ: {d}",
+                        call.report.provider_type
+                    ),
+                )
+            })
+            .collect(),
+        Ok(None) => Vec::new(),
+        Err(err) => vec![
+            Finding::new(Severity::Error, format!("{err}"))
+                .fix("check the provider component with `greentic-component doctor`"),
+        ],
+    }
+}

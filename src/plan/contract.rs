@@ -1,0 +1,214 @@
+//! The provider contract inside `dev setup`'s prepare phase: the pack loaded once into the
+//! runner host, the provider's `qa-spec` joined into its questions, and, once the answers
+//! settle (never in a dry run), its `apply-answers`, whose acceptance is what commits what
+//! setup keeps.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use greentic_secrets_lib::SecretsManager;
+use serde_json::{Map, Value, json};
+
+use crate::pack::manifest::{
+    APPLY_ANSWERS_OP, I18N_BUNDLE_OP, PackInfo, ProviderContract, QA_SPEC_OP,
+};
+use crate::plan::ContractReport;
+use crate::setup::answers::{self, SetupForm, StoredAnswersError};
+use crate::setup::contract::apply::{Applied, ContractVerdict, interpret};
+use crate::setup::contract::host::{CallScope, HostError, PackHost};
+use crate::setup::contract::labels::{Labels, wanted_locales};
+use crate::setup::contract::qa::{QaSpecError, join, parse_qa_spec, text_keys};
+use crate::setup::contract::schema::{ConfigSchema, SchemaProblem};
+use crate::setup::keep::{PackSetup, PersistError, persist_configured};
+use crate::state::secrets::{DevSecrets, SecretScope};
+
+/// The mode of every call a `dev setup` makes.
+const SETUP_MODE: &str = "setup";
+
+/// Why a provider's contract could not be followed; the pack's step fails with it.
+#[derive(Debug, thiserror::Error)]
+pub enum ContractError {
+    #[error("provider contract: {0}")]
+    Host(#[from] HostError),
+    #[error("provider {provider}: {source}")]
+    QaSpec {
+        provider: String,
+        #[source]
+        source: QaSpecError,
+    },
+    #[error("provider {provider}: {source}; nothing was kept")]
+    Schema {
+        provider: String,
+        #[source]
+        source: SchemaProblem,
+    },
+    #[error("provider {provider} accepted the setup but it could not be kept: {source}")]
+    Keep {
+        provider: String,
+        #[source]
+        source: PersistError,
+    },
+    #[error(transparent)]
+    Stored(#[from] StoredAnswersError),
+}
+
+/// A provider that refused: its words, ready for the pack's error line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub error: String,
+    pub diagnostics: Vec<String>,
+}
+
+/// One pack's provider, loaded and asked.
+pub struct ProviderCall {
+    host: PackHost,
+    provider: ProviderContract,
+    pub report: ContractReport,
+}
+
+/// The provider of `info` whose contract setup follows: the first that declares `qa-spec` or
+/// `apply-answers` (Greentic's packs declare one provider each).
+pub fn contract_provider(info: &PackInfo) -> Option<&ProviderContract> {
+    info.providers
+        .iter()
+        .find(|p| p.declares_op(QA_SPEC_OP) || p.declares_op(APPLY_ANSWERS_OP))
+}
+
+/// Loads the pack and, where the provider declares `qa-spec`, joins its questions into
+/// `form`. `None` when the pack declares no contract.
+pub fn ask(
+    pack_path: &Path,
+    info: &PackInfo,
+    scope: CallScope,
+    secrets: Arc<dyn SecretsManager>,
+    form: &mut SetupForm,
+) -> Result<Option<ProviderCall>, ContractError> {
+    let Some(provider) = contract_provider(info) else {
+        return Ok(None);
+    };
+    let host = PackHost::load(pack_path, scope, secrets)?;
+    let mut report = ContractReport {
+        provider_type: provider.provider_type.clone(),
+        ops: provider.ops.clone(),
+        config_schema_ref: provider.config_schema_ref.clone(),
+        component_ref: provider.runtime.component_ref.clone(),
+        provider_questions: Vec::new(),
+        disagreements: Vec::new(),
+        verdict: None,
+    };
+    if provider.declares_op(QA_SPEC_OP) {
+        let output = host.call_provider(provider, QA_SPEC_OP, &json!({"mode": SETUP_MODE}))?;
+        let spec = parse_qa_spec(output).map_err(|source| ContractError::QaSpec {
+            provider: provider.provider_type.clone(),
+            source,
+        })?;
+        let labels = labels(&host, provider, &spec);
+        report.disagreements = join(form, &spec, &labels);
+        report.provider_questions = spec.questions.iter().map(|q| q.id.clone()).collect();
+    }
+    Ok(Some(ProviderCall {
+        host,
+        provider: provider.clone(),
+        report,
+    }))
+}
+
+/// The provider's texts for the user's locale, then English, from its `i18n-bundle` op; a
+/// bundle it cannot give leaves the keys to their fallbacks.
+fn labels(
+    host: &PackHost,
+    provider: &ProviderContract,
+    spec: &greentic_types::schemas::component::v0_6_0::ComponentQaSpec,
+) -> Labels {
+    let mut labels = Labels::default();
+    if !provider.declares_op(I18N_BUNDLE_OP) {
+        return labels;
+    }
+    let keys = text_keys(spec);
+    for locale in wanted_locales() {
+        if labels.is_complete_for(keys.keys()) {
+            break;
+        }
+        match host.call_provider(provider, I18N_BUNDLE_OP, &json!(locale)) {
+            Ok(bundle) => labels.add_bundle(&bundle),
+            Err(err) => tracing::debug!(%locale, "no i18n bundle: {err}"),
+        }
+    }
+    labels
+}
+
+impl ProviderCall {
+    pub fn declares_apply(&self) -> bool {
+        self.provider.declares_op(APPLY_ANSWERS_OP)
+    }
+
+    /// Calls `apply-answers` with the stored configuration and the settled answers; on
+    /// acceptance checks the configuration against the provider's schema and keeps it with
+    /// the answers. `Ok(Err(_))` is the provider's refusal (or a configuration breaking its
+    /// schema): nothing is kept.
+    pub fn apply_and_keep(
+        &mut self,
+        setup: &mut PackSetup,
+        secrets: &DevSecrets,
+        scope: &SecretScope,
+    ) -> Result<Result<(), Rejection>, ContractError> {
+        let current = answers::load_stored(&setup.config_path)?;
+        let input = json!({
+            "mode": SETUP_MODE,
+            "current_config": current,
+            "answers": setup.answers.values,
+        });
+        let output = self
+            .host
+            .call_provider(&self.provider, APPLY_ANSWERS_OP, &input)?;
+        let config = match interpret(output) {
+            Applied::Configured { config } => config,
+            Applied::Rejected { error, diagnostics } => {
+                return Ok(Err(self.reject(error, diagnostics)));
+            }
+        };
+        if let Err(rejection) = self.check_schema(&config)? {
+            return Ok(Err(rejection));
+        }
+        let (public, kept) =
+            persist_configured(setup, &config, secrets, scope).map_err(|source| {
+                ContractError::Keep {
+                    provider: self.provider.provider_type.clone(),
+                    source,
+                }
+            })?;
+        setup.committed = Some(public);
+        self.report.verdict = Some(ContractVerdict::Configured { kept });
+        Ok(Ok(()))
+    }
+
+    fn check_schema(
+        &mut self,
+        config: &Map<String, Value>,
+    ) -> Result<Result<(), Rejection>, ContractError> {
+        let provider = &self.provider;
+        let schema = ConfigSchema::compile(&provider.config_schema_ref, &provider.config_schema)
+            .map_err(|source| ContractError::Schema {
+                provider: provider.provider_type.clone(),
+                source,
+            })?;
+        let violations = schema.violations(&Value::Object(config.clone()));
+        if violations.is_empty() {
+            return Ok(Ok(()));
+        }
+        let error = format!(
+            "the configuration it returned breaks its config schema {}",
+            schema.entry
+        );
+        let diagnostics = violations.iter().map(ToString::to_string).collect();
+        Ok(Err(self.reject(error, diagnostics)))
+    }
+
+    fn reject(&mut self, error: String, diagnostics: Vec<String>) -> Rejection {
+        self.report.verdict = Some(ContractVerdict::Rejected {
+            error: error.clone(),
+            diagnostics: diagnostics.clone(),
+        });
+        Rejection { error, diagnostics }
+    }
+}

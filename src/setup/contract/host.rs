@@ -1,0 +1,183 @@
+//! One pack loaded into greentic-runner-host's `PackRuntime` (the runtime the runner uses for
+//! flows) for calling operations outside a flow: a provider's contract ops through
+//! `invoke_provider`, a component's operation through `invoke_component`. One load serves every
+//! call made for the pack.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use greentic_runner_host::component_api::node::{ExecCtx, TenantCtx};
+use greentic_runner_host::pack::{ComponentResolution, PackRuntime};
+use greentic_runner_host::provider::ProviderBinding;
+use greentic_runner_host::storage::{new_session_store, new_state_store};
+use greentic_runner_host::{HostConfig, RunnerWasiPolicy, TenantBindings};
+use greentic_secrets_lib::SecretsManager;
+use serde_json::Value;
+
+use crate::pack::manifest::ProviderContract;
+
+/// Who the calls are made for.
+#[derive(Debug, Clone)]
+pub struct CallScope {
+    pub tenant: String,
+    pub team: Option<String>,
+}
+
+/// Why a pack could not be loaded or an operation not called.
+#[derive(Debug, thiserror::Error)]
+pub enum HostError {
+    #[error("failed to load {} into the runner host: {source:#}", path.display())]
+    Load {
+        path: PathBuf,
+        #[source]
+        source: anyhow::Error,
+    },
+    #[error("failed to start a runtime for the runner host: {0}")]
+    Runtime(#[source] std::io::Error),
+    #[error("{target} {op} could not run: {source:#}")]
+    Invoke {
+        target: String,
+        op: String,
+        #[source]
+        source: anyhow::Error,
+    },
+}
+
+/// A loaded pack and the runtime its calls run on.
+pub struct PackHost {
+    runtime: tokio::runtime::Runtime,
+    pack: PackRuntime,
+    scope: CallScope,
+}
+
+impl std::fmt::Debug for PackHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PackHost")
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PackHost {
+    /// Loads the pack at `pack_path` (its components compiled, or read from the component
+    /// cache) with `secrets` as the store its components read.
+    pub fn load(
+        pack_path: &Path,
+        scope: CallScope,
+        secrets: Arc<dyn SecretsManager>,
+    ) -> Result<Self, HostError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(HostError::Runtime)?;
+        let pack = runtime
+            .block_on(load_runtime(pack_path, &scope.tenant, secrets))
+            .map_err(|source| HostError::Load {
+                path: pack_path.to_path_buf(),
+                source,
+            })?;
+        Ok(Self {
+            runtime,
+            pack,
+            scope,
+        })
+    }
+
+    /// Calls the contract operation `op` of `provider` with `input`; its answer is JSON.
+    pub fn call_provider(
+        &self,
+        provider: &ProviderContract,
+        op: &str,
+        input: &Value,
+    ) -> Result<Value, HostError> {
+        let target = format!("provider {}", provider.provider_type);
+        let invoke_error = |source| HostError::Invoke {
+            target: target.clone(),
+            op: op.to_string(),
+            source,
+        };
+        // The binding the registry would give, built from the declaration already read: the
+        // registry also looks in the state store for a configured instance, which a setup
+        // is about to create.
+        let binding = ProviderBinding {
+            provider_id: None,
+            provider_type: provider.provider_type.clone(),
+            component_ref: provider.runtime.component_ref.clone(),
+            export: provider.runtime.export.clone(),
+            world: provider.runtime.world.clone(),
+            config_json: None,
+            pack_ref: None,
+        };
+        let ctx = self.exec_ctx(&provider.runtime.component_ref, op);
+        let bytes = serde_json::to_vec(input).expect("a JSON value serialises");
+        self.runtime
+            .block_on(self.pack.invoke_provider(&binding, ctx, op, bytes))
+            .map_err(invoke_error)
+    }
+
+    /// Calls `op` of the component `component_ref` with `request` as its JSON input.
+    pub fn call_component(
+        &self,
+        component_ref: &str,
+        op: &str,
+        request: &Value,
+    ) -> Result<Value, HostError> {
+        let ctx = self.exec_ctx(component_ref, op);
+        self.runtime
+            .block_on(
+                self.pack
+                    .invoke_component(component_ref, ctx, op, None, request.to_string()),
+            )
+            .map_err(|source| HostError::Invoke {
+                target: component_ref.to_string(),
+                op: op.to_string(),
+                source,
+            })
+    }
+
+    fn exec_ctx(&self, component_ref: &str, op: &str) -> ExecCtx {
+        let call_id = format!("greentic-operator:{component_ref}:{op}");
+        ExecCtx {
+            tenant: TenantCtx {
+                tenant: self.scope.tenant.clone(),
+                team: self.scope.team.clone(),
+                user: None,
+                trace_id: None,
+                i18n_id: None,
+                correlation_id: Some(call_id.clone()),
+                deadline_unix_ms: None,
+                attempt: 1,
+                idempotency_key: Some(call_id),
+            },
+            i18n_id: None,
+            flow_id: format!("setup-component/{op}"),
+            node_id: Some(component_ref.to_string()),
+        }
+    }
+}
+
+async fn load_runtime(
+    pack_path: &Path,
+    tenant: &str,
+    secrets: Arc<dyn SecretsManager>,
+) -> anyhow::Result<PackRuntime> {
+    let config = HostConfig::from_gtbind(TenantBindings {
+        tenant: tenant.to_string(),
+        packs: Vec::new(),
+        env_passthrough: Vec::new(),
+    });
+    PackRuntime::load(
+        pack_path,
+        Arc::new(config),
+        None,
+        Some(pack_path),
+        Some(new_session_store()),
+        Some(new_state_store()),
+        Arc::new(RunnerWasiPolicy::default()),
+        secrets,
+        None,
+        false,
+        ComponentResolution::default(),
+    )
+    .await
+}
