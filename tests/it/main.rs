@@ -6,6 +6,7 @@ mod support;
 mod all_domains;
 mod bench_packs;
 mod concurrency;
+mod contract;
 mod demo;
 mod device_code;
 mod doctor;

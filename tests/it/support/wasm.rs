@@ -201,3 +201,66 @@ pub fn component_manifest_with_world(id: &str, world: &str) -> ComponentManifest
         ..component_manifest(id)
     }
 }
+
+/// The provider contract's interface (greentic-interfaces' `provider/schema-core@1.0.0`).
+const SCHEMA_CORE_WIT: &str = r#"
+package greentic:provider-schema-core@1.0.0;
+
+interface schema-core-api {
+  describe: func() -> list<u8>;
+  validate-config: func(config-json: list<u8>) -> list<u8>;
+  healthcheck: func() -> list<u8>;
+  invoke: func(op: string, input-json: list<u8>) -> list<u8>;
+}
+
+world component {
+  export schema-core-api;
+}
+"#;
+
+/// The world a provider extension declares for its runtime (runner-host tries it, then falls
+/// back to `greentic:provider-schema-core`, which these components export).
+pub const PROVIDER_WORLD: &str = "greentic:provider/schema-core@1.0.0";
+
+/// A provider component whose `invoke` answers `qa_spec` to `qa-spec` and `apply` to
+/// `apply-answers` (told apart by the op's length, 7 and 13), and `{}` to any other op.
+pub fn provider_component(qa_spec: &str, apply: &str) -> Vec<u8> {
+    let hex = |text: &str| -> String { text.bytes().map(|b| format!("\\{b:02x}")).collect() };
+    let (qa_len, apply_len) = (qa_spec.len(), apply.len());
+    let apply_at = 1024 + qa_len;
+    let empty_at = apply_at + apply_len;
+    let prefix = "greentic:provider-schema-core/schema-core-api@1.0.0";
+    let answer = |at: usize, len: usize| {
+        format!(
+            "(i32.store (i32.const 64) (i32.const {at})) (i32.store (i32.const 68) (i32.const {len})) (i32.const 64)"
+        )
+    };
+    let empty = answer(empty_at, 2);
+    let wat = format!(
+        r#"(module
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 32768))
+  (data (i32.const 1024) "{qa}")
+  (data (i32.const {apply_at}) "{ap}")
+  (data (i32.const {empty_at}) "{{}}")
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (local $ptr i32)
+    (local.set $ptr (i32.and (i32.add (global.get $heap) (i32.sub (local.get 2) (i32.const 1)))
+                             (i32.sub (i32.const 0) (local.get 2))))
+    (global.set $heap (i32.add (local.get $ptr) (local.get 3)))
+    (local.get $ptr))
+  (func (export "{prefix}#describe") (result i32) {empty})
+  (func (export "{prefix}#validate-config") (param i32 i32) (result i32) {empty})
+  (func (export "{prefix}#healthcheck") (result i32) {empty})
+  (func (export "{prefix}#invoke") (param i32 i32 i32 i32) (result i32)
+    (if (i32.eq (local.get 1) (i32.const 7)) (then (return {qa_answer})))
+    (if (i32.eq (local.get 1) (i32.const 13)) (then (return {apply_answer})))
+    {empty}))"#,
+        qa = hex(qa_spec),
+        ap = hex(apply),
+        qa_answer = answer(1024, qa_len),
+        apply_answer = answer(apply_at, apply_len),
+    );
+    let module = wat::parse_str(wat).expect("valid WAT");
+    encode(module, SCHEMA_CORE_WIT)
+}

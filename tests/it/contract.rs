@@ -1,0 +1,175 @@
+//! `dev setup` through a provider's own contract (`qa-spec`, `apply-answers`, the config
+//! schema), with provider components built from WAT and called in-process by the runner host.
+
+use std::fs;
+
+use serde_json::{Value, json};
+
+use crate::support::packs::{FlowBody, PackBuilder};
+use crate::support::project::{Project, files_under};
+use crate::support::wasm;
+
+const TOKEN: &str = "tok-contract-secret-5150";
+const SCHEMA_REF: &str = "schemas/messaging/x/public.config.schema.json";
+
+/// `enabled` and `api_token` required by the provider; `setup.yaml` asks `region` only.
+const QA_SPEC: &str = r#"{"mode":"setup","title":{"key":"x.qa.setup.title"},"questions":[{"id":"enabled","kind":{"type":"bool"},"label":{"key":"x.enabled"},"required":true},{"id":"api_token","kind":{"type":"text"},"label":{"key":"x.token"},"required":true},{"id":"region","kind":{"type":"text"},"label":{"key":"x.region"},"required":false}],"defaults":{"enabled":true}}"#;
+
+const SCHEMA: &str = r#"{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["region"],"properties":{"region":{"type":"string"},"enabled":{"type":"boolean"},"route":{"type":"string"}}}"#;
+
+/// A pack whose provider answers `apply` to `apply-answers`; its setup flow passes, or fails.
+fn provider_pack(apply: &str, flow_passes: bool) -> PackBuilder {
+    let component =
+        wasm::component_manifest_with_world("messaging-provider-x", wasm::PROVIDER_WORLD);
+    let extension = json!({"providers": [{
+        "provider_type": "messaging.x",
+        "ops": ["send", "qa-spec", "apply-answers"],
+        "config_schema_ref": SCHEMA_REF,
+        "runtime": {"component_ref": "messaging-provider-x", "export": "schema-core-api",
+                    "world": wasm::PROVIDER_WORLD}
+    }]});
+    let pack = PackBuilder::new("messaging-x")
+        .entry(
+            "assets/setup.yaml",
+            b"questions:\n  - name: region\n    title: Region\n    required: true\n",
+        )
+        .entry(SCHEMA_REF, SCHEMA.as_bytes())
+        .extension("greentic.provider-extension.v1", extension)
+        .component(component, wasm::provider_component(QA_SPEC, apply))
+        .passing("diagnostics");
+    if flow_passes {
+        pack.flow(
+            "setup_default",
+            FlowBody::Emit(json!({"config": "{{entry.config}}"})),
+        )
+    } else {
+        pack.failing("setup_default")
+    }
+}
+
+fn answers(p: &Project) {
+    p.file(
+        "answers.json",
+        json!({"messaging-x": {"region": "eu", "api_token": TOKEN}})
+            .to_string()
+            .as_bytes(),
+    );
+}
+
+fn token_in_files(p: &Project) -> Vec<String> {
+    files_under(p.root())
+        .into_iter()
+        .filter(|f| !f.to_string_lossy().contains(".dev.secrets") && !f.ends_with("answers.json"))
+        .filter(|f| fs::read(f).is_ok_and(|b| String::from_utf8_lossy(&b).contains(TOKEN)))
+        .map(|f| f.display().to_string())
+        .collect()
+}
+
+#[test]
+fn an_accepting_provider_is_configured_its_nulls_unset_and_its_secret_only_in_the_store() {
+    let p = Project::new();
+    let apply = r#"{"ok":true,"config":{"region":"eu","enabled":true,"route":null},"error":null}"#;
+    p.pack("messaging", "x.gtpack", &provider_pack(apply, true));
+    answers(&p);
+    let run = p.setup_messaging(&["--answers", "answers.json"]);
+    run.code(0)
+        .stdout_has("provider contract of messaging-x: messaging.x")
+        .stdout_has("configured (kept")
+        .stdout_has("setup_default (provider configured)")
+        .stdout_has("api_token: asked by the provider (required), not by setup.yaml");
+    assert_eq!(
+        p.stored_answers("messaging-x"),
+        json!({"enabled": true, "region": "eu"}),
+        "the provider's config beside the answers, its null field unset"
+    );
+    assert_eq!(
+        p.secret("secrets://dev/acme/_/messaging_x/api_token")
+            .as_deref(),
+        Some(TOKEN)
+    );
+    let (dir, input) = p.first_run("messaging", "messaging-x", "setup_default");
+    assert_eq!(
+        input["config"]["region"], "eu",
+        "the flow gets the applied config"
+    );
+    assert_eq!(input["config"]["enabled"], true);
+    let record: Value = serde_json::from_slice(&fs::read(dir.join("run.json")).unwrap()).unwrap();
+    assert_eq!(record["contract"]["verdict"], "configured");
+    assert!(!run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN));
+    assert_eq!(token_in_files(&p), Vec::<String>::new());
+}
+
+#[test]
+fn a_refusing_provider_fails_its_pack_in_its_own_words_and_nothing_is_stored() {
+    let p = Project::new();
+    let apply = r#"{"ok":false,"error":"config validation failed: api_token is required","diagnostics":["see the docs"]}"#;
+    p.pack("messaging", "x.gtpack", &provider_pack(apply, true));
+    answers(&p);
+    let run = p.setup_messaging(&["--answers", "answers.json"]);
+    run.code(1)
+        .stdout_has("provider messaging.x rejected the setup answers: config validation failed: api_token is required (see the docs); nothing was kept");
+    assert!(!p.state().join("config").exists(), "no setup-answers.json");
+    assert_eq!(p.secret("secrets://dev/acme/_/messaging_x/api_token"), None);
+    assert!(!p.state().join("runs").exists(), "its flow did not run");
+}
+
+#[test]
+fn a_configuration_breaking_the_packs_schema_is_refused_with_each_violation() {
+    let p = Project::new();
+    let apply = r#"{"ok":true,"config":{"enabled":"yes","plan":"gold"}}"#;
+    p.pack("messaging", "x.gtpack", &provider_pack(apply, true));
+    answers(&p);
+    let run = p.setup_messaging(&["--answers", "answers.json"]);
+    run.code(1)
+        .stdout_has(&format!("breaks its config schema {SCHEMA_REF}"))
+        .stdout_has("at /enabled:")
+        .stdout_has("\"region\" is a required property");
+    assert!(!p.state().join("config").exists());
+    assert_eq!(p.secret("secrets://dev/acme/_/messaging_x/api_token"), None);
+}
+
+#[test]
+fn a_flow_failing_after_the_provider_accepted_fails_and_says_the_configuration_was_kept() {
+    let p = Project::new();
+    let apply = r#"{"ok":true,"config":{"region":"eu"}}"#;
+    p.pack("messaging", "x.gtpack", &provider_pack(apply, false));
+    answers(&p);
+    p.setup_messaging(&["--answers", "answers.json"])
+        .code(1)
+        .stdout_has("(provider configured: its configuration was kept)");
+    assert_eq!(p.stored_answers("messaging-x")["region"], "eu");
+}
+
+#[test]
+fn a_dry_run_asks_the_provider_but_never_applies_and_doctor_judges_the_contract() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "x.gtpack",
+        &provider_pack(r#"{"ok":true,"config":{}}"#, true),
+    );
+    answers(&p);
+    let run = p.setup_messaging(&["--answers", "answers.json", "--dry-run", "--format", "json"]);
+    let doc: Value = run.json();
+    let contract = &doc["plan"]["packs"][0]["contract"];
+    assert_eq!(contract["provider_type"], "messaging.x");
+    assert_eq!(
+        contract["provider_questions"],
+        json!(["enabled", "api_token", "region"])
+    );
+    assert!(
+        contract.get("verdict").is_none(),
+        "apply-answers is not called in a dry run"
+    );
+    assert!(!p.state().join("config").exists());
+    let doctor = p.run(&["dev", "doctor"]);
+    assert!(
+        doctor.stdout.contains("exports its contract's interface")
+            && doctor.stdout.contains(&format!(
+                "config schema {SCHEMA_REF} is a valid JSON Schema"
+            ))
+            && !doctor.stdout.contains("none of which"),
+        "{}",
+        doctor.stdout
+    );
+}
