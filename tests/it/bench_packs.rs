@@ -16,6 +16,8 @@
 //! | `cache-32` | the same pack with 32 distinct components, so that compiling them outweighs the rest |
 //! | `cache-4-large` | a pack of 4 components of realistic size (~300 KB of code each, `BENCH_LARGE_FUNCTIONS`) |
 //! | `cpu-16` | 16 packs whose `setup_default` calls a wasm component spinning `BENCH_CPU_SPINS` times |
+//! | `contract-8` | 8 packs whose provider declares the contract (`qa-spec`, `apply-answers`, a config schema; a WAT schema-core component) and whose `setup_default` calls a wasm node component |
+//! | `no-contract-8` | the same 8 packs without the provider extension: the same components, the same flow |
 //! | `empty` | a project with an empty `providers/messaging/` |
 //!
 //! `BENCH_SETS=a,b` writes only the named sets; `BENCH_CPU_SPINS` overrides the CPU work of
@@ -147,6 +149,38 @@ fn cpu_packs(n: usize, spins: u64) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// `n` packs with a provider component and a wasm setup flow; `contract` declares the
+/// provider extension, so that setup calls `qa-spec` and `apply-answers` before the flow.
+fn contract_packs(n: usize, contract: bool) -> Vec<(String, Vec<u8>)> {
+    let qa = r#"{"mode":"setup","title":{"key":"b.t"},"questions":[{"id":"route","kind":{"type":"text"},"label":{"key":"b.route"},"required":false}],"defaults":{}}"#;
+    let provider = wasm::provider_component(qa, r#"{"ok":true,"config":{"enabled":true}}"#);
+    let node = wasm::padded_component(r#"{"ok":true}"#, 0, 200);
+    (0..n)
+        .map(|i| {
+            let id = format!("bench-contract-{i:02}");
+            let mut pack = PackBuilder::new(&id)
+                .component(
+                    wasm::component_manifest_with_world("bench-provider", wasm::PROVIDER_WORLD),
+                    provider.clone(),
+                )
+                .component(wasm::component_manifest("bench-node"), node.clone())
+                .entry("schemas/bench.schema.json", br#"{"type":"object"}"#)
+                .flow("setup_default", FlowBody::Component("bench-node".into()));
+            if contract {
+                pack = pack.extension(
+                    "greentic.provider-extension.v1",
+                    serde_json::json!({"providers": [{
+                        "provider_type": "messaging.bench", "ops": ["qa-spec", "apply-answers"],
+                        "config_schema_ref": "schemas/bench.schema.json",
+                        "runtime": {"component_ref": "bench-provider", "export": "schema-core-api",
+                                    "world": wasm::PROVIDER_WORLD}}]}),
+                );
+            }
+            (format!("{id}.gtpack"), pack.build())
+        })
+        .collect()
+}
+
 #[test]
 #[ignore = "writes benchmark pack sets; run by bench/run.sh with BENCH_PACKS_DIR set"]
 fn generate_bench_packs() {
@@ -208,6 +242,11 @@ fn generate_bench_packs() {
     }
     if want("cpu-16") {
         report("cpu-16", write_set(&root, "cpu-16", cpu_packs(16, spins)));
+    }
+    for (set, contract) in [("contract-8", true), ("no-contract-8", false)] {
+        if want(set) {
+            report(set, write_set(&root, set, contract_packs(8, contract)));
+        }
     }
     if want("empty") {
         report("empty", write_set(&root, "empty", []));
