@@ -9,7 +9,7 @@ use super::{Finding, Severity};
 use crate::pack::manifest::{PackInfo, ProviderContract, exports_in, open_archive};
 use crate::plan::contract::ask;
 use crate::setup::answers::SetupForm;
-use crate::setup::contract::host::CallScope;
+use crate::setup::contract::host::{CallScope, PackHost};
 use crate::setup::contract::schema::ConfigSchema;
 use crate::state::secrets::manager_or_empty;
 
@@ -107,6 +107,9 @@ fn schema_finding(provider: &ProviderContract) -> Finding {
 /// The provider's `qa-spec` joined with `setup.yaml`: each difference a warning, a provider
 /// that cannot be asked an error.
 fn question_findings(path: &Path, info: &PackInfo) -> Vec<Finding> {
+    if crate::plan::contract::contract_provider(info).is_none() {
+        return Vec::new();
+    }
     let Ok(mut form) = SetupForm::read(info) else {
         return Vec::new(); // the setup check reports unreadable questions
     };
@@ -114,7 +117,8 @@ fn question_findings(path: &Path, info: &PackInfo) -> Vec<Finding> {
         tenant: "doctor".to_string(),
         team: None,
     };
-    match ask(path, info, scope, manager_or_empty(None), &mut form) {
+    let host = PackHost::load(path, scope, manager_or_empty(None));
+    match ask(host, info, &mut form) {
         Ok(Some(call)) => call
             .report
             .disagreements

@@ -3,6 +3,7 @@
 //! settle (never in a dry run), its `apply-answers`, whose acceptance is what commits what
 //! setup keeps.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -74,19 +75,49 @@ pub fn contract_provider(info: &PackInfo) -> Option<&ProviderContract> {
         .find(|p| p.declares_op(QA_SPEC_OP) || p.declares_op(APPLY_ANSWERS_OP))
 }
 
-/// Loads the pack and, where the provider declares `qa-spec`, joins its questions into
-/// `form`. `None` when the pack declares no contract.
+/// Loads every pack of `packs` (index, path) into the runner host, on as many threads as
+/// there are cores: a load is most of the contract's cost, and each pack is independent.
+pub fn load_hosts(
+    packs: &[(usize, &Path)],
+    scope: &CallScope,
+    secrets: &Arc<dyn SecretsManager>,
+) -> BTreeMap<usize, Result<PackHost, HostError>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = packs.len().div_ceil(threads).max(1);
+    std::thread::scope(|threads| {
+        let workers: Vec<_> = packs
+            .chunks(chunk)
+            .map(|part| {
+                threads.spawn(move || {
+                    part.iter()
+                        .map(|&(index, path)| {
+                            (
+                                index,
+                                PackHost::load(path, scope.clone(), Arc::clone(secrets)),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("a pack loader panicked"))
+            .collect()
+    })
+}
+
+/// Where the provider of `info` declares `qa-spec`, asks it through `host` (the pack loaded)
+/// and joins its questions into `form`. `None` when the pack declares no contract.
 pub fn ask(
-    pack_path: &Path,
+    host: Result<PackHost, HostError>,
     info: &PackInfo,
-    scope: CallScope,
-    secrets: Arc<dyn SecretsManager>,
     form: &mut SetupForm,
 ) -> Result<Option<ProviderCall>, ContractError> {
     let Some(provider) = contract_provider(info) else {
         return Ok(None);
     };
-    let host = PackHost::load(pack_path, scope, secrets)?;
+    let host = host?;
     let mut report = ContractReport {
         provider_type: provider.provider_type.clone(),
         ops: provider.ops.clone(),

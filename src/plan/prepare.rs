@@ -12,7 +12,7 @@ use crate::setup::answers::{
     self, AnswerLayers, AnswerSource, AnswersFile, FormError, PUBLIC_BASE_URL, SetupForm,
     StoredAnswersError,
 };
-use crate::setup::contract::host::CallScope;
+use crate::setup::contract::host::{CallScope, HostError, PackHost};
 use crate::setup::keep::PackSetup;
 use crate::setup::secret_needs::pack_needs;
 use crate::state::redact::Redactor;
@@ -43,6 +43,7 @@ pub struct SetupSources<'a> {
 pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, PackSetup> {
     let mut setups = BTreeMap::new();
     let mut typed_url: Option<String> = None;
+    let mut hosts = load_contract_hosts(plan, sources);
     for (index, pack) in plan.packs.iter_mut().enumerate() {
         if !pack.runs_anything() {
             continue;
@@ -50,7 +51,8 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
         let Some(info) = pack.info.clone() else {
             continue;
         };
-        match prepare_pack(pack, &info, sources, typed_url.as_deref()) {
+        let host = hosts.remove(&index);
+        match prepare_pack(pack, &info, host, sources, typed_url.as_deref()) {
             Ok(Some(setup)) => {
                 if typed_url.is_none() {
                     typed_url = prompted_url(&setup);
@@ -64,27 +66,46 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
     setups
 }
 
-/// One pack's setup: its questions (with its provider's), its answers, and where its
-/// provider declares `apply-answers`, the provider's verdict on them. `None` when the pack
-/// was put in error.
-fn prepare_pack(
-    pack: &mut PlannedPack,
-    info: &PackInfo,
+/// The runner host of every runnable pack whose provider declares a contract, loaded before
+/// the packs are prepared one by one (a person may be asked between two).
+fn load_contract_hosts(
+    plan: &Plan,
     sources: &SetupSources<'_>,
-    typed_url: Option<&str>,
-) -> Result<Option<PackSetup>, PrepareError> {
-    let mut form = SetupForm::read(info)?;
+) -> BTreeMap<usize, Result<PackHost, HostError>> {
+    let packs: Vec<(usize, &std::path::Path)> = plan
+        .packs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.runs_anything())
+        .filter(|(_, p)| {
+            p.info
+                .as_ref()
+                .is_some_and(|i| contract::contract_provider(i).is_some())
+        })
+        .map(|(index, p)| (index, p.path.as_path()))
+        .collect();
     let scope = CallScope {
         tenant: sources.scope.tenant.clone(),
         team: sources.scope.team.clone(),
     };
-    let call = contract::ask(
-        &pack.path,
-        info,
-        scope,
-        manager_or_empty(sources.secrets),
-        &mut form,
-    );
+    contract::load_hosts(&packs, &scope, &manager_or_empty(sources.secrets))
+}
+
+/// One pack's setup: its questions (with its provider's, asked through `host`), its answers,
+/// and where its provider declares `apply-answers`, the provider's verdict on them. `None`
+/// when the pack was put in error.
+fn prepare_pack(
+    pack: &mut PlannedPack,
+    info: &PackInfo,
+    host: Option<Result<PackHost, HostError>>,
+    sources: &SetupSources<'_>,
+    typed_url: Option<&str>,
+) -> Result<Option<PackSetup>, PrepareError> {
+    let mut form = SetupForm::read(info)?;
+    let call = match host {
+        Some(host) => contract::ask(host, info, &mut form),
+        None => Ok(None),
+    };
     let mut call = match call {
         Ok(call) => call,
         Err(error) => {
