@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{Finding, Severity};
 use crate::pack::domains::TABLE;
-use crate::pack::manifest::{ExportVerdict, PackInfo, exports_in, open_archive};
+use crate::pack::manifest::{ExportVerdict, PackInfo, ProviderContract, exports_in, open_archive};
 
 /// Node types the runner provides itself (no wasm).
 const BUILTINS: [&str; 8] = [
@@ -26,20 +26,14 @@ pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
     let Ok(mut archive) = open_archive(path) else {
         return findings; // already reported as a pack error
     };
-    // A provider's runtime component is called through its contract (doctor's `contract`),
-    // not as a flow node: it is judged by the world its extension declares.
-    let providers: BTreeSet<&str> = info
-        .providers
-        .iter()
-        .map(|p| p.runtime.component_ref.as_str())
-        .collect();
-    for component in info
-        .components
-        .iter()
-        .filter(|c| !providers.contains(c.id.as_str()) || calls(info, &c.id))
-    {
+    for component in &info.components {
         findings.push(match exports_in(&mut archive, &component.id) {
-            Ok(exports) => export_finding(&component.id, &component.world, exports),
+            // A provider's runtime component is called through its contract, not as a flow
+            // node: it is judged by the world its extension declares.
+            Ok(exports) => match provider_run_by(info, &component.id) {
+                Some(provider) => super::contract::runtime_finding(provider, exports),
+                None => export_finding(&component.id, &component.world, exports),
+            },
             Err(err) => Finding::new(
                 Severity::Error,
                 format!("component {}: {err}", component.id),
@@ -50,11 +44,17 @@ pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
     findings
 }
 
-/// Whether a node of any flow calls component `id`.
-fn calls(info: &PackInfo, id: &str) -> bool {
-    info.flow_nodes
+/// The provider whose runtime component `id` is, when no flow node calls it too.
+fn provider_run_by<'a>(info: &'a PackInfo, id: &str) -> Option<&'a ProviderContract> {
+    let called = info
+        .flow_nodes
         .values()
-        .any(|nodes| nodes.values().any(|component| component == id))
+        .any(|nodes| nodes.values().any(|component| component == id));
+    let provider = info
+        .providers
+        .iter()
+        .find(|p| p.runtime.component_ref == id);
+    provider.filter(|_| !called)
 }
 
 /// Nodes of lifecycle flows calling a component the pack does not list.

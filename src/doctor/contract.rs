@@ -1,12 +1,13 @@
 //! A pack's provider contract (`greentic.provider-extension.v1`): each provider's runtime
-//! component is in the pack and exports the interface its declared world names, its config
+//! component is in the pack and exports the interface its declared world names (judged from
+//! the exports the components check reads), its config
 //! schema is in the pack and is a JSON Schema, and its `qa-spec` questions agree with
 //! `setup.yaml` (the provider is asked in-process; nothing is written).
 
 use std::path::Path;
 
 use super::{Finding, Severity};
-use crate::pack::manifest::{PackInfo, ProviderContract, exports_in, open_archive};
+use crate::pack::manifest::{PackInfo, ProviderContract};
 use crate::plan::contract::ask;
 use crate::setup::answers::SetupForm;
 use crate::setup::contract::host::{CallScope, PackHost};
@@ -21,44 +22,37 @@ const SCHEMA_CORE_EXPORTS: [&str; 2] = [
 ];
 
 pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
-    if info.providers.is_empty() {
-        return Vec::new();
-    }
     let mut findings = Vec::new();
     for provider in &info.providers {
-        findings.push(runtime_finding(path, info, provider));
+        let runtime = &provider.runtime.component_ref;
+        if info.component_world(runtime).is_none() {
+            findings.push(
+                Finding::new(
+                    Severity::Error,
+                    format!("{}: the pack does not list its component", who(provider)),
+                )
+                .fix("rebuild the pack with the provider's component"),
+            );
+        }
         findings.push(schema_finding(provider));
     }
     findings.extend(question_findings(path, info));
     findings
 }
 
-/// Whether the provider's component is in the pack and exports its world's interface.
-fn runtime_finding(path: &Path, info: &PackInfo, provider: &ProviderContract) -> Finding {
+fn who(provider: &ProviderContract) -> String {
     let runtime = &provider.runtime;
-    let who = format!(
+    format!(
         "provider {} (component {}, world {})",
         provider.provider_type, runtime.component_ref, runtime.world
-    );
-    if info.component_world(&runtime.component_ref).is_none() {
-        return Finding::new(
-            Severity::Error,
-            format!("{who}: the pack does not list its component"),
-        )
-        .fix("rebuild the pack with the provider's component");
-    }
-    let exports = match open_archive(path)
-        .map_err(|e| e.to_string())
-        .and_then(|mut archive| {
-            exports_in(&mut archive, &runtime.component_ref).map_err(|e| e.to_string())
-        }) {
-        Ok(exports) => exports,
-        Err(err) => {
-            return Finding::new(Severity::Error, format!("{who}: {err}"))
-                .fix("rebuild the pack with `greentic-pack build`");
-        }
-    };
-    if !runtime.world.contains("schema-core") {
+    )
+}
+
+/// What a provider's runtime component exports, judged by the world its extension declares
+/// (read by the components check, which opens the pack's archive once for all of them).
+pub(super) fn runtime_finding(provider: &ProviderContract, exports: Vec<String>) -> Finding {
+    let who = who(provider);
+    if !provider.runtime.world.contains("schema-core") {
         return Finding::new(
             Severity::Warning,
             format!(

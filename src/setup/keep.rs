@@ -30,15 +30,23 @@ pub fn persist(
     scope: &SecretScope,
 ) -> Result<(), PersistError> {
     answers::save_stored(&setup.config_path, &setup.answers.public_values())?;
+    // One change of the store for the whole provider, made on a fresh read under its lock.
+    secrets.put_all_verified(&answer_puts(setup, scope)?)?;
+    Ok(())
+}
+
+/// Each secret answer under its question's key and every requirement it covers.
+fn answer_puts(
+    setup: &PackSetup,
+    scope: &SecretScope,
+) -> Result<Vec<(String, String)>, SecretsError> {
     let mut puts = Vec::new();
     for (name, value) in setup.answers.secret_values() {
         for key in setup.form.secret_keys(&name) {
             puts.push((secret_uri(scope, &setup.provider_id, &key)?, value.clone()));
         }
     }
-    // One change of the store for the whole provider, made on a fresh read under its lock.
-    secrets.put_all_verified(&puts)?;
-    Ok(())
+    Ok(puts)
 }
 
 /// Keeps what a provider's `apply-answers` accepted: the answers as [`persist`] does, and its
@@ -51,48 +59,35 @@ pub fn persist_configured(
     secrets: &DevSecrets,
     scope: &SecretScope,
 ) -> Result<(Map<String, Value>, Vec<String>), PersistError> {
-    let secret_texts: Vec<String> = setup
-        .answers
-        .secret_values()
-        .into_iter()
-        .map(|(_, value)| value)
-        .collect();
+    let answered = setup.answers.secret_values();
     let is_secret = |key: &str, value: &Value| {
         setup.form.question(key).is_some_and(|q| q.spec.secret)
             || answers::looks_secret(key)
-            || secret_texts.contains(&value_text(value))
+            || answered
+                .iter()
+                .any(|(_, secret)| *secret == value_text(value))
     };
     let mut public = setup.answers.public_values();
-    let mut puts = Vec::new();
+    // The answers' secrets, then the provider's: where both name one key, the provider's
+    // accepted value wins.
+    let mut puts: std::collections::BTreeMap<String, String> =
+        answer_puts(setup, scope)?.into_iter().collect();
     let mut config_public = Map::new();
     for (key, value) in config {
         if is_secret(key, value) {
             for store_key in setup.form.secret_keys(key) {
                 let uri = secret_uri(scope, &setup.provider_id, &store_key)?;
-                puts.push((uri, value_text(value)));
+                puts.insert(uri, value_text(value));
             }
         } else {
             public.insert(key.clone(), value.clone());
             config_public.insert(key.clone(), value.clone());
         }
     }
-    for (name, value) in setup.answers.secret_values() {
-        for key in setup.form.secret_keys(&name) {
-            puts.push((secret_uri(scope, &setup.provider_id, &key)?, value.clone()));
-        }
-    }
-    puts.sort();
-    puts.dedup_by(|a, b| a.0 == b.0);
     answers::save_stored(&setup.config_path, &public)?;
-    secrets.put_all_verified(&puts)?;
+    secrets.put_all_verified(&puts.into_iter().collect::<Vec<_>>())?;
     let mut kept: Vec<String> = public.keys().cloned().collect();
-    kept.extend(
-        setup
-            .answers
-            .secret_values()
-            .into_iter()
-            .map(|(name, _)| name),
-    );
+    kept.extend(answered.iter().map(|(name, _)| name.clone()));
     kept.extend(config.keys().cloned());
     kept.sort();
     kept.dedup();

@@ -189,31 +189,14 @@ pub fn provider_question(
     default: Option<Value>,
     choices: Option<Vec<String>>,
 ) -> Question {
-    let spec = QuestionSpec {
-        id: id.to_string(),
-        kind,
-        title,
-        description: help,
-        title_i18n: None,
-        description_i18n: None,
-        required,
-        choices,
-        default_value: default.as_ref().map(super::value_text),
-        secret: looks_secret(id),
-        visible_if: None,
-        constraint: None,
-        list: None,
-        computed: None,
-        policy: Default::default(),
-        computed_overridable: false,
-    };
-    Question {
-        spec,
-        default,
-        placeholder: None,
-        group: None,
-        covers: Vec::new(),
-    }
+    let mut question = Question::plain(id, kind, title);
+    question.spec.description = help;
+    question.spec.required = required;
+    question.spec.choices = choices;
+    question.spec.default_value = default.as_ref().map(super::value_text);
+    question.spec.secret = looks_secret(id);
+    question.default = default;
+    question
 }
 
 /// The published kinds, with the spellings Greentic's tools accept; an unknown kind is a string.

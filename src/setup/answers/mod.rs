@@ -44,6 +44,37 @@ pub struct Question {
     pub covers: Vec<String>,
 }
 
+impl Question {
+    /// A plain question: `id` asked as `kind` under `title`, optional, not secret, with no
+    /// rule, default or choice; callers set what they know.
+    pub fn plain(id: &str, kind: QuestionType, title: String) -> Self {
+        Self {
+            spec: QuestionSpec {
+                id: id.to_string(),
+                kind,
+                title,
+                description: None,
+                title_i18n: None,
+                description_i18n: None,
+                required: false,
+                choices: None,
+                default_value: None,
+                secret: false,
+                visible_if: None,
+                constraint: None,
+                list: None,
+                computed: None,
+                policy: Default::default(),
+                computed_overridable: false,
+            },
+            default: None,
+            placeholder: None,
+            group: None,
+            covers: Vec::new(),
+        }
+    }
+}
+
 /// Why a pack's setup questions could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormError {

@@ -2,7 +2,7 @@
 //! which setup question answers each: one secret, one question.
 
 use greentic_secrets_lib::canonical_secret_name;
-use qa_spec::{QuestionSpec, QuestionType};
+use qa_spec::QuestionType;
 
 use super::Question;
 use crate::pack::manifest::{PackInfo, SecretRequirement};
@@ -82,30 +82,11 @@ pub fn attach_requirements(questions: &mut Vec<Question>, requirements: &[Secret
 
 fn requirement_question(requirement: &SecretRequirement) -> Question {
     let id = canonical_secret_name(&requirement.key);
-    Question {
-        spec: QuestionSpec {
-            title: id.clone(),
-            id,
-            kind: QuestionType::String,
-            title_i18n: None,
-            description: requirement.description.clone(),
-            description_i18n: None,
-            required: requirement.required,
-            choices: None,
-            default_value: None,
-            secret: true,
-            visible_if: None,
-            constraint: None,
-            list: None,
-            computed: None,
-            policy: Default::default(),
-            computed_overridable: false,
-        },
-        default: None,
-        placeholder: None,
-        group: None,
-        covers: Vec::new(),
-    }
+    let mut question = Question::plain(&id, QuestionType::String, id.clone());
+    question.spec.description = requirement.description.clone();
+    question.spec.required = requirement.required;
+    question.spec.secret = true;
+    question
 }
 
 #[cfg(test)]
