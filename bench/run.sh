@@ -12,7 +12,7 @@
 #   BENCH_RUNS         hyperfine runs for the fast commands (default 10; slow ones use fewer)
 #   BENCH_SKIP_BUILD=1 use the binary and pack sets already there
 #   BENCH_ONLY         space-separated sections to run: dryrun inproc cache parallel memory startup
-#                      (default: all)
+#                      contract (default: all)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,7 +21,7 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$repo/target}
 packs=${BENCH_PACKS_DIR:-$CARGO_TARGET_DIR/bench-packs}
 out=${BENCH_OUT:-$CARGO_TARGET_DIR/bench-out}
 runs=${BENCH_RUNS:-10}
-only=${BENCH_ONLY:-dryrun inproc cache parallel memory startup}
+only=${BENCH_ONLY:-dryrun inproc cache parallel memory startup contract}
 op=$CARGO_TARGET_DIR/release/greentic-operator
 bench=$repo/bench
 
@@ -163,6 +163,19 @@ if want memory; then
         done
     done
     rm -rf "${mem_dirs[@]}"
+fi
+
+# --- g. the provider contract's cost ----------------------------------------------------------------
+# contract-8 and no-contract-8 are the same packs but for the provider extension. Each state folder
+# is set up once untimed (its component cache filled), then the two alternate round by round.
+if want contract; then
+    say "g. setup with the provider contract vs without"
+    contract() { echo "$op dev setup messaging --tenant acme --project-root $packs/$1 --state-dir $out/state-$1"; }
+    rm -rf "$out/state-contract-8" "$out/state-no-contract-8"
+    $(contract contract-8) --format json >"$out/contract-8-check.json"
+    $(contract no-contract-8) >/dev/null
+    "$py" "$bench/interleave.py" "$out/contract.json" $((runs * 4)) \
+        "with the contract" "$(contract contract-8)" "without" "$(contract no-contract-8)"
 fi
 
 # --- f. start-up and size --------------------------------------------------------------------------

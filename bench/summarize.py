@@ -135,6 +135,14 @@ if par:
         f"{p8 / p2:.2f}x (per round: {', '.join(f'{x:.2f}' for x in paired82)})",
         "no slowdown (<= 1.05x)", verdict)
 
+# g. the provider contract (interleaved rounds)
+con = load("contract")
+if con:
+    with_c, without = con["with the contract"]["times"], con["without"]["times"]
+    mw, mo = statistics.median(with_c), statistics.median(without)
+    row("g. setup with the provider contract / without (8 packs)", f"{fmt_s(mw)} / {fmt_s(mo)}",
+        f"{mw / mo:.2f}x", "<= 1.5x", yes(mw / mo <= 1.5))
+
 # e. memory
 def rss(pattern):
     values = []

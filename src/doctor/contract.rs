@@ -101,9 +101,9 @@ fn schema_finding(provider: &ProviderContract) -> Finding {
 /// The provider's `qa-spec` joined with `setup.yaml`: each difference a warning, a provider
 /// that cannot be asked an error.
 fn question_findings(path: &Path, info: &PackInfo) -> Vec<Finding> {
-    if crate::plan::contract::contract_provider(info).is_none() {
+    let Some(provider) = crate::plan::contract::contract_provider(info) else {
         return Vec::new();
-    }
+    };
     let Ok(mut form) = SetupForm::read(info) else {
         return Vec::new(); // the setup check reports unreadable questions
     };
@@ -111,7 +111,8 @@ fn question_findings(path: &Path, info: &PackInfo) -> Vec<Finding> {
         tenant: "doctor".to_string(),
         team: None,
     };
-    let host = PackHost::load(path, scope, manager_or_empty(None));
+    let component = &provider.runtime.component_ref;
+    let host = PackHost::load(path, component, scope, manager_or_empty(None));
     match ask(host, info, &mut form) {
         Ok(Some(call)) => call
             .report

@@ -75,10 +75,11 @@ pub fn contract_provider(info: &PackInfo) -> Option<&ProviderContract> {
         .find(|p| p.declares_op(QA_SPEC_OP) || p.declares_op(APPLY_ANSWERS_OP))
 }
 
-/// Loads every pack of `packs` (index, path) into the runner host, on as many threads as
-/// there are cores: a load is most of the contract's cost, and each pack is independent.
+/// Loads every pack of `packs` (index, path, the component to call) into the runner host, on
+/// as many threads as there are cores: a load is most of the contract's cost, and each pack is
+/// independent.
 pub fn load_hosts(
-    packs: &[(usize, &Path)],
+    packs: &[(usize, &Path, &str)],
     scope: &CallScope,
     secrets: &Arc<dyn SecretsManager>,
 ) -> BTreeMap<usize, Result<PackHost, HostError>> {
@@ -90,11 +91,10 @@ pub fn load_hosts(
             .map(|part| {
                 threads.spawn(move || {
                     part.iter()
-                        .map(|&(index, path)| {
-                            (
-                                index,
-                                PackHost::load(path, scope.clone(), Arc::clone(secrets)),
-                            )
+                        .map(|&(index, path, component)| {
+                            let secrets = Arc::clone(secrets);
+                            let host = PackHost::load(path, component, scope.clone(), secrets);
+                            (index, host)
                         })
                         .collect::<Vec<_>>()
                 })

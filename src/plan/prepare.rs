@@ -72,17 +72,16 @@ fn load_contract_hosts(
     plan: &Plan,
     sources: &SetupSources<'_>,
 ) -> BTreeMap<usize, Result<PackHost, HostError>> {
-    let packs: Vec<(usize, &std::path::Path)> = plan
+    let packs: Vec<(usize, &std::path::Path, &str)> = plan
         .packs
         .iter()
         .enumerate()
         .filter(|(_, p)| p.runs_anything())
-        .filter(|(_, p)| {
-            p.info
-                .as_ref()
-                .is_some_and(|i| contract::contract_provider(i).is_some())
+        .filter_map(|(index, p)| {
+            let provider = contract::contract_provider(p.info.as_ref()?)?;
+            let component = provider.runtime.component_ref.as_str();
+            Some((index, p.path.as_path(), component))
         })
-        .map(|(index, p)| (index, p.path.as_path()))
         .collect();
     let scope = CallScope {
         tenant: sources.scope.tenant.clone(),

@@ -1,10 +1,14 @@
 //! One pack loaded into greentic-runner-host's `PackRuntime` (the runtime the runner uses for
 //! flows) for calling operations outside a flow: a provider's contract ops through
-//! `invoke_provider`, a component's operation through `invoke_component`. One load serves every
-//! call made for the pack.
+//! `invoke_provider`, a component's operation through `invoke_component`. A host compiles only
+//! the component it calls (the flow's nodes are the runner's); one load serves every call made
+//! for the pack.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use anyhow::Context;
 
 use greentic_runner_host::component_api::node::{ExecCtx, TenantCtx};
 use greentic_runner_host::pack::{ComponentResolution, PackRuntime};
@@ -48,6 +52,8 @@ pub struct PackHost {
     runtime: tokio::runtime::Runtime,
     pack: PackRuntime,
     scope: CallScope,
+    /// The trimmed manifest the runtime was loaded from; dropped after it.
+    _trimmed: Option<tempfile::TempDir>,
 }
 
 impl std::fmt::Debug for PackHost {
@@ -59,27 +65,36 @@ impl std::fmt::Debug for PackHost {
 }
 
 impl PackHost {
-    /// Loads the pack at `pack_path` (its components compiled, or read from the component
-    /// cache) with `secrets` as the store its components read.
+    /// Loads the pack at `pack_path` with `secrets` as the store its components read, and of
+    /// its components only `component_ref` compiled (or read from the component cache). A pack
+    /// whose manifest cannot be trimmed to that component is loaded whole.
     pub fn load(
         pack_path: &Path,
+        component_ref: &str,
         scope: CallScope,
         secrets: Arc<dyn SecretsManager>,
     ) -> Result<Self, HostError> {
+        let load_error = |source| HostError::Load {
+            path: pack_path.to_path_buf(),
+            source,
+        };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(HostError::Runtime)?;
+        let trimmed = trimmed_manifest(pack_path, component_ref).map_err(load_error)?;
+        let resolution = ComponentResolution {
+            materialized_root: trimmed.as_ref().map(|dir| dir.path().to_path_buf()),
+            ..ComponentResolution::default()
+        };
         let pack = runtime
-            .block_on(load_runtime(pack_path, &scope.tenant, secrets))
-            .map_err(|source| HostError::Load {
-                path: pack_path.to_path_buf(),
-                source,
-            })?;
+            .block_on(load_runtime(pack_path, &scope.tenant, secrets, resolution))
+            .map_err(load_error)?;
         Ok(Self {
             runtime,
             pack,
             scope,
+            _trimmed: trimmed,
         })
     }
 
@@ -156,10 +171,54 @@ impl PackHost {
     }
 }
 
+/// A folder holding the manifest of the archive at `pack_path` with only `component_ref` among
+/// its components and no flows. The runner host reads a materialized manifest first and finds
+/// the component in the archive, so it compiles that one alone. `None` (load the pack whole)
+/// for a folder pack, a manifest greentic-types cannot read, or one that does not list the
+/// component.
+fn trimmed_manifest(
+    pack_path: &Path,
+    component_ref: &str,
+) -> anyhow::Result<Option<tempfile::TempDir>> {
+    if !pack_path.is_file() {
+        return Ok(None);
+    }
+    let file = std::fs::File::open(pack_path)
+        .with_context(|| format!("failed to open {}", pack_path.display()))?;
+    let Ok(mut archive) = zip::ZipArchive::new(file) else {
+        return Ok(None);
+    };
+    let mut bytes = Vec::new();
+    match archive.by_name("manifest.cbor") {
+        Ok(mut entry) => entry.read_to_end(&mut bytes)?,
+        Err(_) => return Ok(None),
+    };
+    let Ok(mut manifest) = greentic_types::decode_pack_manifest(&bytes) else {
+        return Ok(None);
+    };
+    manifest
+        .components
+        .retain(|c| c.id.as_str() == component_ref);
+    if manifest.components.is_empty() {
+        return Ok(None);
+    }
+    manifest.flows.clear();
+    let encoded = greentic_types::encode_pack_manifest(&manifest)
+        .context("failed to write the trimmed manifest")?;
+    let dir = tempfile::Builder::new()
+        .prefix("greentic-operator-host-")
+        .tempdir()
+        .context("failed to create a temporary folder")?;
+    std::fs::write(dir.path().join("manifest.cbor"), encoded)
+        .context("failed to write the trimmed manifest")?;
+    Ok(Some(dir))
+}
+
 async fn load_runtime(
     pack_path: &Path,
     tenant: &str,
     secrets: Arc<dyn SecretsManager>,
+    resolution: ComponentResolution,
 ) -> anyhow::Result<PackRuntime> {
     let config = HostConfig::from_gtbind(TenantBindings {
         tenant: tenant.to_string(),
@@ -177,7 +236,7 @@ async fn load_runtime(
         secrets,
         None,
         false,
-        ComponentResolution::default(),
+        resolution,
     )
     .await
 }

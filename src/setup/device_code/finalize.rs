@@ -33,7 +33,7 @@ pub fn call_operation(
     scope: CallScope,
     secrets: Arc<dyn SecretsManager>,
 ) -> Result<Finalized, FinalizeError> {
-    let host = PackHost::load(pack_path, scope, secrets)?;
+    let host = PackHost::load(pack_path, component_ref, scope, secrets)?;
     let output = host.call_component(component_ref, op, request)?;
     Ok(interpret(output))
 }
