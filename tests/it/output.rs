@@ -101,6 +101,28 @@ fn no_color_turns_colour_off_and_always_turns_it_on() {
 }
 
 #[test]
+fn a_junit_report_that_cannot_be_written_fails_a_passing_run_after_it_ran() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "a.gtpack",
+        &PackBuilder::new("messaging-a").passing("setup_default"),
+    );
+    std::fs::write(p.root().join("not-a-folder"), "").unwrap();
+    let args = ["dev", "setup", "messaging", "--tenant", "acme", "--junit"];
+    let run = p.run(&[&args[..], &["not-a-folder/report.xml"]].concat());
+    run.code(exit_code::FAILURE);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert!(said.contains("failed to write the JUnit report"), "{said}");
+    assert!(said.contains("not-a-folder/report.xml"), "{said}");
+    // The flow ran and was recorded before the report was written.
+    p.first_run("messaging", "messaging-a", "setup_default");
+    // The same with a writable path passes.
+    p.run(&[&args[..], &["report.xml"]].concat())
+        .code(exit_code::SUCCESS);
+}
+
+#[test]
 fn junit_lists_every_planned_flow_with_failures_and_skips() {
     let p = two_packs();
     p.run(&[

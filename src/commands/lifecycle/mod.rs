@@ -361,28 +361,35 @@ fn logins_phase(
 /// How long a device-code login is waited for when nobody may be watching.
 const UNWATCHED_LOGIN_WAIT: Duration = Duration::from_secs(300);
 
-/// The verdict (summarised once from the counts, or from the plan for a dry run), the last
-/// event, and the JUnit report.
+/// The JUnit report, then the verdict (summarised once from the counts, or from the plan for
+/// a dry run) and the last event. A report that cannot be written fails the command: CI would
+/// otherwise stay green without it.
 fn finish_phase(
     request: &Request,
     plan: &Plan,
     execution: Option<&Execution>,
     emit: &mut dyn FnMut(Event<'_>),
 ) -> FinalStatus {
-    let status = match execution {
+    let mut status = match execution {
         Some(execution) => execution.stats.final_status(),
         None => FinalStatus::of_plan(plan),
     };
+    if let Some(path) = &request.junit
+        && let Err(err) = report::junit::write_junit(path, plan, execution)
+    {
+        let message = format!(
+            "failed to write the JUnit report {}: {err}; the command fails without it",
+            path.display()
+        );
+        emit(Event::Warning { message: &message });
+        if status == FinalStatus::Passed {
+            status = FinalStatus::Failed;
+        }
+    }
     emit(Event::RunFinished {
         plan,
         execution,
         status,
     });
-    if let Some(path) = &request.junit
-        && let Err(err) = report::junit::write_junit(path, plan, execution)
-    {
-        let message = format!("failed to write the JUnit report {}: {err}", path.display());
-        emit(Event::Warning { message: &message });
-    }
     status
 }
