@@ -13,7 +13,7 @@ pub fn diagnosis(diagnosis: &Diagnosis, request: &DoctorRequest) {
     let mut out = std::io::stdout().lock();
     if request.format == OutputFormat::Json {
         let doc = json!({
-            "format_version": 1,
+            "format_version": super::FORMAT_VERSION,
             "domains": request.domains,
             "project_root": request.project_root,
             "packs": diagnosis.packs,

@@ -39,7 +39,10 @@ pub fn ambiguous_run(run: &str, matches: &[&RunEntry]) {
 pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {
     let mut out = std::io::stdout().lock();
     if format == OutputFormat::Json {
-        let _ = serde_json::to_writer_pretty(&mut out, &json!({"format_version": 1, "runs": runs}));
+        let _ = serde_json::to_writer_pretty(
+            &mut out,
+            &json!({"format_version": super::FORMAT_VERSION, "runs": runs}),
+        );
         let _ = writeln!(out);
         return;
     }
@@ -94,7 +97,7 @@ pub fn show(run: &RunEntry, outputs: &[(String, Value)], format: OutputFormat, c
 /// `dev show --format json`: the run, its whole record, the nodes' outputs, the artifacts folder.
 fn show_document(run: &RunEntry, outputs: &[(String, Value)]) -> Value {
     json!({
-        "format_version": 1,
+        "format_version": super::FORMAT_VERSION,
         "run": run,
         "record": run.record,
         "outputs": outputs.iter().map(|(node, value)| json!({"node_id": node, "outputs": value})).collect::<Vec<_>>(),

@@ -13,9 +13,6 @@ use crate::run::events::{Event, Execution, RunStats};
 use crate::run::outcome::FlowOutcome;
 use crate::setup::device_code::record::ActionRecord;
 
-/// Version of the JSON document; bumped when a field changes meaning or goes away.
-pub const JSON_FORMAT_VERSION: u32 = 1;
-
 #[derive(Default)]
 pub struct JsonReporter {
     command: Option<CommandView>,
@@ -111,7 +108,7 @@ impl JsonReporter {
             })
             .unwrap_or_default();
         let document = Document {
-            format_version: JSON_FORMAT_VERSION,
+            format_version: super::FORMAT_VERSION,
             command: self.command.take(),
             plan,
             results,

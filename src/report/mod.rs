@@ -3,6 +3,10 @@
 //!
 //! May use every folder but `commands`: it draws the values they return.
 
+/// Version of every JSON document the commands print (`--format json`); bumped when a field
+/// changes meaning or goes away.
+pub const FORMAT_VERSION: u32 = 1;
+
 pub mod doctor;
 pub mod history;
 mod json;

@@ -35,7 +35,7 @@ pub fn list(listing: &Listing, format: OutputFormat, color: ColorChoice) {
     let mut out = std::io::stdout().lock();
     if format == OutputFormat::Json {
         let doc = json!({
-            "format_version": 1,
+            "format_version": super::FORMAT_VERSION,
             "store": listing.store,
             "env": listing.scope.env,
             "tenant": listing.scope.tenant,
@@ -101,7 +101,7 @@ pub fn list(listing: &Listing, format: OutputFormat, color: ColorChoice) {
 pub fn stored(uri: &str, format: OutputFormat) {
     line(
         format,
-        json!({"format_version": 1, "stored": uri}),
+        json!({"format_version": super::FORMAT_VERSION, "stored": uri}),
         &format!("stored {uri} (read back)"),
     );
 }
@@ -110,7 +110,7 @@ pub fn deleted(uri: &str, removed: bool, format: OutputFormat) {
     if removed {
         line(
             format,
-            json!({"format_version": 1, "deleted": uri}),
+            json!({"format_version": super::FORMAT_VERSION, "deleted": uri}),
             &format!("deleted {uri}"),
         );
     } else {
