@@ -148,9 +148,18 @@ pub struct RunsArgs {
     /// Only runs of this domain.
     #[arg(long, value_enum)]
     pub domain: Option<Domain>,
-    /// Only runs of this pack id.
+    /// Only runs of this pack: its id, file name or file stem (repeatable).
     #[arg(long = "provider", value_name = "PROVIDER")]
-    pub provider: Option<String>,
+    pub providers: Vec<String>,
+    /// Only runs for this tenant.
+    #[arg(long, env = "GREENTIC_TENANT", value_parser = validate_name)]
+    pub tenant: Option<String>,
+    /// Only runs for this team.
+    #[arg(long, env = "GREENTIC_TEAM", value_parser = validate_name)]
+    pub team: Option<String>,
+    /// Only runs in this environment [default: every environment].
+    #[arg(long, env = "GREENTIC_ENV", value_parser = validate_name)]
+    pub env: Option<String>,
     /// Only runs that did not pass.
     #[arg(long)]
     pub failed: bool,
@@ -293,7 +302,10 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
             return DevRequest::Runs(RunsRequest {
                 history: args.state.history(color),
                 domain: args.domain,
-                provider: args.provider,
+                providers: args.providers,
+                tenant: args.tenant,
+                team: args.team,
+                env: args.env,
                 failed: args.failed,
                 last: args.last,
             });

@@ -122,7 +122,11 @@ pub struct HistoryRequest {
 pub struct RunsRequest {
     pub history: HistoryRequest,
     pub domain: Option<Domain>,
-    pub provider: Option<String>,
+    /// Runs of any of these packs (id, file name or stem); empty: every pack.
+    pub providers: Vec<String>,
+    pub tenant: Option<String>,
+    pub team: Option<String>,
+    pub env: Option<String>,
     /// Only runs that did not pass.
     pub failed: bool,
     /// At most this many.

@@ -1,17 +1,35 @@
 //! `dev runs` and `dev show`: filter the recorded runs and hand them to the renderer.
 
+use std::collections::BTreeSet;
+
 use crate::base::exit_code;
 use crate::cli::request::{RunsRequest, ShowRequest};
 use crate::report::history as render;
 use crate::state::history::{RunLookup, find_run, flow_outputs, list_runs};
 
-/// `dev runs`: recent runs, newest first.
+/// `dev runs`: recent runs, newest first. A `--provider` that no recorded run is of is a usage
+/// error naming the providers that have runs, as on the lifecycle commands.
 pub fn runs(request: &RunsRequest) -> u8 {
     let history = &request.history;
-    let runs: Vec<_> = list_runs(&history.state_dir)
+    let all = list_runs(&history.state_dir);
+    if let Some(unmatched) = request
+        .providers
+        .iter()
+        .find(|p| !all.iter().any(|r| r.is_of_provider(p)))
+    {
+        let recorded: BTreeSet<&str> = all.iter().map(|r| r.pack_id.as_str()).collect();
+        render::unmatched_provider(unmatched, &history.state_dir, &recorded);
+        return exit_code::USAGE;
+    }
+    let same = |wanted: &Option<String>, has: &Option<String>| wanted.is_none() || wanted == has;
+    let runs: Vec<_> = all
         .into_iter()
         .filter(|r| request.domain.is_none_or(|d| r.domain == d))
-        .filter(|r| request.provider.as_ref().is_none_or(|p| r.pack_id == *p))
+        .filter(|r| {
+            request.providers.is_empty() || request.providers.iter().any(|p| r.is_of_provider(p))
+        })
+        .filter(|r| same(&request.tenant, &r.tenant) && same(&request.team, &r.team))
+        .filter(|r| same(&request.env, &r.env))
         .filter(|r| !request.failed || !r.passed())
         .take(request.last)
         .collect();

@@ -18,6 +18,23 @@ pub fn no_such_run(run: &str, state_dir: &std::path::Path) {
     );
 }
 
+/// `dev runs --provider` that no recorded run is of.
+pub fn unmatched_provider(
+    unmatched: &str,
+    state_dir: &std::path::Path,
+    recorded: &std::collections::BTreeSet<&str>,
+) {
+    let available = if recorded.is_empty() {
+        "none".to_string()
+    } else {
+        recorded.iter().copied().collect::<Vec<_>>().join(", ")
+    };
+    eprintln!(
+        "error: --provider {unmatched} matches no recorded run in {}; providers with runs: {available}",
+        state_dir.join("runs").display()
+    );
+}
+
 /// `dev show` of an id several runs share: each of them, by folder.
 pub fn ambiguous_run(run: &str, matches: &[&RunEntry]) {
     let mut text = format!(

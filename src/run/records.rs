@@ -87,7 +87,11 @@ pub fn write_run_start(
         "format_version": RUN_FORMAT_VERSION,
         "run_id": started.run_id,
         "pack_id": started.pack_id,
+        "pack_path": started.pack_path,
         "flow": started.flow,
+        "tenant": started.tenant,
+        "team": started.team,
+        "env": started.env,
         "started_at": started.started_at,
         "outcome": {"status": "running"},
         // Lets `dev doctor` tell a run still going from one whose process died.

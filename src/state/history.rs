@@ -16,6 +16,16 @@ pub struct RunEntry {
     pub domain: Domain,
     pub pack_id: String,
     pub flow: String,
+    /// Whom the run was for (absent in records written before they said).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+    /// The pack file the run came from, for `--provider` by file name or stem.
+    #[serde(skip)]
+    pub pack_path: Option<PathBuf>,
     pub status: RunStatus,
     pub started_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,6 +75,10 @@ struct RunFile {
     pack_id: String,
     #[serde(default)]
     flow: String,
+    tenant: Option<String>,
+    team: Option<String>,
+    env: Option<String>,
+    pack_path: Option<PathBuf>,
     #[serde(default)]
     started_at: String,
     duration: Option<u64>,
@@ -77,6 +91,19 @@ struct OutcomeStatus {
 }
 
 impl RunEntry {
+    /// `--provider` as the lifecycle commands take it: the pack id, the pack's file name, or
+    /// its stem.
+    pub fn is_of_provider(&self, wanted: &str) -> bool {
+        let file = self.pack_path.as_deref();
+        self.pack_id == wanted
+            || file
+                .and_then(|p| p.file_name())
+                .is_some_and(|n| n == wanted)
+            || file
+                .and_then(|p| p.file_stem())
+                .is_some_and(|n| n == wanted)
+    }
+
     pub fn passed(&self) -> bool {
         self.status == RunStatus::Passed
     }
@@ -121,6 +148,10 @@ fn read_entry(dir: &Path) -> Option<RunEntry> {
         domain,
         pack_id: file.pack_id,
         flow: file.flow,
+        tenant: file.tenant,
+        team: file.team,
+        env: file.env,
+        pack_path: file.pack_path,
         status: file.outcome.map_or(RunStatus::Unknown, |o| o.status),
         started_at: file.started_at,
         duration_ms: file.duration,

@@ -181,6 +181,52 @@ fn junit_lists_every_planned_flow_with_failures_and_skips() {
 }
 
 #[test]
+fn runs_take_provider_tenant_team_and_env_as_the_lifecycle_commands_do() {
+    let p = two_packs();
+    p.run(&["dev", "verify", "messaging", "--tenant", "acme"])
+        .code(exit_code::SUCCESS);
+    p.run(&[
+        "dev",
+        "verify",
+        "messaging",
+        "--tenant",
+        "globex",
+        "--team",
+        "ops",
+    ])
+    .code(exit_code::SUCCESS);
+    let listed = |args: &[&str]| -> Vec<(String, String)> {
+        let doc = p
+            .run(&[&["dev", "runs", "--format", "json"][..], args].concat())
+            .code(exit_code::SUCCESS)
+            .json();
+        let runs = doc["runs"].as_array().unwrap().iter();
+        runs.map(|r| {
+            let tenant = r["tenant"].as_str().unwrap_or_default().to_string();
+            (r["pack_id"].as_str().unwrap().to_string(), tenant)
+        })
+        .collect()
+    };
+    assert_eq!(listed(&[]).len(), 2, "one verify pack, two tenants");
+    assert_eq!(
+        listed(&["--tenant", "acme"]),
+        [("messaging-b".to_string(), "acme".to_string())]
+    );
+    assert_eq!(listed(&["--team", "ops"]).len(), 1);
+    assert_eq!(listed(&["--tenant", "acme", "--team", "ops"]).len(), 0);
+    assert_eq!(listed(&["--env", "dev"]).len(), 2);
+    assert_eq!(listed(&["--env", "prod"]).len(), 0);
+    // --provider: the pack id, the file name or its stem, repeatable.
+    for provider in ["messaging-b", "b.gtpack", "b"] {
+        assert_eq!(listed(&["--provider", provider]).len(), 2, "{provider}");
+    }
+    p.run(&["dev", "runs", "--provider", "nope"])
+        .code(exit_code::USAGE)
+        .stderr_has("--provider nope matches no recorded run")
+        .stderr_has("messaging-b");
+}
+
+#[test]
 fn runs_and_show_answer_what_happened_last_time() {
     let p = two_packs();
     p.run(&["dev", "setup", "messaging", "--tenant", "acme"])
