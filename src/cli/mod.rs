@@ -326,6 +326,7 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
                 tenant: args.tenant,
                 team: args.team,
                 public_base_url: args.public_base_url,
+                providers: args.providers,
                 format: args.state.format(),
                 color,
             });

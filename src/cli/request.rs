@@ -75,6 +75,8 @@ pub struct DoctorRequest {
     pub tenant: Option<String>,
     pub team: Option<String>,
     pub public_base_url: Option<String>,
+    /// Only these packs (id, file name or stem); empty: every pack.
+    pub providers: Vec<String>,
     pub format: OutputFormat,
     pub color: ColorChoice,
 }

@@ -53,6 +53,9 @@ pub struct DoctorArgs {
     /// The project's public URL (default: the tunnel file).
     #[arg(long, value_name = "URL")]
     pub public_base_url: Option<String>,
+    /// Only this pack: its id, file name or file stem (repeatable).
+    #[arg(long = "provider", value_name = "PROVIDER")]
+    pub providers: Vec<String>,
     #[command(flatten)]
     pub state: StateArgs,
 }

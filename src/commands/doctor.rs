@@ -28,8 +28,15 @@ pub fn run(request: &DoctorRequest) -> u8 {
             team: request.team.clone(),
         }),
         public_base_url,
+        providers: request.providers.clone(),
     };
-    let diagnosis = examine(&settings);
+    let diagnosis = match examine(&settings) {
+        Ok(diagnosis) => diagnosis,
+        Err(unmatched) => {
+            render::usage_error(&unmatched.to_string());
+            return exit_code::USAGE;
+        }
+    };
     render::diagnosis(&diagnosis, request);
     if diagnosis.count(Severity::Error) > 0 {
         exit_code::FAILURE

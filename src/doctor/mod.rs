@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::pack::domains::{Action, Domain, discover};
-use crate::plan::{PlanOptions, ScannedPack, build_plan};
+use crate::plan::{
+    PlanOptions, PlannedPack, ScannedPack, UnmatchedProvider, build_plan, matches_provider,
+};
 use crate::state::secrets::{DevSecrets, SecretScope};
 
 /// How much a finding matters: an error makes `dev doctor` exit 1.
@@ -75,6 +77,8 @@ pub struct DoctorSettings {
     pub scope: Option<SecretScope>,
     /// The project's public URL (`--public-base-url`, else the tunnel file), when it has one.
     pub public_base_url: Option<String>,
+    /// `--provider`: only these packs (id, file name or stem), across the domains.
+    pub providers: Vec<String>,
 }
 
 /// Everything found, in domain and pack order.
@@ -99,38 +103,70 @@ impl Diagnosis {
     }
 }
 
-/// Examines the project.
-pub fn examine(settings: &DoctorSettings) -> Diagnosis {
+/// Examines the project. A `--provider` that names no pack of the domains examined is a usage
+/// error listing the packs there are, as on the lifecycle commands.
+pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider> {
     let started = Instant::now();
     let store_file = crate::state::secrets::store_path(&settings.project_root);
     let store = store::examine(&store_file, settings.scope.as_ref());
     let mut findings = store.findings;
     let mut packs = 0;
+    let mut seen = Vec::new();
     for &domain in &settings.domains {
         let secrets = store.readable.then_some(store.secrets.as_ref());
-        let (found, count) = examine_domain(domain, settings, secrets);
-        findings.extend(found);
-        packs += count;
+        let examined = examine_domain(domain, settings, secrets);
+        findings.extend(examined.findings);
+        packs += examined.packs;
+        seen.extend(examined.seen);
+    }
+    if let Some(unmatched) = settings
+        .providers
+        .iter()
+        .find(|wanted| !seen.iter().any(|pack| matches_provider(pack, wanted)))
+    {
+        let mut available: Vec<String> = seen.iter().map(|p| p.label.clone()).collect();
+        available.sort();
+        available.dedup();
+        return Err(UnmatchedProvider {
+            unmatched: unmatched.clone(),
+            dir: settings.project_root.join("providers"),
+            available,
+        });
     }
     findings.extend(project::stale_runs(&settings.state_dir));
-    Diagnosis {
+    Ok(Diagnosis {
         findings,
         packs,
         elapsed: started.elapsed(),
-    }
+    })
 }
 
-/// The findings of one domain's packs, and how many packs it has.
+/// What one domain gave: its findings, how many packs were examined, and every pack found
+/// (for `--provider`).
+struct DomainExamined {
+    findings: Vec<Finding>,
+    packs: usize,
+    seen: Vec<PlannedPack>,
+}
+
+/// The findings of one domain's packs (those `--provider` names, when given).
 /// `secrets` is `None` when the store cannot be read (its own finding says so), `Some(None)`
 /// when there is none yet.
 fn examine_domain(
     domain: Domain,
     settings: &DoctorSettings,
     secrets: Option<Option<&DevSecrets>>,
-) -> (Vec<Finding>, usize) {
+) -> DomainExamined {
     let discovery = match discover(&settings.project_root, domain) {
         Ok(discovery) => discovery,
-        Err(err) => return (vec![Finding::new(Severity::Error, err.to_string())], 0),
+        Err(err) => {
+            let findings = vec![Finding::new(Severity::Error, err.to_string())];
+            return DomainExamined {
+                findings,
+                packs: 0,
+                seen: Vec::new(),
+            };
+        }
     };
     let mut findings = project::lock_files(domain, &discovery.dir);
     let scanned = ScannedPack::read_all(&discovery.packs);
@@ -141,9 +177,19 @@ fn examine_domain(
         scanned,
         &PlanOptions::default(),
     ) else {
-        return (findings, 0);
+        return DomainExamined {
+            findings,
+            packs: 0,
+            seen: Vec::new(),
+        };
     };
-    for pack in &plan.packs {
+    let wanted = |pack: &PlannedPack| {
+        settings.providers.is_empty()
+            || settings.providers.iter().any(|w| matches_provider(pack, w))
+    };
+    let mut packs = 0;
+    for pack in plan.packs.iter().filter(|p| wanted(p)) {
+        packs += 1;
         if let Some(error) = &pack.error {
             let finding = Finding::new(Severity::Error, format!("pack {error}"))
                 .about(domain, &pack.path)
@@ -163,5 +209,9 @@ fn examine_domain(
         };
         findings.extend(setup::check(info, &context).into_iter().map(at));
     }
-    (findings, plan.packs.len())
+    DomainExamined {
+        findings,
+        packs,
+        seen: plan.packs,
+    }
 }

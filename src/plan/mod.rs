@@ -317,7 +317,7 @@ fn pack_from_scan(domain: Domain, scan: ScannedPack) -> PlannedPack {
 }
 
 /// `--provider` matches exactly: the pack id, the file name, or the file stem.
-fn matches_provider(pack: &PlannedPack, wanted: &str) -> bool {
+pub fn matches_provider(pack: &PlannedPack, wanted: &str) -> bool {
     pack.info.as_ref().is_some_and(|i| i.pack_id == wanted)
         || pack.file_name == wanted
         || stem(&pack.path) == wanted

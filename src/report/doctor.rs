@@ -9,6 +9,11 @@ use super::style::{Styles, paint};
 use crate::cli::request::{DoctorRequest, OutputFormat};
 use crate::doctor::{Diagnosis, Finding, Severity};
 
+/// A `dev doctor` command line that names nothing to examine.
+pub fn usage_error(message: &str) {
+    eprintln!("error: {message}");
+}
+
 pub fn diagnosis(diagnosis: &Diagnosis, request: &DoctorRequest) {
     let mut out = std::io::stdout().lock();
     if request.format == OutputFormat::Json {

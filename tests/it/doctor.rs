@@ -241,3 +241,45 @@ fn json_is_one_document_with_every_finding() {
     assert_eq!(doc["findings"][0]["severity"], "warning");
     assert_eq!(doc["findings"][0]["domain"], "messaging");
 }
+
+#[test]
+fn provider_limits_the_examination_to_the_packs_it_names_across_domains() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "good.gtpack",
+        &PackBuilder::new("messaging-good").passing("setup_default"),
+    );
+    p.pack(
+        "events",
+        "timer.gtpack",
+        &PackBuilder::new("events-timer").passing("setup_default"),
+    );
+    p.file("providers/messaging/broken.gtpack", b"not a zip");
+    doctor(&p, &[]).code(exit_code::FAILURE);
+    for provider in ["messaging-good", "good.gtpack", "good"] {
+        let doc = doctor(&p, &["--provider", provider, "--format", "json"])
+            .code(exit_code::SUCCESS)
+            .json();
+        assert_eq!(doc["packs"], 1, "{provider}: {doc}");
+    }
+    // Repeatable, and matched across the domains of `all`.
+    let doc = doctor(
+        &p,
+        &[
+            "--provider",
+            "good",
+            "--provider",
+            "events-timer",
+            "--format",
+            "json",
+        ],
+    )
+    .code(exit_code::SUCCESS)
+    .json();
+    assert_eq!(doc["packs"], 2, "{doc}");
+    doctor(&p, &["events", "--provider", "good"])
+        .code(exit_code::USAGE)
+        .stderr_has("--provider good matches no pack")
+        .stderr_has("timer");
+}
