@@ -19,7 +19,7 @@ use crate::cli::request::{
     ColorChoice, DevRequest, DoctorRequest, HistoryRequest, OutputFormat, Request, RunsRequest,
     SetupOptions, ShowRequest,
 };
-use crate::pack::domains::{Action, Domain};
+use crate::pack::domains::Action;
 
 /// Runs Greentic provider packs' lifecycle flows (setup, diagnostics, verify), in-process.
 #[derive(Debug, Parser)]
@@ -145,9 +145,12 @@ impl StateArgs {
 pub struct RunsArgs {
     #[command(flatten)]
     pub state: StateArgs,
-    /// Only runs of this domain.
-    #[arg(long, value_enum)]
-    pub domain: Option<Domain>,
+    /// Only runs of this domain, as the other commands take it [default: all].
+    #[arg(value_enum, default_value = "all")]
+    pub domain: DomainChoice,
+    /// The same as the positional domain (kept for scripts written before it).
+    #[arg(long = "domain", value_enum, hide = true, conflicts_with = "domain")]
+    pub domain_flag: Option<DomainChoice>,
     /// Only runs of this pack: its id, file name or file stem (repeatable).
     #[arg(long = "provider", value_name = "PROVIDER")]
     pub providers: Vec<String>,
@@ -301,7 +304,7 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
         DevCommand::Runs(args) => {
             return DevRequest::Runs(RunsRequest {
                 history: args.state.history(color),
-                domain: args.domain,
+                domains: args.domain_flag.unwrap_or(args.domain).domains(),
                 providers: args.providers,
                 tenant: args.tenant,
                 team: args.team,

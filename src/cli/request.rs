@@ -123,7 +123,8 @@ pub struct HistoryRequest {
 #[derive(Debug, Clone)]
 pub struct RunsRequest {
     pub history: HistoryRequest,
-    pub domain: Option<Domain>,
+    /// Runs of these domains.
+    pub domains: Vec<Domain>,
     /// Runs of any of these packs (id, file name or stem); empty: every pack.
     pub providers: Vec<String>,
     pub tenant: Option<String>,

@@ -24,7 +24,7 @@ pub fn runs(request: &RunsRequest) -> u8 {
     let same = |wanted: &Option<String>, has: &Option<String>| wanted.is_none() || wanted == has;
     let runs: Vec<_> = all
         .into_iter()
-        .filter(|r| request.domain.is_none_or(|d| r.domain == d))
+        .filter(|r| request.domains.contains(&r.domain))
         .filter(|r| {
             request.providers.is_empty() || request.providers.iter().any(|p| r.is_of_provider(p))
         })

@@ -216,6 +216,11 @@ fn runs_take_provider_tenant_team_and_env_as_the_lifecycle_commands_do() {
     assert_eq!(listed(&["--tenant", "acme", "--team", "ops"]).len(), 0);
     assert_eq!(listed(&["--env", "dev"]).len(), 2);
     assert_eq!(listed(&["--env", "prod"]).len(), 0);
+    // The domain positional, as elsewhere (`all` by default; `--domain` still read).
+    assert_eq!(listed(&["messaging"]).len(), 2);
+    assert_eq!(listed(&["all"]).len(), 2);
+    assert_eq!(listed(&["events"]).len(), 0);
+    assert_eq!(listed(&["--domain", "events"]).len(), 0);
     // --provider: the pack id, the file name or its stem, repeatable.
     for provider in ["messaging-b", "b.gtpack", "b"] {
         assert_eq!(listed(&["--provider", provider]).len(), 2, "{provider}");
