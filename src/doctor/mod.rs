@@ -17,7 +17,8 @@ use serde::Serialize;
 
 use crate::pack::domains::{Action, Domain, discover};
 use crate::plan::{
-    PlanOptions, PlannedPack, ScannedPack, UnmatchedProvider, build_plan, matches_provider,
+    PlanOptions, PlannedPack, ScannedPack, UnmatchedProvider, build_plan, every_provider_matches,
+    matches_provider,
 };
 use crate::state::secrets::{DevSecrets, SecretScope};
 
@@ -119,20 +120,8 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
         packs += examined.packs;
         seen.extend(examined.seen);
     }
-    if let Some(unmatched) = settings
-        .providers
-        .iter()
-        .find(|wanted| !seen.iter().any(|pack| matches_provider(pack, wanted)))
-    {
-        let mut available: Vec<String> = seen.iter().map(|p| p.label.clone()).collect();
-        available.sort();
-        available.dedup();
-        return Err(UnmatchedProvider {
-            unmatched: unmatched.clone(),
-            dir: settings.project_root.join("providers"),
-            available,
-        });
-    }
+    let providers_root = settings.project_root.join("providers");
+    every_provider_matches(&seen, &settings.providers, &providers_root)?;
     findings.extend(project::stale_runs(&settings.state_dir));
     Ok(Diagnosis {
         findings,

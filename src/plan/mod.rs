@@ -214,6 +214,18 @@ fn keep_wanted_providers(
     if providers.is_empty() {
         return Ok(());
     }
+    every_provider_matches(packs, providers, dir)?;
+    packs.retain(|p| providers.iter().any(|w| matches_provider(p, w)));
+    Ok(())
+}
+
+/// The first `--provider` value that names none of `packs` (found in `dir`), as the usage
+/// error listing what exists.
+pub fn every_provider_matches(
+    packs: &[PlannedPack],
+    providers: &[String],
+    dir: &Path,
+) -> Result<(), UnmatchedProvider> {
     for wanted in providers {
         if !packs.iter().any(|p| matches_provider(p, wanted)) {
             let mut available: Vec<String> = packs.iter().map(|p| p.label.clone()).collect();
@@ -226,7 +238,6 @@ fn keep_wanted_providers(
             });
         }
     }
-    packs.retain(|p| providers.iter().any(|w| matches_provider(p, w)));
     Ok(())
 }
 
