@@ -10,11 +10,12 @@ use clap_complete::Shell;
 
 use crate::base::interrupt;
 use crate::base::logging;
-use crate::cli::request::DevRequest;
+use crate::cli::request::{DevRequest, OutputFormat};
 use crate::cli::{Cli, Command, dev_request};
 use crate::commands;
 use crate::commands::lifecycle;
 use crate::report;
+use crate::report::document::error::ErrorKind;
 use crate::run::runner_env::{EnvChange, RunnerEnv};
 use crate::state::file_lock;
 use crate::state::state_layout::StateLayout;
@@ -36,9 +37,18 @@ enum Parsed {
 pub fn parse(
     args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
 ) -> Result<Invocation, ExitCode> {
-    let cli = Cli::try_parse_from(args).map_err(|err| {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = Cli::try_parse_from(&args).map_err(|err| {
         // clap prints help and version on stdout with code 0, usage errors on stderr with 2.
         let _ = err.print();
+        if err.use_stderr() && crate::cli::asks_for_json(&args) {
+            report::error_document(
+                OutputFormat::Json,
+                ErrorKind::Usage,
+                clap_message(&err),
+                Vec::new(),
+            );
+        }
         ExitCode::from(err.exit_code() as u8)
     })?;
     let command = match cli.command {
@@ -50,6 +60,13 @@ pub fn parse(
         quiet: cli.quiet,
         command,
     })
+}
+
+/// clap's first line without its `error: `: what is wrong, without the usage that follows.
+fn clap_message(err: &clap::Error) -> String {
+    let text = err.to_string();
+    let first = text.lines().next().unwrap_or_default();
+    first.strip_prefix("error: ").unwrap_or(first).to_string()
 }
 
 impl Invocation {

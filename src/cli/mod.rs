@@ -357,6 +357,14 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
     })
 }
 
+/// Whether a command line asks for `--format json`, read before clap so that a line clap
+/// refuses still gets its error as a JSON document.
+pub fn asks_for_json(args: &[std::ffi::OsString]) -> bool {
+    args.iter().enumerate().any(|(i, arg)| {
+        arg == "--format=json" || (arg == "--format" && args.get(i + 1).is_some_and(|v| v == "json"))
+    })
+}
+
 /// Absolute paths, so the run folders and `artifacts_dir` files name places that stay valid
 /// whatever the reader's current folder.
 pub(crate) fn absolute(path: PathBuf) -> PathBuf {

@@ -33,14 +33,14 @@ pub fn run(request: &DoctorRequest) -> u8 {
     let diagnosis = match examine(&settings) {
         Ok(diagnosis) => diagnosis,
         Err(unmatched) => {
-            render::usage_error(&unmatched.to_string());
-            return exit_code::USAGE;
+            return render::usage_error(&unmatched.to_string(), request);
         }
     };
-    render::diagnosis(&diagnosis, request);
-    if diagnosis.count(Severity::Error) > 0 {
+    let code = if diagnosis.count(Severity::Error) > 0 {
         exit_code::FAILURE
     } else {
         exit_code::SUCCESS
-    }
+    };
+    render::diagnosis(&diagnosis, request, code);
+    code
 }

@@ -18,8 +18,7 @@ pub fn runs(request: &RunsRequest) -> u8 {
         .find(|p| !all.iter().any(|r| r.is_of_provider(p)))
     {
         let recorded: BTreeSet<&str> = all.iter().map(|r| r.pack_id.as_str()).collect();
-        render::unmatched_provider(unmatched, &history.state_dir, &recorded);
-        return exit_code::USAGE;
+        return render::unmatched_provider(unmatched, &history.state_dir, &recorded, history.format);
     }
     let same = |wanted: &Option<String>, has: &Option<String>| wanted.is_none() || wanted == has;
     let runs: Vec<_> = all
@@ -44,12 +43,10 @@ pub fn show(request: &ShowRequest) -> u8 {
     let run = match find_run(&runs, &request.run) {
         Ok(run) => run,
         Err(RunLookup::NotFound) => {
-            render::no_such_run(&request.run, &history.state_dir);
-            return exit_code::USAGE;
+            return render::no_such_run(&request.run, &history.state_dir, history.format);
         }
         Err(RunLookup::Ambiguous(matches)) => {
-            render::ambiguous_run(&request.run, &matches);
-            return exit_code::USAGE;
+            return render::ambiguous_run(&request.run, &matches, history.format);
         }
     };
     render::show(

@@ -17,8 +17,7 @@ use crate::state::secrets::{
 /// Runs the request; the prompter asks for a value at a terminal.
 pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
     if request.tenant.is_empty() {
-        render::usage_error("--tenant is required (or set GREENTIC_TENANT)");
-        return exit_code::USAGE;
+        return render::usage_error("--tenant is required (or set GREENTIC_TENANT)", request.format);
     }
     let scope = SecretScope {
         env: request.env.clone(),
@@ -33,15 +32,10 @@ pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
     match result {
         Ok(code) => code,
         Err(error) => {
-            render::error(error.as_ref());
             let interrupted = error
                 .downcast_ref::<SecretsError>()
                 .is_some_and(SecretsError::is_interrupted);
-            if interrupted {
-                exit_code::INTERRUPTED
-            } else {
-                exit_code::FAILURE
-            }
+            render::error(error.as_ref(), interrupted, request.format)
         }
     }
 }
@@ -102,8 +96,10 @@ fn set(
 ) -> Outcome {
     let uri = secret_uri(scope, provider, key)?;
     let Some(value) = read_value(&uri, prompter)? else {
-        render::usage_error("no value given (an empty value is not stored)");
-        return Ok(exit_code::USAGE);
+        return Ok(render::usage_error(
+            "no value given (an empty value is not stored)",
+            request.format,
+        ));
     };
     let store = DevSecrets::open(&store_path(&request.project_root), true)?
         .ok_or("the secrets store could not be created")?;
@@ -142,10 +138,5 @@ fn delete(request: &SecretsRequest, scope: &SecretScope, provider: &str, key: &s
         Some(store) => store.delete(&uri)?,
         None => false,
     };
-    render::deleted(&uri, removed, request.format);
-    Ok(if removed {
-        exit_code::SUCCESS
-    } else {
-        exit_code::FAILURE
-    })
+    Ok(render::deleted(&uri, removed, request.format))
 }

@@ -13,7 +13,6 @@ mod store;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 
 use crate::pack::domains::{Action, Domain, discover};
 use crate::plan::{
@@ -23,8 +22,7 @@ use crate::plan::{
 use crate::state::secrets::{DevSecrets, SecretScope};
 
 /// How much a finding matters: an error makes `dev doctor` exit 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
     Warning,
@@ -32,17 +30,14 @@ pub enum Severity {
 }
 
 /// One thing the doctor found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub severity: Severity,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
     /// The pack (or other file) it is about.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<PathBuf>,
     pub message: String,
     /// What to do about it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
 }
 
@@ -83,16 +78,11 @@ pub struct DoctorSettings {
 }
 
 /// Everything found, in domain and pack order.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Diagnosis {
     pub findings: Vec<Finding>,
     pub packs: usize,
-    #[serde(serialize_with = "as_millis")]
     pub elapsed: Duration,
-}
-
-fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(d.as_millis() as u64)
 }
 
 impl Diagnosis {

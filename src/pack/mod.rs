@@ -5,3 +5,13 @@
 
 pub mod domains;
 pub mod manifest;
+
+use std::path::Path;
+
+/// Whether `wanted` (a `--provider` value) names a pack: exactly its pack id, its file name or
+/// its file stem. Every command that takes `--provider` matches with this.
+pub fn names_pack(wanted: &str, pack_id: Option<&str>, file: Option<&Path>) -> bool {
+    pack_id == Some(wanted)
+        || file.and_then(Path::file_name).is_some_and(|n| n == wanted)
+        || file.and_then(Path::file_stem).is_some_and(|n| n == wanted)
+}

@@ -7,14 +7,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 
 use crate::base::names::path_segment;
 use crate::pack::domains::{Action, Discovery, Domain, Domains};
 use crate::pack::manifest::{ManifestError, ManifestForm, PackInfo};
 
 /// What one command will do.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Plan {
     pub domain: Domains,
     pub action: Action,
@@ -27,7 +26,7 @@ pub struct Plan {
 }
 
 /// One domain's part of a plan.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PlanSection {
     pub domain: Domain,
     pub providers_dir: PathBuf,
@@ -329,9 +328,8 @@ fn pack_from_scan(domain: Domain, scan: ScannedPack) -> PlannedPack {
 
 /// `--provider` matches exactly: the pack id, the file name, or the file stem.
 pub fn matches_provider(pack: &PlannedPack, wanted: &str) -> bool {
-    pack.info.as_ref().is_some_and(|i| i.pack_id == wanted)
-        || pack.file_name == wanted
-        || stem(&pack.path) == wanted
+    let pack_id = pack.info.as_ref().map(|i| i.pack_id.as_str());
+    crate::pack::names_pack(wanted, pack_id, Some(&pack.path))
 }
 
 /// Two packs declaring one pack id would write to the same state folders and confuse every

@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
 
 use crate::pack::domains::Domain;
 use crate::pack::manifest::PackInfo;
@@ -13,42 +12,34 @@ use crate::setup::contract::qa::Disagreement;
 use crate::setup::device_code::metadata::DeviceCodeMetadata;
 
 /// One pack file and what happens to it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PlannedPack {
     pub domain: Domain,
     pub path: PathBuf,
     pub file_name: String,
     /// The pack id when known, else the file stem.
     pub label: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub info: Option<PackInfo>,
     pub steps: Vec<FlowStep>,
     /// Set when the pack cannot run at all; `steps` is then empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<PackError>,
     /// (setup) Each question and where its answer comes from; never a value.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<AnswerStatus>,
     /// (setup) Keys of the `--answers` file no question asks: not kept, not passed to a flow.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ignored_answers: Vec<IgnoredKey>,
     /// (diagnostics) Each secret requirement and whether the store holds it.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<SecretPresence>,
     /// (setup) The provider's device-code login, run after its setup flow passes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_code: Option<DeviceCodeMetadata>,
     /// (diagnostics) Where the provider's device-code login stands for this tenant and team.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login: Option<LoginState>,
     /// (setup) The provider contract the pack declares, and what came of it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<ContractReport>,
 }
 
 /// A provider's contract in a setup: what it declares, what its `qa-spec` asked, where that
 /// differs from `setup.yaml`, and (after `apply-answers`, never in a dry run) its verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContractReport {
     pub provider_type: String,
     pub ops: Vec<String>,
@@ -56,26 +47,21 @@ pub struct ContractReport {
     pub component_ref: String,
     /// The ids the provider's `qa-spec` asks (none when it declares no `qa-spec`).
     pub provider_questions: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub disagreements: Vec<Disagreement>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<ContractVerdict>,
 }
 
 /// Where a provider's device-code login stands (never a token, never the device code).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoginState {
     pub status: LoginStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     pub state_file: std::path::PathBuf,
 }
 
 /// Where a login stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginStatus {
     Complete,
     Pending,
@@ -97,7 +83,7 @@ impl LoginStatus {
     }
 }
 
-/// Why a pack cannot run. Each reads well after "pack `<file>` ", and is serialised as that text.
+/// Why a pack cannot run. Each reads well after "pack `<file>` ".
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PackError {
     /// The pack could not be opened or its manifest read (the manifest reader's words).
@@ -156,21 +142,14 @@ impl PackError {
     }
 }
 
-impl Serialize for PackError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
 /// Whether the secrets store holds one of a pack's secret requirements.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretPresence {
     pub key: String,
     pub required: bool,
     pub present: bool,
     /// The setup question whose answer is this secret, when it has another name
     /// (`bot_token` for `TELEGRAM_BOT_TOKEN`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub answered_by: Option<String>,
 }
 
@@ -188,24 +167,21 @@ impl PlannedPack {
 }
 
 /// One lifecycle flow of one pack.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlowStep {
     pub flow: String,
-    #[serde(flatten)]
     pub disposition: Disposition,
 }
 
 /// Whether a flow runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "disposition", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Disposition {
     Run,
     Skip { reason: SkipReason },
 }
 
 /// Why a flow does not run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SkipReason {
     /// The pack does not declare this optional flow.
     NotDeclared,

@@ -3,37 +3,23 @@
 
 use std::io::Write;
 
-use serde_json::json;
-
+use super::document::doctor::DoctorDocument;
 use super::style::{Styles, paint};
 use crate::cli::request::{DoctorRequest, OutputFormat};
 use crate::doctor::{Diagnosis, Finding, Severity};
 
-/// A `dev doctor` command line that names nothing to examine.
-pub fn usage_error(message: &str) {
-    eprintln!("error: {message}");
+/// A `dev doctor` command line that names nothing to examine; returns the exit code.
+pub fn usage_error(message: &str, request: &DoctorRequest) -> u8 {
+    super::usage_error(request.format, message)
 }
 
-pub fn diagnosis(diagnosis: &Diagnosis, request: &DoctorRequest) {
-    let mut out = std::io::stdout().lock();
+/// The findings and counts; `exit_code` is what the command exits with.
+pub fn diagnosis(diagnosis: &Diagnosis, request: &DoctorRequest, exit_code: u8) {
     if request.format == OutputFormat::Json {
-        let doc = json!({
-            "format_version": super::FORMAT_VERSION,
-            "domains": request.domains,
-            "project_root": request.project_root,
-            "packs": diagnosis.packs,
-            "findings": diagnosis.findings,
-            "summary": {
-                "errors": diagnosis.count(Severity::Error),
-                "warnings": diagnosis.count(Severity::Warning),
-                "info": diagnosis.count(Severity::Info),
-                "elapsed_ms": diagnosis.elapsed.as_millis() as u64,
-            },
-        });
-        let _ = serde_json::to_writer_pretty(&mut out, &doc);
-        let _ = writeln!(out);
+        super::document::print(&DoctorDocument::new(diagnosis, request, exit_code));
         return;
     }
+    let mut out = std::io::stdout().lock();
     let styles = Styles::new(request.color.for_stdout());
     for finding in &diagnosis.findings {
         let _ = writeln!(out, "{}", line(finding, request, &styles));

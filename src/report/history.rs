@@ -2,43 +2,47 @@
 
 use std::io::Write;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
+use super::document::history::{RunsDocument, ShowDocument};
 use super::style::{Styles, paint};
 use super::table::render_table;
 use crate::cli::request::ColorChoice;
 use crate::cli::request::OutputFormat;
 use crate::state::history::RunEntry;
 
-/// `dev show` was given a run id that is not recorded.
-pub fn no_such_run(run: &str, state_dir: &std::path::Path) {
-    eprintln!(
-        "error: no run {run:?} in {} (list them with `greentic-operator dev runs`)",
+/// `dev show` was given a run id that is not recorded; returns the exit code.
+pub fn no_such_run(run: &str, state_dir: &std::path::Path, format: OutputFormat) -> u8 {
+    let message = format!(
+        "no run {run:?} in {} (list them with `greentic-operator dev runs`)",
         state_dir.join("runs").display()
     );
+    super::usage_error(format, &message)
 }
 
-/// `dev runs --provider` that no recorded run is of.
+/// `dev runs --provider` that no recorded run is of; returns the exit code.
 pub fn unmatched_provider(
     unmatched: &str,
     state_dir: &std::path::Path,
     recorded: &std::collections::BTreeSet<&str>,
-) {
+    format: OutputFormat,
+) -> u8 {
     let available = if recorded.is_empty() {
         "none".to_string()
     } else {
         recorded.iter().copied().collect::<Vec<_>>().join(", ")
     };
-    eprintln!(
-        "error: --provider {unmatched} matches no recorded run in {}; providers with runs: {available}",
+    let message = format!(
+        "--provider {unmatched} matches no recorded run in {}; providers with runs: {available}",
         state_dir.join("runs").display()
     );
+    super::usage_error(format, &message)
 }
 
-/// `dev show` of an id several runs share: each of them, by folder.
-pub fn ambiguous_run(run: &str, matches: &[&RunEntry]) {
+/// `dev show` of an id several runs share: each of them, by folder; returns the exit code.
+pub fn ambiguous_run(run: &str, matches: &[&RunEntry], format: OutputFormat) -> u8 {
     let mut text = format!(
-        "error: {} runs have the id {run:?}; show one by its folder (`greentic-operator dev show <folder>`):",
+        "{} runs have the id {run:?}; show one by its folder (`greentic-operator dev show <folder>`):",
         matches.len()
     );
     for entry in matches {
@@ -49,20 +53,16 @@ pub fn ambiguous_run(run: &str, matches: &[&RunEntry]) {
             entry.run_dir.display()
         ));
     }
-    eprintln!("{text}");
+    super::usage_error(format, &text)
 }
 
 /// `dev runs`: the recorded runs as a table, or as a JSON document.
 pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {
-    let mut out = std::io::stdout().lock();
     if format == OutputFormat::Json {
-        let _ = serde_json::to_writer_pretty(
-            &mut out,
-            &json!({"format_version": super::FORMAT_VERSION, "runs": runs}),
-        );
-        let _ = writeln!(out);
+        super::document::print(&RunsDocument::new(runs));
         return;
     }
+    let mut out = std::io::stdout().lock();
     if runs.is_empty() {
         let _ = writeln!(out, "no runs recorded");
         return;
@@ -101,25 +101,13 @@ pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {
 
 /// One run in detail: as a JSON document, or as text.
 pub fn show(run: &RunEntry, outputs: &[(String, Value)], format: OutputFormat, color: ColorChoice) {
-    let mut out = std::io::stdout().lock();
     if format == OutputFormat::Json {
-        let _ = serde_json::to_writer_pretty(&mut out, &show_document(run, outputs));
-        let _ = writeln!(out);
+        super::document::print(&ShowDocument::new(run, outputs));
         return;
     }
+    let mut out = std::io::stdout().lock();
     let styles = Styles::new(color.for_stdout());
     let _ = out.write_all(show_text(run, outputs, &styles).as_bytes());
-}
-
-/// `dev show --format json`: the run, its whole record, the nodes' outputs, the artifacts folder.
-fn show_document(run: &RunEntry, outputs: &[(String, Value)]) -> Value {
-    json!({
-        "format_version": super::FORMAT_VERSION,
-        "run": run,
-        "record": run.record,
-        "outputs": outputs.iter().map(|(node, value)| json!({"node_id": node, "outputs": value})).collect::<Vec<_>>(),
-        "artifacts_dir": run.run_dir.join("artifacts"),
-    })
 }
 
 /// The run's facts, why it failed, each node's outputs, and its files.

@@ -3,11 +3,8 @@
 //!
 //! May use every folder but `commands`: it draws the values they return.
 
-/// Version of every JSON document the commands print (`--format json`); bumped when a field
-/// changes meaning or goes away.
-pub const FORMAT_VERSION: u32 = 1;
-
 pub mod doctor;
+pub mod document;
 pub mod history;
 mod json;
 pub mod junit;
@@ -28,6 +25,8 @@ use crate::pack::domains::Domains;
 use crate::plan::{Disposition, Plan};
 use crate::run::events::Event;
 use crate::setup::device_code::record::DeviceCodePrompt;
+pub use document::FORMAT_VERSION;
+use document::error::{ErrorDocument, ErrorKind};
 use progress::SharedProgress;
 
 /// Renders the command's event stream, in order.
@@ -45,6 +44,44 @@ fn report_common(event: &Event<'_>) -> bool {
         _ => return false,
     }
     true
+}
+
+/// A command line that asks for something impossible: `error: <message>` on stderr and, with
+/// `--format json`, the error document on stdout. Returns the exit code (2).
+pub fn usage_error(format: OutputFormat, message: &str) -> u8 {
+    message_error(format, ErrorKind::Usage, message)
+}
+
+/// An error said in one sentence: `error: <message>` on stderr and, with `--format json`, the
+/// error document on stdout. Returns the exit code `kind` means.
+pub fn message_error(format: OutputFormat, kind: ErrorKind, message: &str) -> u8 {
+    eprintln!("error: {message}");
+    error_document(format, kind, message.to_string(), Vec::new())
+}
+
+/// An error that ends a command: its chain on stderr and, with `--format json`, the error
+/// document on stdout. Returns the exit code `kind` means.
+pub fn command_error(format: OutputFormat, kind: ErrorKind, error: &dyn Error) -> u8 {
+    eprintln!("{}", error_chain(error));
+    let causes = crate::base::error_chain::causes(error)
+        .map(|cause| cause.to_string())
+        .collect();
+    error_document(format, kind, error.to_string(), causes)
+}
+
+/// With `--format json`, the error document on stdout (the text is the caller's to say).
+/// Returns the exit code `kind` means.
+pub fn error_document(
+    format: OutputFormat,
+    kind: ErrorKind,
+    message: String,
+    causes: Vec<String>,
+) -> u8 {
+    let document = ErrorDocument::new(kind, message, causes);
+    if format == OutputFormat::Json {
+        document::print(&document);
+    }
+    document.exit_code
 }
 
 /// What a command's edge hands to the core to talk to a person.

@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use serde::Serialize;
-use serde_json::json;
-
+use super::document::error::ErrorKind;
+use super::document::secrets::{DeletedDocument, ListDocument, StoredDocument};
+use super::document::{self, FormatVersion};
 use super::style::{Styles, paint};
 use super::table::render_table;
 use crate::cli::request::{ColorChoice, OutputFormat};
@@ -14,9 +14,8 @@ use crate::setup::secret_needs::SecretNeed;
 use crate::state::secrets::{SecretScope, StoredKey};
 
 /// One stored key and the pack requirements it meets (`<pack id> <requirement>`).
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct KeyRow {
-    #[serde(flatten)]
     pub key: StoredKey,
     pub meets: Vec<String>,
 }
@@ -32,21 +31,11 @@ pub struct Listing {
 }
 
 pub fn list(listing: &Listing, format: OutputFormat, color: ColorChoice) {
-    let mut out = std::io::stdout().lock();
     if format == OutputFormat::Json {
-        let doc = json!({
-            "format_version": super::FORMAT_VERSION,
-            "store": listing.store,
-            "env": listing.scope.env,
-            "tenant": listing.scope.tenant,
-            "team": listing.scope.team,
-            "keys": listing.keys,
-            "missing": listing.missing,
-        });
-        let _ = serde_json::to_writer_pretty(&mut out, &doc);
-        let _ = writeln!(out);
+        document::print(&ListDocument::from(listing));
         return;
     }
+    let mut out = std::io::stdout().lock();
     let styles = Styles::new(color.for_stdout());
     let team = listing.scope.team.as_deref().unwrap_or("_");
     let _ = writeln!(
@@ -99,36 +88,41 @@ pub fn list(listing: &Listing, format: OutputFormat, color: ColorChoice) {
 }
 
 pub fn stored(uri: &str, format: OutputFormat) {
-    line(
-        format,
-        json!({"format_version": super::FORMAT_VERSION, "stored": uri}),
-        &format!("stored {uri} (read back)"),
-    );
-}
-
-pub fn deleted(uri: &str, removed: bool, format: OutputFormat) {
-    if removed {
-        line(
-            format,
-            json!({"format_version": super::FORMAT_VERSION, "deleted": uri}),
-            &format!("deleted {uri}"),
-        );
-    } else {
-        eprintln!("error: no secret {uri} in the store");
-    }
-}
-
-fn line(format: OutputFormat, doc: serde_json::Value, text: &str) {
     match format {
-        OutputFormat::Json => println!("{doc}"),
-        OutputFormat::Text => println!("{text}"),
+        OutputFormat::Json => document::print(&StoredDocument {
+            format_version: FormatVersion,
+            stored: uri.to_string(),
+        }),
+        OutputFormat::Text => println!("stored {uri} (read back)"),
     }
 }
 
-pub fn usage_error(message: &str) {
-    eprintln!("error: {message}");
+/// A deleted secret; one that was not there is an error. Returns the exit code.
+pub fn deleted(uri: &str, removed: bool, format: OutputFormat) -> u8 {
+    if !removed {
+        let message = format!("no secret {uri} in the store");
+        return super::message_error(format, ErrorKind::Failure, &message);
+    }
+    match format {
+        OutputFormat::Json => document::print(&DeletedDocument {
+            format_version: FormatVersion,
+            deleted: uri.to_string(),
+        }),
+        OutputFormat::Text => println!("deleted {uri}"),
+    }
+    crate::base::exit_code::SUCCESS
 }
 
-pub fn error(error: &dyn std::error::Error) {
-    eprintln!("{}", super::error_chain(error));
+pub fn usage_error(message: &str, format: OutputFormat) -> u8 {
+    super::usage_error(format, message)
+}
+
+/// An error that ended the command; an interrupted store change exits 130.
+pub fn error(error: &dyn std::error::Error, interrupted: bool, format: OutputFormat) -> u8 {
+    let kind = if interrupted {
+        ErrorKind::Interrupted
+    } else {
+        ErrorKind::Failure
+    };
+    super::command_error(format, kind, error)
 }

@@ -43,8 +43,7 @@ pub enum Event<'a> {
 }
 
 /// The command's verdict, which owns the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FinalStatus {
     /// Every planned flow and login passed (or nothing was planned).
     Passed,
@@ -74,7 +73,7 @@ impl FinalStatus {
 }
 
 /// Counts over the whole command, summarised once into the exit code.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunStats {
     pub passed: usize,
     pub failed: usize,
@@ -88,12 +87,7 @@ pub struct RunStats {
     pub actions_complete: usize,
     pub actions_pending: usize,
     pub actions_failed: usize,
-    #[serde(serialize_with = "as_millis")]
     pub wall_time: Duration,
-}
-
-fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(d.as_millis() as u64)
 }
 
 impl RunStats {

@@ -12,7 +12,7 @@ use crate::setup::answers::{Question, SetupForm, covers, secret_requirements};
 use crate::state::secrets::{DevSecrets, SecretScope, SecretsError, secret_uri, store_segment};
 
 /// One secret requirement of one pack.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretNeed {
     pub domain: Domain,
     pub pack_id: String,
@@ -21,7 +21,6 @@ pub struct SecretNeed {
     pub requirement: String,
     pub required: bool,
     /// The setup question that asks for it under another name (`bot_token`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub answered_by: Option<String>,
     /// The store keys that meet it, as the store spells them.
     pub keys: Vec<String>,

@@ -9,7 +9,7 @@ use crate::pack::domains::Domain;
 use serde_json::Value;
 
 /// One recorded run, as its `run.json` tells it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RunEntry {
     pub run_id: String,
     pub run_dir: PathBuf,
@@ -17,20 +17,14 @@ pub struct RunEntry {
     pub pack_id: String,
     pub flow: String,
     /// Whom the run was for (absent in records written before they said).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
     /// The pack file the run came from, for `--provider` by file name or stem.
-    #[serde(skip)]
     pub pack_path: Option<PathBuf>,
     pub status: RunStatus,
     pub started_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<u64>,
-    #[serde(skip)]
     pub record: Value,
 }
 
@@ -94,14 +88,7 @@ impl RunEntry {
     /// `--provider` as the lifecycle commands take it: the pack id, the pack's file name, or
     /// its stem.
     pub fn is_of_provider(&self, wanted: &str) -> bool {
-        let file = self.pack_path.as_deref();
-        self.pack_id == wanted
-            || file
-                .and_then(|p| p.file_name())
-                .is_some_and(|n| n == wanted)
-            || file
-                .and_then(|p| p.file_stem())
-                .is_some_and(|n| n == wanted)
+        crate::pack::names_pack(wanted, Some(&self.pack_id), self.pack_path.as_deref())
     }
 
     pub fn passed(&self) -> bool {

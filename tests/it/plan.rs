@@ -16,7 +16,7 @@ fn pack_rows(doc: &serde_json::Value) -> Vec<(String, String, String)> {
     let mut rows = Vec::new();
     for pack in doc["plan"]["packs"].as_array().unwrap() {
         let label = pack["label"].as_str().unwrap().to_string();
-        if let Some(error) = pack["error"].as_str() {
+        if let Some(error) = pack["error"]["message"].as_str() {
             rows.push((label.clone(), "-".into(), format!("error: {error}")));
         }
         for step in pack["steps"].as_array().unwrap() {
@@ -254,8 +254,9 @@ fn the_legacy_json_manifest_is_read_and_cbor_wins_when_both_exist() {
     );
     // The runner cannot run a pack of the older format: the plan says so instead of failing
     // at load time.
+    assert_eq!(packs[1]["error"]["kind"], "older_format");
     assert!(
-        packs[1]["error"]
+        packs[1]["error"]["message"]
             .as_str()
             .unwrap()
             .contains("is an older pack format (greentic-pack before 1.0): it declares flows diagnostics, setup_default, which the runner in this operator cannot run")

@@ -56,8 +56,7 @@ pub const DEVICE_CODE_EXTENSION: &str = "messaging.oauth_device_code.v1";
 pub const SCHEMA_VERSION: &str = "pack-v1";
 
 /// Which manifest form a pack's facts came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ManifestForm {
     /// `manifest.cbor`: runnable.
     Cbor,
@@ -69,7 +68,7 @@ pub enum ManifestForm {
 }
 
 /// What the operator needs to know about a pack.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackInfo {
     pub pack_id: String,
     pub version: String,
@@ -77,25 +76,19 @@ pub struct PackInfo {
     pub flows: Vec<String>,
     pub form: ManifestForm,
     /// The manifest's `secret_requirements`, in declaration order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secret_requirements: Vec<SecretRequirement>,
     /// The components the manifest lists, with the world each declares.
-    #[serde(skip)]
     pub components: Vec<ComponentWorld>,
     /// For each flow, the component each node calls (node id -> component id).
-    #[serde(skip)]
     pub flow_nodes: BTreeMap<String, BTreeMap<String, String>>,
     /// The pack's setup entries (`setup.yaml`, `secret-requirements.json`), read in the same
     /// pass as the manifest and parsed by whoever needs them.
-    #[serde(skip)]
     pub setup_entries: SetupEntries,
     /// The inline payload of the `messaging.oauth_device_code.v1` extension, unchecked (the
     /// device-code action reads it); `null` when the extension is declared without one.
-    #[serde(skip)]
     pub oauth_device_code: Option<serde_json::Value>,
     /// The providers the pack declares in `greentic.provider-extension.v1`, each with its
     /// config schema file.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub providers: Vec<ProviderContract>,
 }
 

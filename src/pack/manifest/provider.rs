@@ -6,7 +6,6 @@ use std::io::{self, Read};
 
 use greentic_types::pack_manifest::ExtensionInline;
 use greentic_types::provider::{PROVIDER_EXTENSION_ID, ProviderExtensionInline};
-use serde::Serialize;
 use zip::ZipArchive;
 
 use super::MAX_SETUP_ENTRY_BYTES;
@@ -19,7 +18,7 @@ pub const APPLY_ANSWERS_OP: &str = "apply-answers";
 pub const I18N_BUNDLE_OP: &str = "i18n-bundle";
 
 /// One provider a pack declares.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderContract {
     /// `messaging.webchat-gui`, `messaging.telegram.bot`...
     pub provider_type: String,
@@ -28,12 +27,11 @@ pub struct ProviderContract {
     pub config_schema_ref: String,
     pub runtime: ProviderRuntime,
     /// The schema file, looked up as named and under `assets/`.
-    #[serde(skip)]
     pub config_schema: SchemaFile,
 }
 
 /// The component implementing a provider, and the world it declares.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderRuntime {
     pub component_ref: String,
     pub export: String,

@@ -3,14 +3,12 @@
 //! neither required nor checked).
 
 use qa_spec::{FormSpec, QuestionSpec, QuestionType, ValidationError};
-use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
 use super::Question;
 
 /// A rule an answer breaks. Rendered without the value, which may be a secret.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "rule", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Broken {
     /// Required, visible, and no source answered it.
     Missing,

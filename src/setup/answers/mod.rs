@@ -24,7 +24,6 @@ use std::collections::BTreeMap;
 
 use greentic_secrets_lib::canonical_secret_name;
 use qa_spec::{FormSpec, QuestionSpec, QuestionType};
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::pack::manifest::PackInfo;
@@ -142,8 +141,7 @@ impl SetupForm {
 }
 
 /// Where an answer came from (later sources win).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnswerSource {
     Default,
     Stored,
@@ -189,7 +187,7 @@ impl AnswerSource {
 }
 
 /// The state of one question after merging and checking: never its value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnswerStatus {
     pub name: String,
     pub kind: QuestionType,
@@ -198,13 +196,10 @@ pub struct AnswerStatus {
     /// `None` when no source answered it.
     pub source: Option<AnswerSource>,
     /// Secret requirements this question also answers.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub covers: Vec<String>,
     /// Hidden by `visible_if`: neither asked nor required.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
     /// The rule its value breaks (never the value).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub broken: Option<Broken>,
 }
 
@@ -221,10 +216,9 @@ pub struct MergedAnswers {
 }
 
 /// An answer key no question asks (never its value), and the question it may have meant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IgnoredKey {
     pub key: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest: Option<String>,
 }
 

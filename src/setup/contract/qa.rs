@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use greentic_types::i18n_text::I18nText;
 use greentic_types::schemas::component::v0_6_0::{ComponentQaSpec, Question, QuestionKind};
 use qa_spec::QuestionType;
-use serde::Serialize;
 use serde_json::Value;
 
 use super::labels::Labels;
@@ -29,15 +28,13 @@ pub fn parse_qa_spec(mut output: Value) -> Result<ComponentQaSpec, QaSpecError> 
 }
 
 /// Where the provider's questions and `setup.yaml`'s differ.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Disagreement {
     pub question: String,
-    #[serde(flatten)]
     pub kind: DisagreementKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "disagreement", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DisagreementKind {
     /// The provider asks it and `setup.yaml` does not: it is asked all the same.
     OnlyProvider { required: bool },

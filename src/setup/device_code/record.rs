@@ -6,10 +6,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 /// One item chosen by a `select`, and why it was chosen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {
     pub step: String,
     pub label: String,
@@ -19,8 +18,7 @@ pub struct Selection {
     pub candidates: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChosenBy {
     DefaultLabel,
     DefaultFilter,
@@ -31,8 +29,7 @@ pub enum ChosenBy {
 pub const ACTION_NAME: &str = "oauth_device_code";
 
 /// How one device-code action ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionOutcome {
     /// Logged in, outputs stored and read back, provider finalized. `already`: done by an
     /// earlier run and still in place, so nothing was asked.
@@ -43,7 +40,6 @@ pub enum ActionOutcome {
     Failed {
         message: String,
         /// The provider's `error_checklist`.
-        #[serde(skip_serializing_if = "Vec::is_empty")]
         checklist: Vec<String>,
     },
     /// Not attempted (its setup flow did not pass, or the command was interrupted first).
@@ -74,28 +70,21 @@ impl ActionOutcome {
 }
 
 /// One provider's device-code action.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ActionRecord {
     pub pack_id: String,
     pub pack_path: PathBuf,
     pub action: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// The persisted state (`state/actions/...`).
     pub state_file: PathBuf,
-    #[serde(serialize_with = "as_millis")]
     pub duration: Duration,
-    #[serde(flatten)]
     pub outcome: ActionOutcome,
     /// The provider's `success_message` for its mode, on completion.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_message: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub selections: Vec<Selection>,
     /// Names (never values) of what was stored.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub stored_secrets: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub stored_config: Vec<String>,
 }
 
@@ -138,34 +127,24 @@ impl ActionRecord {
     }
 }
 
-fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(d.as_millis() as u64)
-}
-
 /// What the person has to do to log in.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct DeviceCodePrompt {
     pub pack_id: String,
     /// The provider's display name, when it declares one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_label: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// The provider's instructions for its mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     pub verification_uri: String,
     pub user_code: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_uri_complete: Option<String>,
     pub expires_at: DateTime<Utc>,
     /// True when polling resumes a code issued by an earlier run.
     pub resumed: bool,
     /// The provider's display labels (`verification_uri`, `user_code`, ...).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
     /// Said when the mode was picked without anyone choosing it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode_note: Option<String>,
 }
 

@@ -154,7 +154,7 @@ fn canonical_segment(raw: &str) -> String {
 }
 
 /// One key in the store (no value).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredKey {
     /// The provider segment, as the store spells it (`messaging_telegram`).
     pub provider: String,
