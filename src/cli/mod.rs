@@ -361,7 +361,8 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
 /// refuses still gets its error as a JSON document.
 pub fn asks_for_json(args: &[std::ffi::OsString]) -> bool {
     args.iter().enumerate().any(|(i, arg)| {
-        arg == "--format=json" || (arg == "--format" && args.get(i + 1).is_some_and(|v| v == "json"))
+        arg == "--format=json"
+            || (arg == "--format" && args.get(i + 1).is_some_and(|v| v == "json"))
     })
 }
 

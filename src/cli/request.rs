@@ -96,9 +96,11 @@ pub struct SecretsRequest {
 /// What `dev secrets` does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretsAction {
-    /// The keys stored, each with the requirements it meets; with a provider, only its keys.
+    /// The keys stored, each with the requirements it meets; with providers (pack id, file
+    /// name or stem, or a provider of the store), only theirs.
     List {
-        provider: Option<String>,
+        domains: Vec<Domain>,
+        providers: Vec<String>,
     },
     /// Store a value (from a hidden prompt, or standard input when it is not a terminal).
     Set {

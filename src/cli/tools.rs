@@ -92,9 +92,13 @@ pub struct SecretsScopeArgs {
 pub enum SecretsCommand {
     /// The keys stored for the tenant and team, each with the pack requirements it meets.
     List {
-        /// Only this provider's keys (pack id).
+        /// Only the needs and keys of this domain's packs, as the other commands take it.
+        #[arg(value_enum, default_value = "all")]
+        domain: DomainChoice,
+        /// Only this provider's keys and needs: a pack's id, file name or file stem, or a
+        /// provider of the store (repeatable).
         #[arg(long = "provider", value_name = "PROVIDER")]
-        provider: Option<String>,
+        providers: Vec<String>,
     },
     /// Store a secret: the value comes from a hidden prompt, or from standard input when piped.
     Set {
@@ -118,7 +122,10 @@ pub enum SecretsCommand {
 
 pub(super) fn secrets_request(args: SecretsArgs, color: ColorChoice) -> DevRequest {
     let action = match args.action {
-        SecretsCommand::List { provider } => SecretsAction::List { provider },
+        SecretsCommand::List { domain, providers } => SecretsAction::List {
+            domains: domain.domains(),
+            providers,
+        },
         SecretsCommand::Set { provider, key } => SecretsAction::Set { provider, key },
         SecretsCommand::Delete { provider, key } => SecretsAction::Delete { provider, key },
     };

@@ -18,7 +18,12 @@ pub fn runs(request: &RunsRequest) -> u8 {
         .find(|p| !all.iter().any(|r| r.is_of_provider(p)))
     {
         let recorded: BTreeSet<&str> = all.iter().map(|r| r.pack_id.as_str()).collect();
-        return render::unmatched_provider(unmatched, &history.state_dir, &recorded, history.format);
+        return render::unmatched_provider(
+            unmatched,
+            &history.state_dir,
+            &recorded,
+            history.format,
+        );
     }
     let same = |wanted: &Option<String>, has: &Option<String>| wanted.is_none() || wanted == has;
     let runs: Vec<_> = all

@@ -2,22 +2,27 @@
 //! Values go from the person (a hidden prompt, or standard input when piped) to the store and
 //! nowhere else: never to output, logs or another file.
 
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Read};
 
 use crate::base::exit_code;
 use crate::base::prompter::{Prompter, TextQuestion};
 use crate::cli::request::{SecretsAction, SecretsRequest};
 use crate::pack::domains::Domain;
+use crate::pack::names_pack;
 use crate::report::secrets::{self as render, KeyRow, Listing};
-use crate::setup::secret_needs::project_needs;
+use crate::setup::secret_needs::{ProjectPack, needs_of, project_packs};
 use crate::state::secrets::{
-    DevSecrets, SecretScope, SecretsError, secret_uri, store_path, store_segment,
+    DevSecrets, SecretScope, SecretsError, StoredKey, secret_uri, store_path, store_segment,
 };
 
 /// Runs the request; the prompter asks for a value at a terminal.
 pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
     if request.tenant.is_empty() {
-        return render::usage_error("--tenant is required (or set GREENTIC_TENANT)", request.format);
+        return render::usage_error(
+            "--tenant is required (or set GREENTIC_TENANT)",
+            request.format,
+        );
     }
     let scope = SecretScope {
         env: request.env.clone(),
@@ -25,7 +30,7 @@ pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
         team: request.team.clone(),
     };
     let result = match &request.action {
-        SecretsAction::List { provider } => list(request, &scope, provider.as_deref()),
+        SecretsAction::List { domains, providers } => list(request, &scope, domains, providers),
         SecretsAction::Set { provider, key } => set(request, &scope, provider, key, prompter),
         SecretsAction::Delete { provider, key } => delete(request, &scope, provider, key),
     };
@@ -42,7 +47,12 @@ pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
 
 type Outcome = Result<u8, Box<dyn std::error::Error>>;
 
-fn list(request: &SecretsRequest, scope: &SecretScope, provider: Option<&str>) -> Outcome {
+fn list(
+    request: &SecretsRequest,
+    scope: &SecretScope,
+    domains: &[Domain],
+    providers: &[String],
+) -> Outcome {
     let store_file = store_path(&request.project_root);
     let keys = match DevSecrets::open(&store_file, false)? {
         Some(store) => {
@@ -52,18 +62,20 @@ fn list(request: &SecretsRequest, scope: &SecretScope, provider: Option<&str>) -
         }
         None => Vec::new(),
     };
-    let wanted = provider.map(store_segment);
-    let needs: Vec<_> = project_needs(&request.project_root, &Domain::ALL)
+    let packs = project_packs(&request.project_root, domains);
+    let keys = of_domains(keys, &packs, domains);
+    let wanted = match wanted_segments(providers, &packs, &keys) {
+        Ok(wanted) => wanted,
+        Err(message) => return Ok(render::usage_error(&message, request.format)),
+    };
+    let chosen = |segment: &str| wanted.as_ref().is_none_or(|w| w.contains(segment));
+    let needs: Vec<_> = needs_of(&packs)
         .into_iter()
-        .filter(|n| {
-            wanted
-                .as_ref()
-                .is_none_or(|w| store_segment(&n.pack_id) == *w)
-        })
+        .filter(|n| chosen(&store_segment(&n.pack_id)))
         .collect();
     let rows = keys
         .into_iter()
-        .filter(|k| wanted.as_ref().is_none_or(|w| k.provider == *w))
+        .filter(|k| chosen(&k.provider))
         .map(|key| KeyRow {
             meets: needs
                 .iter()
@@ -85,6 +97,63 @@ fn list(request: &SecretsRequest, scope: &SecretScope, provider: Option<&str>) -
     };
     render::list(&listing, request.format, request.color);
     Ok(exit_code::SUCCESS)
+}
+
+/// With one domain, only the keys of its packs' providers; with every domain, every key (also
+/// of providers no pack of the project names).
+fn of_domains(keys: Vec<StoredKey>, packs: &[ProjectPack], domains: &[Domain]) -> Vec<StoredKey> {
+    if Domain::ALL.iter().all(|d| domains.contains(d)) {
+        return keys;
+    }
+    let segments: BTreeSet<String> = packs
+        .iter()
+        .map(|p| store_segment(&p.info.pack_id))
+        .collect();
+    keys.into_iter()
+        .filter(|k| segments.contains(&k.provider))
+        .collect()
+}
+
+/// The store's provider segments `--provider` names (`None`: every provider). A value names a
+/// pack of the project by id, file name or stem, or a provider the store holds keys of; one
+/// that names neither is a usage error listing both.
+fn wanted_segments(
+    providers: &[String],
+    packs: &[ProjectPack],
+    keys: &[StoredKey],
+) -> Result<Option<BTreeSet<String>>, String> {
+    if providers.is_empty() {
+        return Ok(None);
+    }
+    let mut wanted = BTreeSet::new();
+    for value in providers {
+        let mut named: BTreeSet<String> = packs
+            .iter()
+            .filter(|p| names_pack(value, Some(&p.info.pack_id), Some(&p.path)))
+            .map(|p| store_segment(&p.info.pack_id))
+            .collect();
+        let segment = store_segment(value);
+        if keys.iter().any(|k| k.provider == segment) {
+            named.insert(segment);
+        }
+        if named.is_empty() {
+            return Err(unmatched(value, packs, keys));
+        }
+        wanted.append(&mut named);
+    }
+    Ok(Some(wanted))
+}
+
+fn unmatched(value: &str, packs: &[ProjectPack], keys: &[StoredKey]) -> String {
+    let list = |names: BTreeSet<&str>| match names.is_empty() {
+        true => "none".to_string(),
+        false => names.into_iter().collect::<Vec<_>>().join(", "),
+    };
+    format!(
+        "--provider {value} matches no pack of the project and no provider of the store; packs: {}; providers with keys: {}",
+        list(packs.iter().map(|p| p.info.pack_id.as_str()).collect()),
+        list(keys.iter().map(|k| k.provider.as_str()).collect()),
+    )
 }
 
 fn set(

@@ -13,7 +13,6 @@ mod store;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-
 use crate::pack::domains::{Action, Domain, discover};
 use crate::plan::{
     PlanOptions, PlannedPack, ScannedPack, UnmatchedProvider, build_plan, every_provider_matches,

@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-
 use crate::base::names::path_segment;
 use crate::pack::domains::{Action, Discovery, Domain, Domains};
 use crate::pack::manifest::{ManifestError, ManifestForm, PackInfo};

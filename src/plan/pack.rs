@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-
 use crate::pack::domains::Domain;
 use crate::pack::manifest::PackInfo;
 use crate::setup::answers::{AnswerStatus, IgnoredKey};

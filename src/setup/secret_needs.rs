@@ -54,20 +54,42 @@ impl SecretNeed {
     }
 }
 
-/// Every need of every readable pack of `domains` (unreadable packs are planning's to report).
-pub fn project_needs(project_root: &std::path::Path, domains: &[Domain]) -> Vec<SecretNeed> {
-    let mut needs = Vec::new();
+/// One readable pack of a project.
+#[derive(Debug, Clone)]
+pub struct ProjectPack {
+    pub domain: Domain,
+    pub path: PathBuf,
+    pub info: PackInfo,
+}
+
+/// Every readable pack of `domains`, in discovery order (unreadable packs are planning's to
+/// report).
+pub fn project_packs(project_root: &std::path::Path, domains: &[Domain]) -> Vec<ProjectPack> {
+    let mut packs = Vec::new();
     for &domain in domains {
         let Ok(discovery) = discover(project_root, domain) else {
             continue;
         };
-        for path in &discovery.packs {
-            if let Ok(info) = read_pack_info(path) {
-                needs.extend(pack_needs(domain, path.clone(), &info));
+        for path in discovery.packs {
+            if let Ok(info) = read_pack_info(&path) {
+                packs.push(ProjectPack { domain, path, info });
             }
         }
     }
-    needs
+    packs
+}
+
+/// Every need of every readable pack of `domains`.
+pub fn project_needs(project_root: &std::path::Path, domains: &[Domain]) -> Vec<SecretNeed> {
+    needs_of(&project_packs(project_root, domains))
+}
+
+/// Every need of `packs`.
+pub fn needs_of(packs: &[ProjectPack]) -> Vec<SecretNeed> {
+    packs
+        .iter()
+        .flat_map(|p| pack_needs(p.domain, p.path.clone(), &p.info))
+        .collect()
 }
 
 /// The needs of one pack. An unreadable setup file is setup's (or the doctor's) to report: the

@@ -10,6 +10,7 @@ mod contract;
 mod demo;
 mod device_code;
 mod doctor;
+mod documents;
 mod hostile;
 mod interrupt;
 mod layers;

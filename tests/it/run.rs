@@ -292,7 +292,10 @@ fn json_output_is_one_document_with_plan_results_and_summary() {
     ]);
     let doc = run.code(exit_code::FAILURE).json();
     insta::assert_snapshot!("json_document", p.normalise(&run.stdout));
-    assert_eq!(doc["format_version"], greentic_operator::report::FORMAT_VERSION);
+    assert_eq!(
+        doc["format_version"],
+        greentic_operator::report::FORMAT_VERSION
+    );
     assert_eq!(doc["command"]["tenant"], "acme");
     assert_eq!(doc["plan"]["packs"].as_array().unwrap().len(), 2);
     assert_eq!(doc["results"][0]["outcome"]["status"], "passed");

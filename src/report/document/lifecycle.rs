@@ -97,16 +97,20 @@ pub enum OutcomeView {
     /// A node failed, or the runner gave up on the flow.
     Failed {
         runner_status: RunnerStatusView,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         error: Option<String>,
         failed_nodes: Vec<NodeFailureView>,
     },
     /// The runner said success but ran no node.
     NoNodesRan,
     /// The pack could not be loaded, or the run could not be set up.
-    LoadError { message: String },
+    LoadError {
+        message: String,
+    },
     /// Still running after `--timeout` (its limit, in milliseconds).
-    TimedOut { limit_ms: u64 },
+    TimedOut {
+        limit_ms: u64,
+    },
     /// The command was interrupted and the flow outlived the grace period.
     Interrupted,
 }
@@ -179,14 +183,14 @@ pub struct ActionView {
     pub pack_path: PathBuf,
     /// `oauth_device_code`.
     pub action: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// The login's state file under `state/actions/`.
     pub state_file: PathBuf,
     pub duration_ms: u64,
     #[serde(flatten)]
     pub outcome: ActionOutcomeView,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_message: Option<String>,
     pub selections: Vec<SelectionView>,
     /// Names (never values) of the secrets and answers the login stored.
@@ -232,7 +236,9 @@ pub enum ActionOutcomeView {
 impl From<&ActionOutcome> for ActionOutcomeView {
     fn from(outcome: &ActionOutcome) -> Self {
         match outcome {
-            ActionOutcome::Complete { already } => ActionOutcomeView::Complete { already: *already },
+            ActionOutcome::Complete { already } => {
+                ActionOutcomeView::Complete { already: *already }
+            }
             ActionOutcome::Pending { reason } => ActionOutcomeView::Pending {
                 reason: reason.clone(),
             },

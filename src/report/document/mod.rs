@@ -126,13 +126,22 @@ pub fn print<T: Serialize>(document: &T) {
 /// Every document, by the name of its schema file (`<name>.schema.json`), with its schema.
 pub fn schemas() -> Vec<(&'static str, Schema)> {
     vec![
-        ("lifecycle", schemars::schema_for!(lifecycle::LifecycleDocument)),
+        (
+            "lifecycle",
+            schemars::schema_for!(lifecycle::LifecycleDocument),
+        ),
         ("runs", schemars::schema_for!(history::RunsDocument)),
         ("show", schemars::schema_for!(history::ShowDocument)),
         ("doctor", schemars::schema_for!(doctor::DoctorDocument)),
         ("secrets-list", schemars::schema_for!(secrets::ListDocument)),
-        ("secrets-set", schemars::schema_for!(secrets::StoredDocument)),
-        ("secrets-delete", schemars::schema_for!(secrets::DeletedDocument)),
+        (
+            "secrets-set",
+            schemars::schema_for!(secrets::StoredDocument),
+        ),
+        (
+            "secrets-delete",
+            schemars::schema_for!(secrets::DeletedDocument),
+        ),
         ("error", schemars::schema_for!(error::ErrorDocument)),
     ]
 }

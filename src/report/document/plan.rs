@@ -72,30 +72,30 @@ pub struct PackView {
     /// The pack id when known, else the file stem.
     pub label: String,
     /// What its manifest says; absent when it cannot be read.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<PackInfoView>,
     /// Its lifecycle flows (empty when the pack is in error).
     pub steps: Vec<StepView>,
     /// Why the pack cannot run at all.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<PackErrorView>,
     /// (setup) Each question and where its answer comes from.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<AnswerView>,
     /// (setup) Keys of the `--answers` file no question asks: neither kept nor passed on.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignored_answers: Vec<IgnoredAnswerView>,
     /// (diagnostics) Each secret requirement and whether the store holds it.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<SecretPresenceView>,
     /// (setup) The device-code login run after the setup flow passes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_code: Option<DeviceCodeView>,
     /// (diagnostics) Where that login stands for this tenant and team.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<LoginView>,
     /// (setup) The provider contract, and what came of it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract: Option<ContractView>,
 }
 
@@ -127,10 +127,10 @@ pub struct PackInfoView {
     /// Declared flow ids, sorted.
     pub flows: Vec<String>,
     pub form: ManifestFormView,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secret_requirements: Vec<SecretRequirementView>,
     /// The providers of its `greentic.provider-extension.v1`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub providers: Vec<ProviderView>,
 }
 
@@ -170,7 +170,7 @@ impl From<ManifestForm> for ManifestFormView {
 pub struct SecretRequirementView {
     pub key: String,
     pub required: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -305,12 +305,12 @@ pub struct AnswerView {
     /// Absent when nothing answered it.
     pub source: Option<AnswerSourceView>,
     /// Secret requirements this question also answers.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub covers: Vec<String>,
     /// Hidden by `visible_if`: neither asked nor required.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broken: Option<BrokenView>,
 }
 
@@ -419,7 +419,7 @@ impl From<&Broken> for BrokenView {
 pub struct IgnoredAnswerView {
     pub key: String,
     /// The question it may have meant.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nearest: Option<String>,
 }
 
@@ -438,7 +438,7 @@ pub struct SecretPresenceView {
     pub required: bool,
     pub present: bool,
     /// The setup question answering it under another name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_by: Option<String>,
 }
 
@@ -457,14 +457,14 @@ impl From<&SecretPresence> for SecretPresenceView {
 /// names of what it stores.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct DeviceCodeView {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub device_code_url: String,
     pub token_url: String,
     pub scopes: Vec<String>,
     /// Its setup modes, by name, and the one used when the answers name none.
     pub modes: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_mode: Option<String>,
     /// The answer keys kept in the secrets store and in `setup-answers.json`.
     pub stores_secrets: Vec<String>,
@@ -497,9 +497,9 @@ impl From<&DeviceCodeMetadata> for DeviceCodeView {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct LoginView {
     pub status: LoginStatusView,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     pub state_file: PathBuf,
 }
@@ -542,10 +542,10 @@ pub struct ContractView {
     /// The ids its `qa-spec` asks.
     pub provider_questions: Vec<String>,
     /// Where its `qa-spec` and `setup.yaml` differ.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disagreements: Vec<DisagreementView>,
     /// What `apply-answers` came to (absent in a dry run).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<VerdictView>,
 }
 
@@ -580,7 +580,10 @@ pub enum DisagreementKindView {
     /// Required on one side only (it is required).
     Required { provider: bool, setup_yaml: bool },
     /// Different kinds (`setup.yaml`'s is used).
-    Kind { provider: String, setup_yaml: String },
+    Kind {
+        provider: String,
+        setup_yaml: String,
+    },
 }
 
 impl From<&Disagreement> for DisagreementView {

@@ -5,5 +5,6 @@ pub mod demo;
 pub mod normalise;
 pub mod packs;
 pub mod project;
+pub mod schema;
 pub mod terminal;
 pub mod wasm;

@@ -10,7 +10,7 @@ pub struct Normaliser {
 }
 
 /// JSON fields whose numbers are durations in milliseconds.
-const MILLIS_FIELDS: [&str; 2] = ["duration_ms", "wall_time"];
+const MILLIS_FIELDS: [&str; 1] = ["duration_ms"];
 
 impl Normaliser {
     /// Replaces `root` (the project's temp folder) with `[ROOT]`.
