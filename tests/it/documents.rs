@@ -89,9 +89,19 @@ fn runs_and_show_print_documents_of_their_schemas() {
     one["duration_ms"] = "[MS]".into();
     insta::assert_snapshot!("document_run_entry", format!("{one:#}"));
 
-    let show = p.run(&json(&["dev", "show", "latest"]));
+    let telegram = doc["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["pack_id"] == "messaging-telegram")
+        .unwrap();
+    let folder = telegram["run_dir"].as_str().unwrap();
+    let show = p.run(&json(&["dev", "show", folder]));
     let doc = valid_document("show", &show.code(exit_code::SUCCESS).stdout);
     assert_eq!(doc["record"]["format_version"], 1, "run.json keeps its own");
+    let mut shape = doc.clone();
+    shape["record"] = "[run.json]".into();
+    insta::assert_snapshot!("document_show", p.normalise(&format!("{shape:#}")));
     assert!(
         doc["artifacts_dir"]
             .as_str()
@@ -120,6 +130,7 @@ fn secrets_set_list_and_delete_print_documents_of_their_schemas() {
         doc["stored"],
         "secrets://dev/acme/_/messaging_telegram/bot_token"
     );
+    insta::assert_snapshot!("document_secrets_set", &stored.stdout);
 
     let list = p.run(&json(&["dev", "secrets", "list", "--tenant", "acme"]));
     valid_document("secrets-list", &list.code(exit_code::SUCCESS).stdout);
@@ -135,10 +146,12 @@ fn secrets_set_list_and_delete_print_documents_of_their_schemas() {
     let delete = json(&[&delete[..], &["--tenant", "acme"]].concat());
     let deleted = p.run(&delete);
     valid_document("secrets-delete", &deleted.code(exit_code::SUCCESS).stdout);
+    insta::assert_snapshot!("document_secrets_delete", &deleted.stdout);
     // Deleting it again is an error: the error document, exit 1.
     let again = p.run(&delete);
     let doc = valid_document("error", &again.code(exit_code::FAILURE).stdout);
     assert_eq!(doc["error"]["kind"], "failure");
+    insta::assert_snapshot!("document_error", &again.stdout);
 }
 
 /// A command line and how it must stop.
