@@ -76,6 +76,11 @@ pub enum DevCommand {
     /// Run the domain's verify flows (messaging: verify_webhooks, events: verify_subscriptions).
     #[command(after_help = "Example:\n  greentic-operator dev verify messaging --tenant acme")]
     Verify(LifecycleArgs),
+    /// Run `sync_subscriptions` of every messaging and events pack that declares it.
+    #[command(
+        after_help = "Example:\n  greentic-operator dev sync-subscriptions messaging --tenant acme"
+    )]
+    SyncSubscriptions(LifecycleArgs),
     /// List recorded runs, newest first.
     #[command(after_help = "Example:\n  greentic-operator dev runs --failed --last 5")]
     Runs(RunsArgs),
@@ -201,6 +206,10 @@ pub struct SetupArgs {
     /// Log in again even when an earlier device-code login completed.
     #[arg(long)]
     pub relogin: bool,
+    /// Run `setup_custom` where a pack declares it (`setup_default` elsewhere); the plan says
+    /// which ran.
+    #[arg(long)]
+    pub custom: bool,
 }
 
 /// `--color`.
@@ -296,11 +305,15 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
                 non_interactive: args.non_interactive,
                 device_code_timeout: args.device_code_timeout,
                 relogin: args.relogin,
+                custom: args.custom,
             };
             (Action::Setup, args.common, setup)
         }
         DevCommand::Diagnostics(args) => (Action::Diagnostics, args, SetupOptions::default()),
         DevCommand::Verify(args) => (Action::Verify, args, SetupOptions::default()),
+        DevCommand::SyncSubscriptions(args) => {
+            (Action::SyncSubscriptions, args, SetupOptions::default())
+        }
         DevCommand::Runs(args) => {
             return DevRequest::Runs(RunsRequest {
                 history: args.state.history(color),

@@ -158,6 +158,8 @@ pub struct SetupOptions {
     pub device_code_timeout: Option<Duration>,
     /// `--relogin`: log in again even when an earlier login completed.
     pub relogin: bool,
+    /// `--custom`: `setup_custom` where a pack declares it, `setup_default` elsewhere.
+    pub custom: bool,
 }
 
 /// `--color`.

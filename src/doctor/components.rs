@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::{Finding, Severity};
-use crate::pack::domains::TABLE;
+use crate::pack::domains::lifecycle_steps;
 use crate::pack::manifest::{ExportVerdict, PackInfo, ProviderContract, exports_in, open_archive};
 
 /// Node types the runner provides itself (no wasm).
@@ -23,6 +23,7 @@ const BUILTINS: [&str; 8] = [
 
 pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
     let mut findings = node_findings(info);
+    findings.extend(hint_findings(info));
     let Ok(mut archive) = open_archive(path) else {
         return findings; // already reported as a pack error
     };
@@ -59,13 +60,9 @@ fn provider_run_by<'a>(info: &'a PackInfo, id: &str) -> Option<&'a ProviderContr
 
 /// Nodes of lifecycle flows calling a component the pack does not list.
 fn node_findings(info: &PackInfo) -> Vec<Finding> {
-    let lifecycle: BTreeSet<&str> = TABLE
-        .iter()
-        .flat_map(|spec| {
-            [spec.setup_flow, spec.diagnostics_flow]
-                .into_iter()
-                .chain(spec.verify_flows.iter().copied())
-        })
+    let lifecycle: BTreeSet<&str> = lifecycle_steps()
+        .into_iter()
+        .map(|step| info.flow_for(step))
         .collect();
     let mut findings = Vec::new();
     for (flow, nodes) in info
@@ -86,6 +83,29 @@ fn node_findings(info: &PackInfo) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// A flow hint naming a flow the pack does not declare: the step runs its default flow instead
+/// (or is skipped), which is seldom what the pack meant.
+fn hint_findings(info: &PackInfo) -> Vec<Finding> {
+    info.flow_hints
+        .iter()
+        .filter(|(_, flow)| !info.declares(flow))
+        .map(|(step, flow)| {
+            let instead = if info.declares(step) {
+                format!("its own flow {step} runs instead")
+            } else {
+                "the step has no flow".to_string()
+            };
+            Finding::new(
+                Severity::Warning,
+                format!(
+                    "its flow hints name {flow} for {step}, which the pack does not declare: {instead}"
+                ),
+            )
+            .fix(format!("add flow {flow} to the pack, or correct its provider_flow_hints"))
+        })
+        .collect()
 }
 
 /// What the runner makes of a component's exports: info when it can call it, else an error

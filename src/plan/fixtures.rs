@@ -16,6 +16,7 @@ pub fn pack(label: &str, steps: &[(&str, Disposition)], error: Option<&str>) -> 
             .iter()
             .map(|(flow, disposition)| FlowStep {
                 flow: flow.to_string(),
+                step: flow.to_string(),
                 disposition: disposition.clone(),
             })
             .collect(),

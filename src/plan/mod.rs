@@ -76,6 +76,8 @@ impl ScannedPack {
 pub struct PlanOptions {
     pub providers: Vec<String>,
     pub allow_missing_setup: bool,
+    /// `dev setup --custom`: `setup_custom` where a pack declares it.
+    pub custom: bool,
 }
 
 /// A `--provider` value that matched no pack: a usage error listing what exists.
@@ -248,8 +250,14 @@ fn plan_steps(pack: &mut PlannedPack, domain: Domain, action: Action, options: &
         .as_ref()
         .expect("a pack without error has a manifest");
     let mut missing_required = Vec::new();
-    for wanted in spec.wanted_flows(action) {
-        let disposition = if info.declares(wanted.flow) {
+    for wanted in spec.wanted_flows(action, options.custom) {
+        // `setup_custom` where the pack declares it, else the step it falls back to.
+        let step = match wanted.fallback {
+            Some(fallback) if !info.declares(info.flow_for(wanted.flow)) => fallback,
+            _ => wanted.flow,
+        };
+        let flow = info.flow_for(step);
+        let disposition = if info.declares(flow) {
             Disposition::Run
         } else if !wanted.required {
             Disposition::Skip {
@@ -260,11 +268,12 @@ fn plan_steps(pack: &mut PlannedPack, domain: Domain, action: Action, options: &
                 reason: SkipReason::MissingSetupAllowed,
             }
         } else {
-            missing_required.push(wanted.flow);
+            missing_required.push(step);
             continue;
         };
         pack.steps.push(FlowStep {
-            flow: wanted.flow.to_string(),
+            flow: flow.to_string(),
+            step: step.to_string(),
             disposition,
         });
     }

@@ -168,7 +168,10 @@ impl PlannedPack {
 /// One lifecycle flow of one pack.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlowStep {
+    /// The flow that runs: the step's own name, or the one the pack's flow hints name.
     pub flow: String,
+    /// The lifecycle step it serves (`setup_default`, `verify_webhooks`, ...).
+    pub step: String,
     pub disposition: Disposition,
 }
 

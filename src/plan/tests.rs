@@ -14,6 +14,7 @@ fn info(id: &str, flows: &[&str]) -> PackInfo {
         setup_entries: Default::default(),
         oauth_device_code: None,
         providers: Vec::new(),
+        flow_hints: Default::default(),
     }
 }
 
@@ -168,4 +169,89 @@ fn duplicate_pack_ids_put_both_packs_in_error() {
     );
     assert!(p.packs[2].error.is_none());
     assert_eq!(p.count_errors(), 2);
+}
+
+/// (step, flow, runs) of each pack's first step.
+fn first_steps(p: &Plan) -> Vec<(&str, &str, bool)> {
+    p.packs
+        .iter()
+        .map(|pack| {
+            let step = &pack.steps[0];
+            let runs = step.disposition == Disposition::Run;
+            (step.step.as_str(), step.flow.as_str(), runs)
+        })
+        .collect()
+}
+
+#[test]
+fn custom_setup_runs_setup_custom_where_declared_and_setup_default_elsewhere() {
+    let scans = || {
+        vec![
+            scan(
+                "a.gtpack",
+                Ok(info("a", &["setup_custom", "setup_default"])),
+            ),
+            scan("b.gtpack", Ok(info("b", &["setup_default"]))),
+        ]
+    };
+    let custom = PlanOptions {
+        custom: true,
+        ..Default::default()
+    };
+    let p = plan(Domain::Messaging, Action::Setup, scans(), custom.clone());
+    assert_eq!(
+        first_steps(&p),
+        [
+            ("setup_custom", "setup_custom", true),
+            ("setup_default", "setup_default", true)
+        ]
+    );
+    let p = plan(
+        Domain::Messaging,
+        Action::Setup,
+        scans(),
+        PlanOptions::default(),
+    );
+    assert_eq!(first_steps(&p)[0], ("setup_default", "setup_default", true));
+    // A pack with neither is in error, naming the flow it lacks.
+    let none = vec![scan("c.gtpack", Ok(info("c", &["diagnostics"])))];
+    let p = plan(Domain::Messaging, Action::Setup, none, custom);
+    assert!(
+        p.packs[0]
+            .error
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains("setup_default")
+    );
+}
+
+#[test]
+fn flow_hints_name_the_flow_a_step_runs_when_the_pack_declares_it() {
+    let mut hinted = info("h", &["my_setup", "my_sync"]);
+    hinted.flow_hints = [
+        ("setup_default".to_string(), "my_setup".to_string()),
+        ("sync_subscriptions".to_string(), "my_sync".to_string()),
+        ("diagnostics".to_string(), "absent".to_string()),
+    ]
+    .into();
+    let scans = || vec![scan("h.gtpack", Ok(hinted.clone()))];
+    let steps = |action| {
+        let p = plan(Domain::Messaging, action, scans(), PlanOptions::default());
+        first_steps(&p)
+            .into_iter()
+            .map(|(s, f, r)| (s.to_string(), f.to_string(), r))
+            .collect::<Vec<_>>()
+    };
+    let row = |s: &str, f: &str, r| vec![(s.to_string(), f.to_string(), r)];
+    assert_eq!(steps(Action::Setup), row("setup_default", "my_setup", true));
+    assert_eq!(
+        steps(Action::SyncSubscriptions),
+        row("sync_subscriptions", "my_sync", true)
+    );
+    // A hint to a flow the pack lacks is no flow: the step's own name, not declared.
+    assert_eq!(
+        steps(Action::Diagnostics),
+        row("diagnostics", "diagnostics", false)
+    );
 }

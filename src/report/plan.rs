@@ -106,10 +106,13 @@ fn pack_rows(pack: &PlannedPack) -> Vec<[String; 4]> {
         rows.push(row("-", format!("error: {}", error.kind())));
     }
     for step in &pack.steps {
-        let what = match step.disposition {
+        let mut what = match step.disposition {
             Disposition::Run => "run".to_string(),
             Disposition::Skip { reason } => format!("skip: {}", reason.describe()),
         };
+        if step.flow != step.step {
+            what.push_str(&format!(" (the pack's flow for {})", step.step));
+        }
         rows.push(row(&step.flow, what));
     }
     if pack.device_code.is_some() && pack.error.is_none() {

@@ -18,19 +18,49 @@ use crate::support::schema::one_document;
 const SHARED: &[(&str, &[&str])] = &[
     (
         "provider",
-        &[SETUP, DIAGNOSTICS, VERIFY, RUNS, DOCTOR, LIST],
+        &[SETUP, DIAGNOSTICS, VERIFY, SYNC, RUNS, DOCTOR, LIST],
     ),
     (
         "tenant",
-        &[SETUP, DIAGNOSTICS, VERIFY, RUNS, DOCTOR, LIST, SET, DELETE],
+        &[
+            SETUP,
+            DIAGNOSTICS,
+            VERIFY,
+            SYNC,
+            RUNS,
+            DOCTOR,
+            LIST,
+            SET,
+            DELETE,
+        ],
     ),
     (
         "team",
-        &[SETUP, DIAGNOSTICS, VERIFY, RUNS, DOCTOR, LIST, SET, DELETE],
+        &[
+            SETUP,
+            DIAGNOSTICS,
+            VERIFY,
+            SYNC,
+            RUNS,
+            DOCTOR,
+            LIST,
+            SET,
+            DELETE,
+        ],
     ),
     (
         "env",
-        &[SETUP, DIAGNOSTICS, VERIFY, RUNS, DOCTOR, LIST, SET, DELETE],
+        &[
+            SETUP,
+            DIAGNOSTICS,
+            VERIFY,
+            SYNC,
+            RUNS,
+            DOCTOR,
+            LIST,
+            SET,
+            DELETE,
+        ],
     ),
     (
         "format",
@@ -38,6 +68,7 @@ const SHARED: &[(&str, &[&str])] = &[
             SETUP,
             DIAGNOSTICS,
             VERIFY,
+            SYNC,
             RUNS,
             SHOW,
             DOCTOR,
@@ -52,6 +83,7 @@ const SHARED: &[(&str, &[&str])] = &[
             SETUP,
             DIAGNOSTICS,
             VERIFY,
+            SYNC,
             RUNS,
             SHOW,
             DOCTOR,
@@ -62,20 +94,24 @@ const SHARED: &[(&str, &[&str])] = &[
     ),
     (
         "state-dir",
-        &[SETUP, DIAGNOSTICS, VERIFY, RUNS, SHOW, DOCTOR],
+        &[SETUP, DIAGNOSTICS, VERIFY, SYNC, RUNS, SHOW, DOCTOR],
     ),
-    ("public-base-url", &[SETUP, DIAGNOSTICS, VERIFY, DOCTOR]),
-    ("dry-run", &[SETUP, DIAGNOSTICS, VERIFY]),
-    ("parallel", &[SETUP, DIAGNOSTICS, VERIFY]),
-    ("junit", &[SETUP, DIAGNOSTICS, VERIFY]),
-    ("timeout", &[SETUP, DIAGNOSTICS, VERIFY]),
-    ("grace-period", &[SETUP, DIAGNOSTICS, VERIFY]),
-    ("online", &[SETUP, DIAGNOSTICS, VERIFY]),
+    (
+        "public-base-url",
+        &[SETUP, DIAGNOSTICS, VERIFY, SYNC, DOCTOR],
+    ),
+    ("dry-run", &[SETUP, DIAGNOSTICS, VERIFY, SYNC]),
+    ("parallel", &[SETUP, DIAGNOSTICS, VERIFY, SYNC]),
+    ("junit", &[SETUP, DIAGNOSTICS, VERIFY, SYNC]),
+    ("timeout", &[SETUP, DIAGNOSTICS, VERIFY, SYNC]),
+    ("grace-period", &[SETUP, DIAGNOSTICS, VERIFY, SYNC]),
+    ("online", &[SETUP, DIAGNOSTICS, VERIFY, SYNC]),
 ];
 
 const SETUP: &str = "setup";
 const DIAGNOSTICS: &str = "diagnostics";
 const VERIFY: &str = "verify";
+const SYNC: &str = "sync-subscriptions";
 const RUNS: &str = "runs";
 const SHOW: &str = "show";
 const DOCTOR: &str = "doctor";
@@ -153,7 +189,8 @@ fn project() -> Project {
         &PackBuilder::new("messaging-broken")
             .failing("setup_default")
             .passing("diagnostics")
-            .passing("verify_webhooks"),
+            .passing("verify_webhooks")
+            .passing("sync_subscriptions"),
     );
     p.pack(
         "events",
@@ -190,7 +227,7 @@ fn project() -> Project {
 /// store), for tests that compare outputs.
 fn reading(sub: &str) -> Vec<&'static str> {
     match sub {
-        SETUP | DIAGNOSTICS | VERIFY => vec!["all", "--dry-run"],
+        SETUP | DIAGNOSTICS | VERIFY | SYNC => vec!["all", "--dry-run"],
         SET => vec!["messaging-telegram", "api_key"],
         DELETE => vec!["messaging-telegram", "no_such_key"],
         SHOW => vec!["latest"],
@@ -288,7 +325,7 @@ fn tenant_team_and_env_scope_every_command_alike_by_flag_or_by_variable() {
             match sub {
                 RUNS => assert_eq!(doc["runs"], serde_json::json!([]), "runs --{flag}"),
                 LIST => assert_eq!(doc["keys"], serde_json::json!([]), "list --{flag}"),
-                SETUP | DIAGNOSTICS | VERIFY => {
+                SETUP | DIAGNOSTICS | VERIFY | SYNC => {
                     let key = flag.to_string();
                     assert_eq!(doc["command"][&key], other, "dev {sub} --{flag}");
                 }
@@ -403,7 +440,7 @@ fn project_root_and_state_dir_name_the_same_folders_from_anywhere() {
                 "runs --state-dir lists only the runs recorded there"
             ),
             SHOW => assert_eq!(doc["run"]["flow"], "diagnostics"),
-            SETUP | DIAGNOSTICS | VERIFY => assert_eq!(doc["command"]["state_dir"], state),
+            SETUP | DIAGNOSTICS | VERIFY | SYNC => assert_eq!(doc["command"]["state_dir"], state),
             _ => {}
         }
     }
@@ -448,8 +485,8 @@ fn steady(mut doc: Value) -> Value {
 #[test]
 fn the_domain_is_a_positional_and_all_means_every_domain_wherever_it_is_taken() {
     let p = project();
-    for sub in [SETUP, DIAGNOSTICS, VERIFY, RUNS, DOCTOR, LIST] {
-        let lifecycle = [SETUP, DIAGNOSTICS, VERIFY].contains(&sub);
+    for sub in [SETUP, DIAGNOSTICS, VERIFY, SYNC, RUNS, DOCTOR, LIST] {
+        let lifecycle = [SETUP, DIAGNOSTICS, VERIFY, SYNC].contains(&sub);
         let mut tail = vec!["--tenant", "acme", "--format", "json"];
         if lifecycle {
             tail.push("--dry-run");
@@ -470,7 +507,7 @@ fn the_domain_is_a_positional_and_all_means_every_domain_wherever_it_is_taken() 
         }
         let all = covered("all");
         assert!(all.contains("messaging"), "dev {sub} all: {all:?}");
-        if sub != LIST && sub != VERIFY {
+        if sub != LIST && sub != VERIFY && sub != SYNC {
             assert!(all.contains("events"), "dev {sub} all: {all:?}");
         }
         if lifecycle {

@@ -22,4 +22,5 @@ mod redaction;
 mod run;
 mod secrets;
 mod setup_answers;
+mod steps;
 mod usage;

@@ -346,3 +346,62 @@ fn a_manifest_cbor_of_neither_shape_says_what_was_expected_in_words() {
     run.stdout_has("nor the older shape of before 1.0 (a `meta` with `pack_id`)");
     assert!(!run.stdout.contains("Semantic("), "{}", run.stdout);
 }
+
+/// A pack whose `messaging.provider_flow_hints` name flows of other ids for setup and
+/// diagnostics, and an undeclared one for verify, the way Greentic's published packs declare
+/// them (`{provider_type: {step: flow}}`).
+fn hinted_pack() -> PackBuilder {
+    PackBuilder::new("messaging-hinted")
+        .passing("custom_setup")
+        .passing("check_health")
+        .passing("verify_webhooks")
+        .extension(
+            "messaging.provider_flow_hints",
+            serde_json::json!({
+                "messaging.hinted.bot": {
+                    "setup_default": "custom_setup",
+                    "diagnostics": "check_health",
+                    "verify_webhooks": "not_in_the_pack"
+                }
+            }),
+        )
+}
+
+#[test]
+fn a_pack_names_its_own_flows_for_each_step_and_a_hint_to_no_flow_falls_back() {
+    let p = Project::new();
+    p.pack("messaging", "hinted.gtpack", &hinted_pack());
+    let steps = |action: &str| -> Vec<(String, String)> {
+        let doc = dry(&p, &[action, "messaging"]);
+        doc["plan"]["packs"][0]["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let step = s["step"].as_str().unwrap().to_string();
+                (step, s["flow"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    let pair = |step: &str, flow: &str| (step.to_string(), flow.to_string());
+    assert_eq!(steps("setup"), [pair("setup_default", "custom_setup")]);
+    assert_eq!(steps("diagnostics"), [pair("diagnostics", "check_health")]);
+    assert_eq!(
+        steps("verify"),
+        [pair("verify_webhooks", "verify_webhooks")]
+    );
+    p.run(&["dev", "setup", "messaging", "--dry-run"])
+        .code(exit_code::SUCCESS)
+        .stdout_has("custom_setup")
+        .stdout_has("the pack's flow for setup_default");
+
+    // The hinted flow is what runs, and its run is recorded under its own name.
+    p.run(&["dev", "setup", "messaging", "--tenant", "acme"])
+        .code(exit_code::SUCCESS);
+    let runs = p.run(&["dev", "runs", "--format", "json"]).json();
+    assert_eq!(runs["runs"][0]["flow"], "custom_setup");
+
+    // The doctor says which hint names no flow.
+    p.run(&["dev", "doctor", "messaging"])
+        .stdout_has("its flow hints name not_in_the_pack for verify_webhooks, which the pack does not declare: its own flow verify_webhooks runs instead");
+}

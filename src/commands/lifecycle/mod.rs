@@ -135,6 +135,7 @@ fn domain_plan(request: &Request, domain: Domain, providers: Vec<String>) -> Res
     let options = PlanOptions {
         providers,
         allow_missing_setup: request.setup.allow_missing_setup,
+        custom: request.setup.custom,
     };
     build_plan(domain, request.action, &discovery, scanned, &options)
         .map_err(|unmatched| Stop::Usage(unmatched.to_string()))

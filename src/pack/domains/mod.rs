@@ -18,11 +18,13 @@ pub enum Domain {
 
 /// A lifecycle step: one `dev` subcommand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     Setup,
     Diagnostics,
     Verify,
+    /// `dev sync-subscriptions`: each pack's `sync_subscriptions` flow.
+    SyncSubscriptions,
 }
 
 /// What the plan does when a pack lacks the domain's setup flow.
@@ -43,10 +45,19 @@ pub struct DomainSpec {
     pub setup_flow: &'static str,
     pub diagnostics_flow: &'static str,
     pub verify_flows: &'static [&'static str],
+    /// The flows `dev sync-subscriptions` runs (none for secrets providers).
+    pub sync_flows: &'static [&'static str],
     pub missing_setup: MissingSetup,
     /// Whether the flows' input carries `public_base_url` (providers that receive webhooks).
     pub sends_public_base_url: bool,
 }
+
+/// The flow that syncs a provider's subscriptions (messaging and events).
+const SYNC_SUBSCRIPTIONS: &str = "sync_subscriptions";
+
+/// The setup flow `dev setup --custom` runs where a pack declares it (`setup_default`
+/// elsewhere).
+pub const SETUP_CUSTOM: &str = "setup_custom";
 
 /// The whole table: the only place that knows how domains differ.
 pub const TABLE: [DomainSpec; 3] = [
@@ -56,6 +67,7 @@ pub const TABLE: [DomainSpec; 3] = [
         setup_flow: "setup_default",
         diagnostics_flow: "diagnostics",
         verify_flows: &["verify_webhooks"],
+        sync_flows: &[SYNC_SUBSCRIPTIONS],
         missing_setup: MissingSetup::Fails,
         sends_public_base_url: true,
     },
@@ -65,6 +77,7 @@ pub const TABLE: [DomainSpec; 3] = [
         setup_flow: "setup_default",
         diagnostics_flow: "diagnostics",
         verify_flows: &["verify_subscriptions"],
+        sync_flows: &[SYNC_SUBSCRIPTIONS],
         missing_setup: MissingSetup::Fails,
         sends_public_base_url: true,
     },
@@ -74,6 +87,7 @@ pub const TABLE: [DomainSpec; 3] = [
         setup_flow: "setup_default",
         diagnostics_flow: "diagnostics",
         verify_flows: &[],
+        sync_flows: &[],
         missing_setup: MissingSetup::Skips,
         sends_public_base_url: false,
     },
@@ -150,6 +164,7 @@ impl Action {
             Action::Setup => "setup",
             Action::Diagnostics => "diagnostics",
             Action::Verify => "verify",
+            Action::SyncSubscriptions => "sync-subscriptions",
         }
     }
 }
@@ -160,33 +175,67 @@ impl fmt::Display for Action {
     }
 }
 
+impl Action {
+    /// Every lifecycle step, in the order the README lists them.
+    pub const ALL: [Action; 4] = [
+        Action::Setup,
+        Action::Diagnostics,
+        Action::Verify,
+        Action::SyncSubscriptions,
+    ];
+}
+
+/// Every lifecycle step name any action of any domain runs (`setup_default`, `diagnostics`,
+/// `verify_webhooks`, ...), once each.
+pub fn lifecycle_steps() -> Vec<&'static str> {
+    let mut steps: Vec<&'static str> = TABLE
+        .iter()
+        .flat_map(|spec| {
+            Action::ALL.into_iter().flat_map(move |action| {
+                [false, true]
+                    .into_iter()
+                    .flat_map(move |custom| spec.wanted_flows(action, custom))
+            })
+        })
+        .map(|wanted| wanted.flow)
+        .collect();
+    steps.sort_unstable();
+    steps.dedup();
+    steps
+}
+
 /// A lifecycle flow an action asks for, and whether lacking it is fatal for the pack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WantedFlow {
     pub flow: &'static str,
     pub required: bool,
+    /// The step that runs instead when the pack declares no flow for this one
+    /// (`setup_custom` -> `setup_default`).
+    pub fallback: Option<&'static str>,
 }
 
 impl DomainSpec {
-    /// The flows `action` runs on each pack of this domain, in order.
-    pub fn wanted_flows(&self, action: Action) -> Vec<WantedFlow> {
+    /// The flows `action` runs on each pack of this domain, in order; `custom` asks setup for
+    /// `setup_custom` first.
+    pub fn wanted_flows(&self, action: Action, custom: bool) -> Vec<WantedFlow> {
+        let optional = |flow| WantedFlow {
+            flow,
+            required: false,
+            fallback: None,
+        };
         match action {
             Action::Setup => vec![WantedFlow {
-                flow: self.setup_flow,
+                flow: if custom {
+                    SETUP_CUSTOM
+                } else {
+                    self.setup_flow
+                },
                 required: self.missing_setup == MissingSetup::Fails,
+                fallback: custom.then_some(self.setup_flow),
             }],
-            Action::Diagnostics => vec![WantedFlow {
-                flow: self.diagnostics_flow,
-                required: false,
-            }],
-            Action::Verify => self
-                .verify_flows
-                .iter()
-                .map(|&flow| WantedFlow {
-                    flow,
-                    required: false,
-                })
-                .collect(),
+            Action::Diagnostics => vec![optional(self.diagnostics_flow)],
+            Action::Verify => self.verify_flows.iter().map(|&f| optional(f)).collect(),
+            Action::SyncSubscriptions => self.sync_flows.iter().map(|&f| optional(f)).collect(),
         }
     }
 }
@@ -207,7 +256,7 @@ mod tests {
     fn verify_flows_follow_the_design() {
         let flows = |d: Domain| -> Vec<&str> {
             d.spec()
-                .wanted_flows(Action::Verify)
+                .wanted_flows(Action::Verify, false)
                 .iter()
                 .map(|w| w.flow)
                 .collect()
@@ -220,7 +269,7 @@ mod tests {
     #[test]
     fn only_secrets_tolerates_a_missing_setup_flow() {
         for domain in Domain::ALL {
-            let setup = domain.spec().wanted_flows(Action::Setup);
+            let setup = domain.spec().wanted_flows(Action::Setup, false);
             assert_eq!(setup[0].flow, "setup_default");
             assert_eq!(setup[0].required, domain != Domain::Secrets);
         }

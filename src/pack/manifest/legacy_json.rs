@@ -84,6 +84,7 @@ pub(super) fn from_value(
         setup_entries: SetupEntries::default(),
         oauth_device_code: None,
         providers: Vec::new(),
+        flow_hints: Default::default(),
     })
 }
 

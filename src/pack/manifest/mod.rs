@@ -16,6 +16,7 @@ use zip::result::ZipError;
 
 mod archive;
 mod exports;
+pub mod flow_hints;
 mod legacy_json;
 mod pack_reader;
 mod provider;
@@ -90,6 +91,8 @@ pub struct PackInfo {
     /// The providers the pack declares in `greentic.provider-extension.v1`, each with its
     /// config schema file.
     pub providers: Vec<ProviderContract>,
+    /// The flow the pack names for each lifecycle step (`messaging.provider_flow_hints`).
+    pub flow_hints: flow_hints::FlowHints,
 }
 
 /// One secret a pack declares it needs.
@@ -160,6 +163,16 @@ impl PackInfo {
         self.flows
             .binary_search_by(|f| f.as_str().cmp(flow))
             .is_ok()
+    }
+
+    /// The flow that runs for lifecycle step `step` (`setup_default`, `update`, ...): the one
+    /// the pack's flow hints name when it declares that flow, else the step's own name.
+    pub fn flow_for<'a>(&'a self, step: &'a str) -> &'a str {
+        self.flow_hints
+            .get(step)
+            .map(String::as_str)
+            .filter(|flow| self.declares(flow))
+            .unwrap_or(step)
     }
 }
 
@@ -321,6 +334,7 @@ fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
         setup_entries: SetupEntries::default(),
         oauth_device_code: device_code_payload(&manifest),
         providers: provider::declared_providers(&manifest),
+        flow_hints: flow_hints::read(&manifest),
     })
 }
 

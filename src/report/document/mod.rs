@@ -94,11 +94,12 @@ impl From<Domains> for DomainChoice {
 
 /// A lifecycle step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum ActionName {
     Setup,
     Diagnostics,
     Verify,
+    SyncSubscriptions,
 }
 
 impl From<Action> for ActionName {
@@ -107,6 +108,7 @@ impl From<Action> for ActionName {
             Action::Setup => ActionName::Setup,
             Action::Diagnostics => ActionName::Diagnostics,
             Action::Verify => ActionName::Verify,
+            Action::SyncSubscriptions => ActionName::SyncSubscriptions,
         }
     }
 }

@@ -211,7 +211,11 @@ impl From<&ProviderContract> for ProviderView {
 /// One lifecycle flow: it runs, or is skipped for a reason.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct StepView {
+    /// The flow that runs: the step's own name, or the flow the pack's
+    /// `messaging.provider_flow_hints` name for it.
     pub flow: String,
+    /// The lifecycle step (`setup_default`, `diagnostics`, `verify_webhooks`, ...).
+    pub step: String,
     #[serde(flatten)]
     pub disposition: DispositionView,
 }
@@ -245,6 +249,7 @@ impl From<&FlowStep> for StepView {
         };
         Self {
             flow: step.flow.clone(),
+            step: step.step.clone(),
             disposition,
         }
     }
