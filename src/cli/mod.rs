@@ -16,8 +16,8 @@ pub use tools::{DoctorArgs, DomainChoice, SecretsArgs, SecretsCommand, SecretsSc
 
 use crate::base::names::validate_name;
 use crate::cli::request::{
-    ColorChoice, DevRequest, DoctorRequest, HistoryRequest, OutputFormat, Request, RunsRequest,
-    SetupOptions, ShowRequest,
+    ColorChoice, DevRequest, DoctorRequest, HistoryRequest, OutputFormat, RemoveOptions, Request,
+    RunsRequest, SetupOptions, ShowRequest,
 };
 use crate::pack::domains::Action;
 
@@ -81,6 +81,13 @@ pub enum DevCommand {
         after_help = "Example:\n  greentic-operator dev sync-subscriptions messaging --tenant acme"
     )]
     SyncSubscriptions(LifecycleArgs),
+    /// Run `remove` of every pack of a domain, then delete what the operator keeps for each
+    /// provider in the tenant and team: its setup answers, its secrets, its login state.
+    #[command(
+        after_help = "Examples:\n  greentic-operator dev remove messaging --provider messaging-telegram --tenant acme --dry-run\n  \
+                      greentic-operator dev remove messaging --provider messaging-telegram --tenant acme --yes"
+    )]
+    Remove(RemoveArgs),
     /// List recorded runs, newest first.
     #[command(after_help = "Example:\n  greentic-operator dev runs --failed --last 5")]
     Runs(RunsArgs),
@@ -212,6 +219,18 @@ pub struct SetupArgs {
     pub custom: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    #[command(flatten)]
+    pub common: LifecycleArgs,
+    /// Remove without asking (required when no terminal can ask).
+    #[arg(long)]
+    pub yes: bool,
+    /// Delete the stored data even when a pack's `remove` flow fails.
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
@@ -290,6 +309,7 @@ fn parse_duration(value: &str) -> Result<Duration, String> {
 
 /// The validated request of a lifecycle command; the only conversion from clap's types.
 pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
+    let mut remove = RemoveOptions::default();
     let (action, common, setup) = match command {
         DevCommand::Setup(args) => {
             let setup = SetupOptions {
@@ -313,6 +333,13 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
         DevCommand::Verify(args) => (Action::Verify, args, SetupOptions::default()),
         DevCommand::SyncSubscriptions(args) => {
             (Action::SyncSubscriptions, args, SetupOptions::default())
+        }
+        DevCommand::Remove(args) => {
+            remove = RemoveOptions {
+                yes: args.yes,
+                force: args.force,
+            };
+            (Action::Remove, args.common, SetupOptions::default())
         }
         DevCommand::Runs(args) => {
             return DevRequest::Runs(RunsRequest {
@@ -360,6 +387,7 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
         dry_run: common.dry_run,
         parallel: common.parallel,
         setup,
+        remove,
         project_root: common.state.project_root(),
         state_dir: common.state.state_dir(),
         online: common.online,

@@ -32,6 +32,8 @@ pub struct Request {
     pub parallel: NonZeroUsize,
     /// What only `dev setup` takes.
     pub setup: SetupOptions,
+    /// What only `dev remove` takes.
+    pub remove: RemoveOptions,
     pub project_root: PathBuf,
     pub state_dir: PathBuf,
     /// `--online`: let the runner fetch remote components (`dist_offline = false`).
@@ -160,6 +162,15 @@ pub struct SetupOptions {
     pub relogin: bool,
     /// `--custom`: `setup_custom` where a pack declares it, `setup_default` elsewhere.
     pub custom: bool,
+}
+
+/// `dev remove`'s own flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RemoveOptions {
+    /// `--yes`: remove without asking (needed when nothing can ask).
+    pub yes: bool,
+    /// `--force`: remove the stored data even when the `remove` flow fails.
+    pub force: bool,
 }
 
 /// `--color`.

@@ -27,6 +27,7 @@ pub fn pack(label: &str, steps: &[(&str, Disposition)], error: Option<&str>) -> 
         device_code: None,
         login: None,
         contract: None,
+        stored: None,
     }
 }
 

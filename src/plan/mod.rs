@@ -148,6 +148,7 @@ pub fn build_plan(
         device_code: None,
         login: None,
         contract: None,
+        stored: None,
     }));
     packs.sort_by(|a, b| a.file_name.cmp(&b.file_name));
 
@@ -315,6 +316,7 @@ fn pack_from_scan(domain: Domain, scan: ScannedPack) -> PlannedPack {
             device_code: None,
             login: None,
             contract: None,
+            stored: None,
         },
         Err(reason) => PlannedPack {
             domain,
@@ -330,6 +332,7 @@ fn pack_from_scan(domain: Domain, scan: ScannedPack) -> PlannedPack {
             device_code: None,
             login: None,
             contract: None,
+            stored: None,
         },
     }
 }

@@ -34,6 +34,23 @@ pub struct PlannedPack {
     pub login: Option<LoginState>,
     /// (setup) The provider contract the pack declares, and what came of it.
     pub contract: Option<ContractReport>,
+    /// (remove) What the operator keeps for this provider in the command's scope: what a
+    /// removal deletes.
+    pub stored: Option<StoredData>,
+}
+
+/// What the operator keeps for one provider in one tenant and team: files under the state
+/// folder and keys of the dev secrets store (their URIs, never a value).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredData {
+    pub files: Vec<PathBuf>,
+    pub secrets: Vec<String>,
+}
+
+impl StoredData {
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty() && self.secrets.is_empty()
+    }
 }
 
 /// A provider's contract in a setup: what it declares, what its `qa-spec` asked, where that

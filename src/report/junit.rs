@@ -9,6 +9,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::plan::{Disposition, FlowStep, Plan, PlannedPack};
 use crate::run::events::Execution;
+use crate::run::removal_record::{RemovalOutcome, RemovalRecord};
 use crate::setup::device_code::record::{ActionOutcome, ActionRecord};
 use crate::state::atomic_file::write_atomic;
 
@@ -54,10 +55,14 @@ fn pack_cases(classname: &str, pack: &PlannedPack, execution: Option<&Execution>
     let login = execution
         .and_then(|e| e.actions.iter().find(|a| a.pack_path == pack.path))
         .map(login_case);
+    let removal = execution
+        .and_then(|e| e.removals.iter().find(|r| r.pack_path == pack.path))
+        .map(removal_case);
     error
         .into_iter()
         .chain(flows)
         .chain(login)
+        .chain(removal)
         .map(|mut case| {
             case.set_classname(classname);
             case
@@ -106,6 +111,16 @@ fn login_case(action: &ActionRecord) -> TestCase {
         )),
     };
     case(action.action, status, action.duration)
+}
+
+/// (remove) `stored data`: passes when it was deleted; data kept or half deleted fails.
+fn removal_case(removal: &RemovalRecord) -> TestCase {
+    let status = match &removal.outcome {
+        RemovalOutcome::Removed { .. } => TestCaseStatus::success(),
+        RemovalOutcome::Kept { reason } => failure(&format!("nothing deleted: {reason}")),
+        RemovalOutcome::Failed { message, .. } => failure(message),
+    };
+    case("stored data", status, Duration::ZERO)
 }
 
 fn case(name: &str, status: TestCaseStatus, time: Duration) -> TestCase {
@@ -210,6 +225,7 @@ mod tests {
         Execution {
             records,
             actions,
+            removals: Vec::new(),
             stats,
         }
     }

@@ -121,9 +121,30 @@ fn pack_rows(pack: &PlannedPack) -> Vec<[String; 4]> {
     rows
 }
 
+/// (remove) What a removal of the pack deletes: every file and secret key, never a value.
+fn stored_lines(pack: &PlannedPack) -> String {
+    let Some(stored) = &pack.stored else {
+        return String::new();
+    };
+    if stored.is_empty() {
+        return format!(
+            "  {} has nothing stored for this tenant and team\n",
+            pack.label
+        );
+    }
+    let mut out = format!("  deletes for {}:\n", pack.label);
+    for file in &stored.files {
+        out.push_str(&format!("    {}\n", file.display()));
+    }
+    for uri in &stored.secrets {
+        out.push_str(&format!("    {uri}\n"));
+    }
+    out
+}
+
 /// The lines under the table for one pack: its answers, secrets and login, each when it has any.
 fn pack_lines(pack: &PlannedPack) -> String {
-    let mut out = String::new();
+    let mut out = stored_lines(pack);
     if !pack.answers.is_empty() {
         let items: Vec<String> = pack.answers.iter().map(answer_item).collect();
         out.push_str(&format!(

@@ -88,6 +88,12 @@ fn counts(plan: &Plan, execution: &Execution, styles: &Styles) -> String {
             stats.actions_complete, stats.actions_pending, stats.actions_failed
         ));
     }
+    if !execution.removals.is_empty() {
+        out.push_str(&format!(
+            "Removals: {} removed, {} kept, {} failed\n",
+            stats.removals_done, stats.removals_kept, stats.removals_failed
+        ));
+    }
     if stats.interrupted {
         out.push_str(&format!(
             "Interrupted: {} planned flow{} not started\n",

@@ -15,6 +15,7 @@ use crate::cli::request::Request;
 use crate::plan::Plan;
 use crate::run::events::{Event, Execution};
 use crate::run::records::FlowRecord;
+use crate::run::removal_record::{RemovalOutcome, RemovalRecord};
 use crate::setup::contract::apply::ContractVerdict;
 use crate::setup::device_code::record::{ActionOutcome, ActionRecord, ChosenBy, Selection};
 
@@ -100,6 +101,7 @@ impl TextReporter {
                 self.progress.suspend(write);
             }
             Event::ActionFinished { record } => self.action_finished(record),
+            Event::RemovalFinished { record } => self.removal_finished(record),
             _ => {}
         }
         if let Some(bar) = self.progress.get() {
@@ -172,6 +174,40 @@ impl TextReporter {
             if let Some(message) = &record.success_message {
                 self.println(&format!("{:24}{message}", ""));
             }
+        }
+    }
+
+    /// `    REMOVED           messaging-a stored data`, then each file and secret deleted (or
+    /// why nothing was).
+    fn removal_finished(&mut self, record: &RemovalRecord) {
+        let (label, style) = match &record.outcome {
+            RemovalOutcome::Removed { .. } => ("REMOVED", self.styles.pass),
+            RemovalOutcome::Kept { .. } => ("KEPT", self.styles.fail),
+            RemovalOutcome::Failed { .. } => ("FAIL", self.styles.fail),
+        };
+        self.println(&format!(
+            "{} {:11} {} stored data",
+            paint(style, &format!("{label:>11}")),
+            "",
+            record.pack_id,
+        ));
+        let (files, secrets, note) = match &record.outcome {
+            RemovalOutcome::Removed { files, secrets } => (files, secrets, None),
+            RemovalOutcome::Kept { reason } => (&Vec::new(), &Vec::new(), Some(reason)),
+            RemovalOutcome::Failed {
+                files,
+                secrets,
+                message,
+            } => (files, secrets, Some(message)),
+        };
+        for file in files {
+            self.println(&format!("{:24}deleted {}", "", file.display()));
+        }
+        for uri in secrets {
+            self.println(&format!("{:24}deleted {uri}", ""));
+        }
+        if let Some(note) = note {
+            self.println(&format!("{:24}{note}", ""));
         }
     }
 

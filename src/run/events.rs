@@ -7,6 +7,7 @@ use crate::base::interrupt::Interrupt;
 use crate::cli::request::Request;
 use crate::plan::Plan;
 use crate::run::records::FlowRecord;
+use crate::run::removal_record::{RemovalOutcome, RemovalRecord};
 use crate::setup::device_code::record::{ActionOutcome, ActionRecord, DeviceCodePrompt};
 
 /// Everything a command has to say, in order: all a reporter receives (nextest's
@@ -34,6 +35,8 @@ pub enum Event<'a> {
     DeviceCode { prompt: &'a DeviceCodePrompt },
     /// (setup) A provider's device-code action ended (after every flow).
     ActionFinished { record: &'a ActionRecord },
+    /// (remove) A provider's stored data was deleted, or kept (after every flow).
+    RemovalFinished { record: &'a RemovalRecord },
     /// The end: results when flows ran (`None` for a dry run) and the verdict.
     RunFinished {
         plan: &'a Plan,
@@ -87,6 +90,11 @@ pub struct RunStats {
     pub actions_complete: usize,
     pub actions_pending: usize,
     pub actions_failed: usize,
+    /// (remove) Providers whose stored data was deleted, kept (a failed flow), or whose
+    /// deletion failed.
+    pub removals_done: usize,
+    pub removals_kept: usize,
+    pub removals_failed: usize,
     pub wall_time: Duration,
 }
 
@@ -108,6 +116,8 @@ impl RunStats {
             && !self.interrupted
             && self.actions_pending == 0
             && self.actions_failed == 0
+            && self.removals_kept == 0
+            && self.removals_failed == 0
     }
 }
 
@@ -118,6 +128,8 @@ pub struct Execution {
     pub records: Vec<FlowRecord>,
     /// (setup) One record per device-code action, in plan order.
     pub actions: Vec<ActionRecord>,
+    /// (remove) One record per provider whose data was to be removed, in plan order.
+    pub removals: Vec<RemovalRecord>,
     pub stats: RunStats,
 }
 
@@ -134,6 +146,19 @@ impl Execution {
             self.stats.wall_time += action.duration;
         }
         self.actions.extend(actions);
+        self.stats.interrupted |= interrupt.is_requested();
+    }
+
+    /// Adds the removals made after the flows.
+    pub fn add_removals(&mut self, removals: Vec<RemovalRecord>, interrupt: &Interrupt) {
+        for removal in &removals {
+            match removal.outcome {
+                RemovalOutcome::Removed { .. } => self.stats.removals_done += 1,
+                RemovalOutcome::Kept { .. } => self.stats.removals_kept += 1,
+                RemovalOutcome::Failed { .. } => self.stats.removals_failed += 1,
+            }
+        }
+        self.removals.extend(removals);
         self.stats.interrupted |= interrupt.is_requested();
     }
 }

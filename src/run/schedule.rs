@@ -210,6 +210,7 @@ fn tally(
     Execution {
         records,
         actions: Vec::new(),
+        removals: Vec::new(),
         stats,
     }
 }

@@ -18,7 +18,7 @@ use crate::support::schema::one_document;
 const SHARED: &[(&str, &[&str])] = &[
     (
         "provider",
-        &[SETUP, DIAGNOSTICS, VERIFY, SYNC, RUNS, DOCTOR, LIST],
+        &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE, RUNS, DOCTOR, LIST],
     ),
     (
         "tenant",
@@ -27,6 +27,7 @@ const SHARED: &[(&str, &[&str])] = &[
             DIAGNOSTICS,
             VERIFY,
             SYNC,
+            REMOVE,
             RUNS,
             DOCTOR,
             LIST,
@@ -41,6 +42,7 @@ const SHARED: &[(&str, &[&str])] = &[
             DIAGNOSTICS,
             VERIFY,
             SYNC,
+            REMOVE,
             RUNS,
             DOCTOR,
             LIST,
@@ -55,6 +57,7 @@ const SHARED: &[(&str, &[&str])] = &[
             DIAGNOSTICS,
             VERIFY,
             SYNC,
+            REMOVE,
             RUNS,
             DOCTOR,
             LIST,
@@ -69,6 +72,7 @@ const SHARED: &[(&str, &[&str])] = &[
             DIAGNOSTICS,
             VERIFY,
             SYNC,
+            REMOVE,
             RUNS,
             SHOW,
             DOCTOR,
@@ -84,6 +88,7 @@ const SHARED: &[(&str, &[&str])] = &[
             DIAGNOSTICS,
             VERIFY,
             SYNC,
+            REMOVE,
             RUNS,
             SHOW,
             DOCTOR,
@@ -94,24 +99,25 @@ const SHARED: &[(&str, &[&str])] = &[
     ),
     (
         "state-dir",
-        &[SETUP, DIAGNOSTICS, VERIFY, SYNC, RUNS, SHOW, DOCTOR],
+        &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE, RUNS, SHOW, DOCTOR],
     ),
     (
         "public-base-url",
-        &[SETUP, DIAGNOSTICS, VERIFY, SYNC, DOCTOR],
+        &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE, DOCTOR],
     ),
-    ("dry-run", &[SETUP, DIAGNOSTICS, VERIFY, SYNC]),
-    ("parallel", &[SETUP, DIAGNOSTICS, VERIFY, SYNC]),
-    ("junit", &[SETUP, DIAGNOSTICS, VERIFY, SYNC]),
-    ("timeout", &[SETUP, DIAGNOSTICS, VERIFY, SYNC]),
-    ("grace-period", &[SETUP, DIAGNOSTICS, VERIFY, SYNC]),
-    ("online", &[SETUP, DIAGNOSTICS, VERIFY, SYNC]),
+    ("dry-run", &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE]),
+    ("parallel", &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE]),
+    ("junit", &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE]),
+    ("timeout", &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE]),
+    ("grace-period", &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE]),
+    ("online", &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE]),
 ];
 
 const SETUP: &str = "setup";
 const DIAGNOSTICS: &str = "diagnostics";
 const VERIFY: &str = "verify";
 const SYNC: &str = "sync-subscriptions";
+const REMOVE: &str = "remove";
 const RUNS: &str = "runs";
 const SHOW: &str = "show";
 const DOCTOR: &str = "doctor";
@@ -190,7 +196,8 @@ fn project() -> Project {
             .failing("setup_default")
             .passing("diagnostics")
             .passing("verify_webhooks")
-            .passing("sync_subscriptions"),
+            .passing("sync_subscriptions")
+            .passing("remove"),
     );
     p.pack(
         "events",
@@ -227,7 +234,7 @@ fn project() -> Project {
 /// store), for tests that compare outputs.
 fn reading(sub: &str) -> Vec<&'static str> {
     match sub {
-        SETUP | DIAGNOSTICS | VERIFY | SYNC => vec!["all", "--dry-run"],
+        SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE => vec!["all", "--dry-run"],
         SET => vec!["messaging-telegram", "api_key"],
         DELETE => vec!["messaging-telegram", "no_such_key"],
         SHOW => vec!["latest"],
@@ -325,7 +332,7 @@ fn tenant_team_and_env_scope_every_command_alike_by_flag_or_by_variable() {
             match sub {
                 RUNS => assert_eq!(doc["runs"], serde_json::json!([]), "runs --{flag}"),
                 LIST => assert_eq!(doc["keys"], serde_json::json!([]), "list --{flag}"),
-                SETUP | DIAGNOSTICS | VERIFY | SYNC => {
+                SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE => {
                     let key = flag.to_string();
                     assert_eq!(doc["command"][&key], other, "dev {sub} --{flag}");
                 }
@@ -440,7 +447,9 @@ fn project_root_and_state_dir_name_the_same_folders_from_anywhere() {
                 "runs --state-dir lists only the runs recorded there"
             ),
             SHOW => assert_eq!(doc["run"]["flow"], "diagnostics"),
-            SETUP | DIAGNOSTICS | VERIFY | SYNC => assert_eq!(doc["command"]["state_dir"], state),
+            SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE => {
+                assert_eq!(doc["command"]["state_dir"], state)
+            }
             _ => {}
         }
     }
@@ -485,8 +494,8 @@ fn steady(mut doc: Value) -> Value {
 #[test]
 fn the_domain_is_a_positional_and_all_means_every_domain_wherever_it_is_taken() {
     let p = project();
-    for sub in [SETUP, DIAGNOSTICS, VERIFY, SYNC, RUNS, DOCTOR, LIST] {
-        let lifecycle = [SETUP, DIAGNOSTICS, VERIFY, SYNC].contains(&sub);
+    for sub in [SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE, RUNS, DOCTOR, LIST] {
+        let lifecycle = [SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE].contains(&sub);
         let mut tail = vec!["--tenant", "acme", "--format", "json"];
         if lifecycle {
             tail.push("--dry-run");
@@ -507,7 +516,7 @@ fn the_domain_is_a_positional_and_all_means_every_domain_wherever_it_is_taken() 
         }
         let all = covered("all");
         assert!(all.contains("messaging"), "dev {sub} all: {all:?}");
-        if sub != LIST && sub != VERIFY && sub != SYNC {
+        if sub != LIST && sub != VERIFY && sub != SYNC && sub != REMOVE {
             assert!(all.contains("events"), "dev {sub} all: {all:?}");
         }
         if lifecycle {
@@ -528,6 +537,9 @@ fn lifecycle(p: &Project, sub: &str, extra: &[&str]) -> Run {
     let mut args = vec!["messaging", "--tenant", "acme", "--format", "json"];
     if sub == SETUP {
         args.extend(["--answers", "answers.yaml", "--non-interactive"]);
+    }
+    if sub == REMOVE {
+        args.push("--yes");
     }
     p.run(&dev(sub, &[&args[..], extra].concat()))
 }

@@ -19,6 +19,7 @@ mod output;
 mod plan;
 mod published_packs;
 mod redaction;
+mod remove;
 mod run;
 mod secrets;
 mod setup_answers;

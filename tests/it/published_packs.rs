@@ -73,7 +73,7 @@ pub(crate) fn telegram() -> PackBuilder {
 }
 
 /// [`telegram`]'s shapes under another pack id.
-fn published(pack_id: &str) -> PackBuilder {
+pub(crate) fn published(pack_id: &str) -> PackBuilder {
     PackBuilder::new(pack_id)
         .entry("assets/setup.yaml", SETUP_YAML.as_bytes())
         .entry(

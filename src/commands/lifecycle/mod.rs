@@ -19,6 +19,7 @@ use crate::run::events::{Event, Execution, FinalStatus};
 use crate::run::execute::{ExecSettings, execute};
 use crate::run::input::FlowContext;
 use crate::run::logins;
+use crate::run::removals;
 use crate::run::scratch::Scratch;
 use crate::setup::answers::{AnswerSource, AnswersFile, load_answers_file};
 use crate::setup::device_code::record::ActionRecord;
@@ -92,6 +93,11 @@ fn command(
                 .into(),
         ));
     }
+    if request.action == Action::Remove && request.tenant.is_none() {
+        return Err(Stop::Usage(
+            "dev remove needs --tenant (or GREENTIC_TENANT): the tenant whose provider data it deletes, also for --dry-run".into(),
+        ));
+    }
     let mut plan = plan_phase(request)?;
     let prepared = prepare_phase(request, &mut plan, edge, emit)?;
     emit(Event::PlanReady {
@@ -100,6 +106,9 @@ fn command(
     });
     if request.dry_run {
         return Ok(finish_phase(request, &plan, None, emit));
+    }
+    if request.action == Action::Remove {
+        confirm_removal(request, &plan, edge)?;
     }
     let execution = run_phase(request, &plan, prepared, edge, emit)?;
     Ok(finish_phase(request, &plan, Some(&execution), emit))
@@ -182,6 +191,15 @@ fn prepare_phase(
             prepare::check_secret_presence(plan, prepared.secrets.as_ref(), &prepared.scope)
                 .map_err(fatal)?;
             logins::check_login_states(plan, &prepared.layout, &prepared.scope);
+        }
+        Action::Remove => {
+            removals::attach_inventory(
+                plan,
+                &prepared.layout,
+                prepared.secrets.as_ref(),
+                &prepared.scope,
+            )
+            .map_err(fatal)?;
         }
         Action::Setup => {
             logins::attach_metadata(plan);
@@ -319,7 +337,38 @@ fn run_phase(
         let actions = logins_phase(plan, &execution, &settings, request, edge, emit);
         execution.add_actions(actions, &PROCESS_INTERRUPT);
     }
+    if request.action == Action::Remove {
+        let secrets = settings.secrets.as_ref();
+        let force = request.remove.force;
+        let done =
+            removals::run_removals(plan, &execution, secrets, force, &PROCESS_INTERRUPT, emit);
+        execution.add_removals(done, &PROCESS_INTERRUPT);
+    }
     Ok(execution)
+}
+
+/// `dev remove` deletes secrets: a person at the terminal says yes to the plan they were
+/// shown, `--yes` says it for a script; with neither, nothing runs.
+fn confirm_removal(request: &Request, plan: &Plan, edge: Edge<'_>) -> Result<(), Stop> {
+    if request.remove.yes {
+        return Ok(());
+    }
+    let Some(prompter) = edge.answers_prompter() else {
+        return Err(Stop::Usage(
+            "dev remove deletes the providers' stored answers and secrets, and no terminal can ask: pass --yes (see what it deletes with --dry-run)".into(),
+        ));
+    };
+    let providers = plan.packs.iter().filter(|p| p.stored.is_some()).count();
+    let label = format!(
+        "Run the remove flows and delete the stored data of {providers} provider(s) for tenant {} listed above?",
+        request.tenant.as_deref().unwrap_or_default()
+    );
+    match prompter.confirm(&label, Some(false)) {
+        Some(true) => Ok(()),
+        _ => Err(Stop::Fatal(
+            "not confirmed: nothing was run or deleted".into(),
+        )),
+    }
 }
 
 /// The device-code logins of `dev setup`, after every flow. Waiting for a person is bounded by

@@ -25,6 +25,8 @@ pub enum Action {
     Verify,
     /// `dev sync-subscriptions`: each pack's `sync_subscriptions` flow.
     SyncSubscriptions,
+    /// `dev remove`: each pack's `remove` flow, then what the operator keeps for it.
+    Remove,
 }
 
 /// What the plan does when a pack lacks the domain's setup flow.
@@ -54,6 +56,9 @@ pub struct DomainSpec {
 
 /// The flow that syncs a provider's subscriptions (messaging and events).
 const SYNC_SUBSCRIPTIONS: &str = "sync_subscriptions";
+
+/// The flow `dev remove` runs before deleting what the operator keeps for a provider.
+const REMOVE: &str = "remove";
 
 /// The setup flow `dev setup --custom` runs where a pack declares it (`setup_default`
 /// elsewhere).
@@ -165,6 +170,7 @@ impl Action {
             Action::Diagnostics => "diagnostics",
             Action::Verify => "verify",
             Action::SyncSubscriptions => "sync-subscriptions",
+            Action::Remove => "remove",
         }
     }
 }
@@ -177,11 +183,12 @@ impl fmt::Display for Action {
 
 impl Action {
     /// Every lifecycle step, in the order the README lists them.
-    pub const ALL: [Action; 4] = [
+    pub const ALL: [Action; 5] = [
         Action::Setup,
         Action::Diagnostics,
         Action::Verify,
         Action::SyncSubscriptions,
+        Action::Remove,
     ];
 }
 
@@ -236,6 +243,7 @@ impl DomainSpec {
             Action::Diagnostics => vec![optional(self.diagnostics_flow)],
             Action::Verify => self.verify_flows.iter().map(|&f| optional(f)).collect(),
             Action::SyncSubscriptions => self.sync_flows.iter().map(|&f| optional(f)).collect(),
+            Action::Remove => vec![optional(REMOVE)],
         }
     }
 }

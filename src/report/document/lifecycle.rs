@@ -13,6 +13,7 @@ use crate::plan::Plan;
 use crate::run::events::{Execution, FinalStatus, RunStats};
 use crate::run::outcome::{FlowOutcome, NodeFailureInfo, RunnerStatus};
 use crate::run::records::FlowRecord;
+use crate::run::removal_record::{RemovalOutcome, RemovalRecord};
 use crate::setup::device_code::record::{ActionOutcome, ActionRecord, ChosenBy, Selection};
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -24,6 +25,9 @@ pub struct LifecycleDocument {
     pub results: Vec<ResultView>,
     /// (setup) One per device-code login.
     pub actions: Vec<ActionView>,
+    /// (remove) One per provider whose stored data was to be deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removals: Vec<RemovalView>,
     /// The counts; absent for a dry run.
     pub summary: Option<SummaryView>,
     pub status: StatusView,
@@ -287,6 +291,61 @@ pub enum ChosenByView {
     FirstItem,
 }
 
+/// One provider's removal: what was deleted (file paths, secret URIs), or why nothing was.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RemovalView {
+    pub pack_id: String,
+    pub pack_path: PathBuf,
+    #[serde(flatten)]
+    pub outcome: RemovalOutcomeView,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum RemovalOutcomeView {
+    /// Deleted (what was already gone is not named).
+    Removed {
+        files: Vec<PathBuf>,
+        secrets: Vec<String>,
+    },
+    /// Nothing deleted: its `remove` flow did not pass (without `--force`), or an interrupt.
+    Kept { reason: String },
+    /// Deleting stopped part way: what is gone, and why.
+    Failed {
+        files: Vec<PathBuf>,
+        secrets: Vec<String>,
+        message: String,
+    },
+}
+
+impl From<&RemovalRecord> for RemovalView {
+    fn from(record: &RemovalRecord) -> Self {
+        let outcome = match &record.outcome {
+            RemovalOutcome::Removed { files, secrets } => RemovalOutcomeView::Removed {
+                files: files.clone(),
+                secrets: secrets.clone(),
+            },
+            RemovalOutcome::Kept { reason } => RemovalOutcomeView::Kept {
+                reason: reason.clone(),
+            },
+            RemovalOutcome::Failed {
+                files,
+                secrets,
+                message,
+            } => RemovalOutcomeView::Failed {
+                files: files.clone(),
+                secrets: secrets.clone(),
+                message: message.clone(),
+            },
+        };
+        Self {
+            pack_id: record.pack_id.clone(),
+            pack_path: record.pack_path.clone(),
+            outcome,
+        }
+    }
+}
+
 /// The counts of a command that ran.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct SummaryView {
@@ -301,6 +360,10 @@ pub struct SummaryView {
     pub actions_complete: usize,
     pub actions_pending: usize,
     pub actions_failed: usize,
+    /// (remove) Providers whose data was deleted, kept (a failed flow), or not all deleted.
+    pub removals_done: usize,
+    pub removals_kept: usize,
+    pub removals_failed: usize,
     /// The whole command, from the first flow to the last login.
     pub duration_ms: u64,
 }
@@ -317,6 +380,9 @@ impl From<&RunStats> for SummaryView {
             actions_complete: stats.actions_complete,
             actions_pending: stats.actions_pending,
             actions_failed: stats.actions_failed,
+            removals_done: stats.removals_done,
+            removals_kept: stats.removals_kept,
+            removals_failed: stats.removals_failed,
             duration_ms: millis(stats.wall_time),
         }
     }
@@ -357,6 +423,9 @@ impl LifecycleDocument {
                 .unwrap_or_default(),
             actions: execution
                 .map(|e| e.actions.iter().map(ActionView::from).collect())
+                .unwrap_or_default(),
+            removals: execution
+                .map(|e| e.removals.iter().map(RemovalView::from).collect())
                 .unwrap_or_default(),
             summary: execution.map(|e| SummaryView::from(&e.stats)),
             status: status.into(),

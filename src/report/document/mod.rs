@@ -100,6 +100,7 @@ pub enum ActionName {
     Diagnostics,
     Verify,
     SyncSubscriptions,
+    Remove,
 }
 
 impl From<Action> for ActionName {
@@ -109,6 +110,7 @@ impl From<Action> for ActionName {
             Action::Diagnostics => ActionName::Diagnostics,
             Action::Verify => ActionName::Verify,
             Action::SyncSubscriptions => ActionName::SyncSubscriptions,
+            Action::Remove => ActionName::Remove,
         }
     }
 }

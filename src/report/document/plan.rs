@@ -11,7 +11,7 @@ use super::{ActionName, DomainChoice, DomainName};
 use crate::pack::manifest::{ManifestForm, PackInfo, ProviderContract, SecretRequirement};
 use crate::plan::{
     ContractReport, Disposition, FlowStep, LoginState, LoginStatus, PackError, PlannedPack,
-    SecretPresence, SkipReason,
+    SecretPresence, SkipReason, StoredData,
 };
 use crate::plan::{Plan, PlanSection};
 use qa_spec::QuestionType;
@@ -97,6 +97,26 @@ pub struct PackView {
     /// (setup) The provider contract, and what came of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract: Option<ContractView>,
+    /// (remove) What the operator keeps for the provider in this tenant and team: what its
+    /// removal deletes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored: Option<StoredView>,
+}
+
+/// Files under the state folder and keys of the dev secrets store (URIs, never a value).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct StoredView {
+    pub files: Vec<PathBuf>,
+    pub secrets: Vec<String>,
+}
+
+impl From<&StoredData> for StoredView {
+    fn from(stored: &StoredData) -> Self {
+        Self {
+            files: stored.files.clone(),
+            secrets: stored.secrets.clone(),
+        }
+    }
 }
 
 impl From<&PlannedPack> for PackView {
@@ -115,6 +135,7 @@ impl From<&PlannedPack> for PackView {
             device_code: pack.device_code.as_ref().map(DeviceCodeView::from),
             login: pack.login.as_ref().map(LoginView::from),
             contract: pack.contract.as_ref().map(ContractView::from),
+            stored: pack.stored.as_ref().map(StoredView::from),
         }
     }
 }

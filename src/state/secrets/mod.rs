@@ -262,6 +262,12 @@ impl DevSecrets {
         self.file.delete(uri)
     }
 
+    /// Removes every secret of `uris` in one change of the store; returns those that were
+    /// there.
+    pub fn delete_all(&self, uris: &[String]) -> Result<Vec<String>, SecretsError> {
+        self.file.delete_all(uris)
+    }
+
     /// A secrets manager for the runner, reading and writing this store; every value it hands
     /// to a flow or takes from one is noted in `seen`, so that the flow's files can be kept
     /// clear of it.

@@ -146,20 +146,34 @@ impl StoreFile {
     /// Removes `uri` leaving no ciphertext of it (greentic-secrets' `copy_excluding` writes
     /// the store without it). False when the store does not hold it now.
     pub(super) fn delete(&self, uri: &str) -> Result<bool, SecretsError> {
+        Ok(!self.delete_all(&[uri.to_string()])?.is_empty())
+    }
+
+    /// Removes every secret of `uris` in one change of the store (no ciphertext of them left
+    /// in it); returns those that were there.
+    pub(super) fn delete_all(&self, uris: &[String]) -> Result<Vec<String>, SecretsError> {
         let fail = |message: String| SecretsError::Write {
-            uri: uri.to_string(),
+            uri: uris.join(", "),
             message,
         };
-        let mut removed = false;
+        let mut removed = Vec::new();
         self.replace(|staged| {
-            if !self.path.exists() || self.get(uri)?.is_none() {
+            if !self.path.exists() {
+                return Ok(());
+            }
+            for uri in uris {
+                if self.get(uri)?.is_some() {
+                    removed.push(uri.clone());
+                }
+            }
+            if removed.is_empty() {
                 return Ok(());
             }
             // The copy must create its destination itself.
             fs::remove_file(staged).map_err(|e| fail(e.to_string()))?;
-            DevStore::copy_excluding(&self.path, staged, &[uri])
+            let excluded: Vec<&str> = removed.iter().map(String::as_str).collect();
+            DevStore::copy_excluding(&self.path, staged, &excluded)
                 .map_err(|e| fail(e.to_string()))?;
-            removed = true;
             Ok(())
         })?;
         Ok(removed)

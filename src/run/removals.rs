@@ -1,0 +1,158 @@
+//! `dev remove`'s removals over a whole plan (after its `remove` flows): for each provider, what
+//! the operator keeps for it in one tenant and team (its stored setup answers, its device-code
+//! login state, every key the dev secrets store holds for it there), and deleting it. Run
+//! history stays; nothing of another provider or scope is read or touched.
+
+use std::path::{Path, PathBuf};
+
+use crate::base::interrupt::Interrupt;
+use crate::plan::{Disposition, Plan, StoredData};
+use crate::run::events::{Event, Execution};
+use crate::run::removal_record::{RemovalOutcome, RemovalRecord};
+use crate::state::file_lock;
+use crate::state::secrets::{DevSecrets, SecretScope, SecretsError, store_segment};
+use crate::state::state_layout::StateLayout;
+
+/// What the operator keeps for `provider_id` in `scope`: the files that exist and the store's
+/// keys of that provider (URIs only).
+pub fn inventory(
+    layout: &StateLayout,
+    secrets: Option<&DevSecrets>,
+    scope: &SecretScope,
+    provider_id: &str,
+) -> Result<StoredData, SecretsError> {
+    let state_scope = scope.state_scope();
+    let files = [
+        layout.setup_answers_file(&state_scope, provider_id),
+        layout.device_code_action_file(&state_scope, provider_id),
+    ]
+    .into_iter()
+    .filter(|file| file.exists())
+    .collect();
+    let segment = store_segment(provider_id);
+    let secrets = match secrets {
+        Some(store) => store
+            .list(scope)?
+            .into_iter()
+            .filter(|key| key.provider == segment)
+            .map(|key| key.uri)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(StoredData { files, secrets })
+}
+
+/// Puts on each pack of `plan` that can run what the operator keeps for it in `scope`.
+pub fn attach_inventory(
+    plan: &mut Plan,
+    layout: &StateLayout,
+    secrets: Option<&DevSecrets>,
+    scope: &SecretScope,
+) -> Result<(), SecretsError> {
+    for pack in plan.packs.iter_mut().filter(|p| p.error.is_none()) {
+        if let Some(info) = &pack.info {
+            pack.stored = Some(inventory(layout, secrets, scope, &info.pack_id)?);
+        }
+    }
+    Ok(())
+}
+
+/// Deletes what `stored` lists: the secrets in one change of the store, then each file under
+/// the lock its writers take (the `.lock` file itself stays: another process may hold it).
+pub fn remove(stored: &StoredData, secrets: Option<&DevSecrets>) -> RemovalOutcome {
+    let removed_secrets = match (secrets, stored.secrets.is_empty()) {
+        (Some(store), false) => match store.delete_all(&stored.secrets) {
+            Ok(removed) => removed,
+            Err(err) => return failed(Vec::new(), Vec::new(), err.to_string()),
+        },
+        _ => Vec::new(),
+    };
+    let mut removed_files = Vec::new();
+    for file in &stored.files {
+        match remove_file(file) {
+            Ok(true) => removed_files.push(file.clone()),
+            Ok(false) => {}
+            Err(message) => return failed(removed_files, removed_secrets, message),
+        }
+    }
+    RemovalOutcome::Removed {
+        files: removed_files,
+        secrets: removed_secrets,
+    }
+}
+
+fn failed(files: Vec<PathBuf>, secrets: Vec<String>, message: String) -> RemovalOutcome {
+    RemovalOutcome::Failed {
+        files,
+        secrets,
+        message,
+    }
+}
+
+/// Removes `file` under its lock; `Ok(false)` when it was already gone.
+fn remove_file(file: &Path) -> Result<bool, String> {
+    let _lock = file_lock::lock_for(file).map_err(|err| err.to_string())?;
+    match std::fs::remove_file(file) {
+        Ok(()) => Ok(true),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(err) => Err(format!("cannot remove {}: {err}", file.display())),
+    }
+}
+
+/// Each planned pack's removal, after every `remove` flow, in plan order: a pack whose flow
+/// did not pass keeps its data unless `force`; none is removed after an interrupt.
+pub fn run_removals(
+    plan: &Plan,
+    execution: &Execution,
+    secrets: Option<&DevSecrets>,
+    force: bool,
+    interrupt: &Interrupt,
+    mut on_event: impl FnMut(Event<'_>),
+) -> Vec<RemovalRecord> {
+    let mut records = Vec::new();
+    for pack in &plan.packs {
+        let (Some(info), Some(stored)) = (&pack.info, &pack.stored) else {
+            continue;
+        };
+        let outcome = match kept_because(pack, execution, force, interrupt) {
+            Some(reason) => RemovalOutcome::Kept { reason },
+            None => remove(stored, secrets),
+        };
+        let record = RemovalRecord {
+            pack_id: info.pack_id.clone(),
+            pack_path: pack.path.clone(),
+            outcome,
+        };
+        on_event(Event::RemovalFinished { record: &record });
+        records.push(record);
+    }
+    records
+}
+
+/// Why a pack's data stays: an interrupt, or a `remove` flow that ran and did not pass (or
+/// never started) without `--force`.
+fn kept_because(
+    pack: &crate::plan::PlannedPack,
+    execution: &Execution,
+    force: bool,
+    interrupt: &Interrupt,
+) -> Option<String> {
+    if interrupt.is_requested() {
+        return Some("interrupted before its data was removed".to_string());
+    }
+    let failed_flow =
+        pack.steps
+            .iter()
+            .filter(|step| step.disposition == Disposition::Run)
+            .find(|step| {
+                !execution.records.iter().any(|r| {
+                    r.pack_path == pack.path && r.flow == step.flow && r.outcome.is_success()
+                })
+            })?;
+    (!force).then(|| {
+        format!(
+            "its {} flow did not pass, so nothing was deleted (fix it, or pass --force to remove the data anyway)",
+            failed_flow.flow
+        )
+    })
+}
