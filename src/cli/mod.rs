@@ -68,6 +68,12 @@ pub enum DevCommand {
     /// Run `setup_default` of every provider pack of a domain.
     #[command(after_help = "Example:\n  greentic-operator dev setup messaging --tenant acme")]
     Setup(SetupArgs),
+    /// Change what setup stored: answers from the stored ones (the plan names those that
+    /// change), then each pack's `update` flow; kept once the provider accepts them.
+    #[command(
+        after_help = "Example:\n  greentic-operator dev update messaging --provider messaging-telegram --tenant acme --answers changes.yaml"
+    )]
+    Update(UpdateArgs),
     /// Run `diagnostics` of every provider pack of a domain that declares it.
     #[command(
         after_help = "Example:\n  greentic-operator dev diagnostics events --tenant acme --dry-run"
@@ -220,6 +226,20 @@ pub struct SetupArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct UpdateArgs {
+    #[command(flatten)]
+    pub common: LifecycleArgs,
+    /// The answers that change (JSON or YAML; a file or an http(s) URL), as `dev setup` reads
+    /// them; what it does not name stays as stored.
+    #[arg(long, value_name = "FILE|URL")]
+    pub answers: Option<PathBuf>,
+    /// Never ask, even at a terminal (otherwise each question is asked, the stored value as
+    /// its default).
+    #[arg(long)]
+    pub non_interactive: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct RemoveArgs {
     #[command(flatten)]
     pub common: LifecycleArgs,
@@ -314,20 +334,21 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
         DevCommand::Setup(args) => {
             let setup = SetupOptions {
                 allow_missing_setup: args.allow_missing_setup,
-                // A URL stays as typed; a file is made absolute.
-                answers: args.answers.map(|a| {
-                    if a.to_str().is_some_and(crate::setup::answers::is_url) {
-                        a
-                    } else {
-                        absolute(a)
-                    }
-                }),
+                answers: args.answers.map(answers_location),
                 non_interactive: args.non_interactive,
                 device_code_timeout: args.device_code_timeout,
                 relogin: args.relogin,
                 custom: args.custom,
             };
             (Action::Setup, args.common, setup)
+        }
+        DevCommand::Update(args) => {
+            let setup = SetupOptions {
+                answers: args.answers.map(answers_location),
+                non_interactive: args.non_interactive,
+                ..SetupOptions::default()
+            };
+            (Action::Update, args.common, setup)
         }
         DevCommand::Diagnostics(args) => (Action::Diagnostics, args, SetupOptions::default()),
         DevCommand::Verify(args) => (Action::Verify, args, SetupOptions::default()),
@@ -396,6 +417,15 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
         grace_period: common.grace_period,
         format: common.state.format(),
     })
+}
+
+/// An `--answers` value: a URL stays as typed; a file is made absolute.
+fn answers_location(answers: PathBuf) -> PathBuf {
+    if answers.to_str().is_some_and(crate::setup::answers::is_url) {
+        answers
+    } else {
+        absolute(answers)
+    }
 }
 
 /// Whether a command line asks for `--format json`, read before clap so that a line clap

@@ -7,8 +7,9 @@
 use std::path::Path;
 
 use super::{Finding, Severity};
+use crate::pack::domains::Action;
 use crate::pack::manifest::{PackInfo, ProviderContract};
-use crate::plan::contract::ask;
+use crate::plan::contract::{ask, contract_mode};
 use crate::setup::answers::SetupForm;
 use crate::setup::contract::host::{CallScope, PackHost};
 use crate::setup::contract::schema::ConfigSchema;
@@ -113,7 +114,7 @@ fn question_findings(path: &Path, info: &PackInfo) -> Vec<Finding> {
     };
     let component = &provider.runtime.component_ref;
     let host = PackHost::load(path, component, scope, manager_or_empty(None));
-    match ask(host, info, &mut form) {
+    match ask(host, info, &mut form, contract_mode(Action::Setup)) {
         Ok(Some(call)) => call
             .report
             .disagreements

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use greentic_secrets_lib::SecretsManager;
 use serde_json::{Map, Value, json};
 
+use crate::pack::domains::Action;
 use crate::pack::manifest::{
     APPLY_ANSWERS_OP, I18N_BUNDLE_OP, PackInfo, ProviderContract, QA_SPEC_OP,
 };
@@ -23,8 +24,14 @@ use crate::setup::contract::schema::{ConfigSchema, SchemaProblem};
 use crate::setup::keep::{PackSetup, PersistError, persist_configured};
 use crate::state::secrets::{DevSecrets, SecretScope};
 
-/// The mode of every call a `dev setup` makes.
-const SETUP_MODE: &str = "setup";
+/// The mode of the provider's `qa-spec` and `apply-answers` calls for `action`: `upgrade` for
+/// `dev update`, `setup` for `dev setup`.
+pub fn contract_mode(action: Action) -> &'static str {
+    match action {
+        Action::Update => "upgrade",
+        _ => "setup",
+    }
+}
 
 /// Why a provider's contract could not be followed; the pack's step fails with it.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +72,8 @@ pub struct ProviderCall {
     host: PackHost,
     provider: ProviderContract,
     pub report: ContractReport,
+    /// `setup` or `upgrade` ([`contract_mode`]).
+    mode: &'static str,
 }
 
 /// The provider of `info` whose contract setup follows: the first that declares `qa-spec` or
@@ -113,6 +122,7 @@ pub fn ask(
     host: Result<PackHost, HostError>,
     info: &PackInfo,
     form: &mut SetupForm,
+    mode: &'static str,
 ) -> Result<Option<ProviderCall>, ContractError> {
     let Some(provider) = contract_provider(info) else {
         return Ok(None);
@@ -128,7 +138,7 @@ pub fn ask(
         verdict: None,
     };
     if provider.declares_op(QA_SPEC_OP) {
-        let output = host.call_provider(provider, QA_SPEC_OP, &json!({"mode": SETUP_MODE}))?;
+        let output = host.call_provider(provider, QA_SPEC_OP, &json!({"mode": mode}))?;
         let spec = parse_qa_spec(output).map_err(|source| ContractError::QaSpec {
             provider: provider.provider_type.clone(),
             source,
@@ -141,6 +151,7 @@ pub fn ask(
         host,
         provider: provider.clone(),
         report,
+        mode,
     }))
 }
 
@@ -185,7 +196,7 @@ impl ProviderCall {
     ) -> Result<Result<(), Rejection>, ContractError> {
         let current = answers::load_stored(&setup.config_path)?;
         let input = json!({
-            "mode": SETUP_MODE,
+            "mode": self.mode,
             "current_config": current,
             "answers": setup.answers.values,
         });

@@ -5,12 +5,14 @@
 use std::collections::BTreeMap;
 
 use crate::base::prompter::Prompter;
+use crate::pack::domains::Action;
+use crate::pack::manifest::APPLY_ANSWERS_OP;
 use crate::pack::manifest::PackInfo;
 use crate::plan::contract::{self, ContractError, ProviderCall, Rejection};
 use crate::plan::{PackError, Plan, PlannedPack, SecretPresence};
 use crate::setup::answers::{
-    self, AnswerLayers, AnswerSource, AnswersFile, FormError, PUBLIC_BASE_URL, SetupForm,
-    StoredAnswersError,
+    self, AnswerChange, AnswerLayers, AnswerSource, AnswersFile, FormError, PUBLIC_BASE_URL,
+    SetupForm, StoredAnswersError,
 };
 use crate::setup::contract::host::{CallScope, HostError, PackHost};
 use crate::setup::keep::PackSetup;
@@ -21,6 +23,9 @@ use crate::state::state_layout::StateLayout;
 
 /// Inputs of [`prepare`].
 pub struct SetupSources<'a> {
+    /// `dev setup` or `dev update` (which starts every prompt from the stored answer and
+    /// calls the provider in mode `upgrade`).
+    pub action: Action,
     pub layout: &'a StateLayout,
     /// `None` when the store file does not exist yet (nothing stored).
     pub secrets: Option<&'a DevSecrets>,
@@ -45,7 +50,7 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
     let mut typed_url: Option<String> = None;
     let mut hosts = load_contract_hosts(plan, sources);
     for (index, pack) in plan.packs.iter_mut().enumerate() {
-        if !pack.runs_anything() {
+        if !takes_answers(pack, sources.action) {
             continue;
         }
         let Some(info) = pack.info.clone() else {
@@ -66,6 +71,20 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
     setups
 }
 
+/// Whether `pack`'s answers are gathered: its flow runs, or (update) its provider takes them
+/// through `apply-answers` without one.
+fn takes_answers(pack: &PlannedPack, action: Action) -> bool {
+    let through_contract = || {
+        pack.error.is_none()
+            && pack
+                .info
+                .as_ref()
+                .and_then(contract::contract_provider)
+                .is_some_and(|p| p.declares_op(APPLY_ANSWERS_OP))
+    };
+    pack.runs_anything() || (action == Action::Update && through_contract())
+}
+
 /// The runner host of every runnable pack whose provider declares a contract, loaded before
 /// the packs are prepared one by one (a person may be asked between two).
 fn load_contract_hosts(
@@ -76,7 +95,7 @@ fn load_contract_hosts(
         .packs
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.runs_anything())
+        .filter(|(_, p)| takes_answers(p, sources.action))
         .filter_map(|(index, p)| {
             let provider = contract::contract_provider(p.info.as_ref()?)?;
             let component = provider.runtime.component_ref.as_str();
@@ -102,7 +121,12 @@ fn prepare_pack(
 ) -> Result<Option<PackSetup>, PrepareError> {
     let mut form = SetupForm::read(info)?;
     let call = match host {
-        Some(host) => contract::ask(host, info, &mut form),
+        Some(host) => contract::ask(
+            host,
+            info,
+            &mut form,
+            contract::contract_mode(sources.action),
+        ),
         None => Ok(None),
     };
     let mut call = match call {
@@ -233,8 +257,17 @@ fn gather_answers(
         .statuses
         .iter()
         .any(|s| !s.hidden && s.broken.is_some());
-    if let Some(prompter) = sources.prompter.filter(|_| unsettled) {
-        answers::prompt_until_valid(&form, &mut merged, prompter);
+    match sources.prompter {
+        Some(prompter) if sources.action == Action::Update => {
+            answers::prompt_all_from_current(&form, &mut merged, prompter);
+        }
+        Some(prompter) if unsettled => {
+            answers::prompt_until_valid(&form, &mut merged, prompter);
+        }
+        _ => {}
+    }
+    if sources.action == Action::Update {
+        mark_changes(&mut merged, &stored, &layers.stored_secrets);
     }
     Ok(PackSetup {
         provider_id: info.pack_id.clone(),
@@ -243,6 +276,23 @@ fn gather_answers(
         config_path,
         committed: None,
     })
+}
+
+/// (update) Each answer against the stored one: the plan says which change, never a value.
+fn mark_changes(
+    merged: &mut answers::MergedAnswers,
+    stored: &serde_json::Map<String, serde_json::Value>,
+    stored_secrets: &BTreeMap<String, String>,
+) {
+    for status in &mut merged.statuses {
+        let previous = match status.secret {
+            true => stored_secrets
+                .get(&status.name)
+                .map(|v| serde_json::Value::String(v.clone())),
+            false => stored.get(&status.name).cloned(),
+        };
+        status.change = AnswerChange::of(previous.as_ref(), merged.values.get(&status.name));
+    }
 }
 
 /// A stored secret answer; a store that cannot be read is an error, never "not stored".

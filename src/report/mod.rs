@@ -21,7 +21,8 @@ use std::error::Error;
 
 use crate::base::prompter::Prompter;
 use crate::cli::request::{ColorChoice, OutputFormat, Request};
-use crate::pack::domains::Domains;
+use crate::pack::domains::{Action, Domains};
+use crate::pack::manifest::APPLY_ANSWERS_OP;
 use crate::plan::{Disposition, Plan};
 use crate::run::events::Event;
 use crate::setup::device_code::record::DeviceCodePrompt;
@@ -153,7 +154,13 @@ pub fn plan_warnings(plan: &Plan, request: &Request) -> Vec<String> {
         }
     }
     for pack in &plan.packs {
-        for step in &pack.steps {
+        // (update) A provider that takes the answers through its contract needs no flow.
+        let through_contract = plan.action == Action::Update
+            && pack
+                .contract
+                .as_ref()
+                .is_some_and(|c| c.ops.iter().any(|op| op == APPLY_ANSWERS_OP));
+        for step in pack.steps.iter().filter(|_| !through_contract) {
             if let Disposition::Skip { reason } = step.disposition {
                 lines.push(format!(
                     "warning: {} ({}): {} {}; skipped",

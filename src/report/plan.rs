@@ -220,7 +220,11 @@ fn answer_item(a: &AnswerStatus) -> String {
         (true, true) => "secret, ".to_string(),
         (true, false) => format!("secret for {}, ", a.covers.join(", ")),
     };
-    format!("{} ({secret}{source})", a.name)
+    let change = a
+        .change
+        .map(|c| format!(", {}", c.word()))
+        .unwrap_or_default();
+    format!("{} ({secret}{source}{change})", a.name)
 }
 
 /// `signing_secret present`, or the setup answer that will provide it.

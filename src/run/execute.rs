@@ -12,7 +12,6 @@ use greentic_runner_desktop::RunResult;
 use serde_json::Value;
 
 use crate::base::interrupt::Interrupt;
-use crate::pack::domains::Action;
 use crate::plan::Plan;
 use crate::run::events::{Event, Execution};
 use crate::run::input::{FlowContext, FlowSubject, flow_input};
@@ -146,7 +145,7 @@ impl DesktopRunner<'_> {
             outcome: FlowOutcome::Passed,
             runner_result: None,
             withheld_artifacts: Vec::new(),
-            contract: (flow.plan.action == Action::Setup).then(|| {
+            contract: flow.plan.action.takes_answers().then(|| {
                 pack.contract
                     .as_ref()
                     .and_then(|c| c.verdict.clone())

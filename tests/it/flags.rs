@@ -15,109 +15,38 @@ use crate::support::project::{Project, Run, operator};
 use crate::support::schema::one_document;
 
 /// Each shared flag and the subcommands (`dev <name>`) its test runs it on.
-const SHARED: &[(&str, &[&str])] = &[
-    (
-        "provider",
-        &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE, RUNS, DOCTOR, LIST],
-    ),
-    (
-        "tenant",
-        &[
-            SETUP,
-            DIAGNOSTICS,
-            VERIFY,
-            SYNC,
-            REMOVE,
-            RUNS,
-            DOCTOR,
-            LIST,
-            SET,
-            DELETE,
-        ],
-    ),
-    (
-        "team",
-        &[
-            SETUP,
-            DIAGNOSTICS,
-            VERIFY,
-            SYNC,
-            REMOVE,
-            RUNS,
-            DOCTOR,
-            LIST,
-            SET,
-            DELETE,
-        ],
-    ),
-    (
-        "env",
-        &[
-            SETUP,
-            DIAGNOSTICS,
-            VERIFY,
-            SYNC,
-            REMOVE,
-            RUNS,
-            DOCTOR,
-            LIST,
-            SET,
-            DELETE,
-        ],
-    ),
-    (
-        "format",
-        &[
-            SETUP,
-            DIAGNOSTICS,
-            VERIFY,
-            SYNC,
-            REMOVE,
-            RUNS,
-            SHOW,
-            DOCTOR,
-            LIST,
-            SET,
-            DELETE,
-        ],
-    ),
-    (
-        "project-root",
-        &[
-            SETUP,
-            DIAGNOSTICS,
-            VERIFY,
-            SYNC,
-            REMOVE,
-            RUNS,
-            SHOW,
-            DOCTOR,
-            LIST,
-            SET,
-            DELETE,
-        ],
-    ),
-    (
-        "state-dir",
-        &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE, RUNS, SHOW, DOCTOR],
-    ),
-    (
-        "public-base-url",
-        &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE, DOCTOR],
-    ),
-    ("dry-run", &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE]),
-    ("parallel", &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE]),
-    ("junit", &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE]),
-    ("timeout", &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE]),
-    ("grace-period", &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE]),
-    ("online", &[SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE]),
-];
+fn shared() -> Vec<(&'static str, Vec<&'static str>)> {
+    let lifecycle = [SETUP, UPDATE, DIAGNOSTICS, VERIFY, SYNC, REMOVE];
+    let with = |extra: &[&'static str]| [&lifecycle[..], extra].concat();
+    vec![
+        ("provider", with(&[RUNS, DOCTOR, LIST])),
+        ("tenant", with(&[RUNS, DOCTOR, LIST, SET, DELETE])),
+        ("team", with(&[RUNS, DOCTOR, LIST, SET, DELETE])),
+        ("env", with(&[RUNS, DOCTOR, LIST, SET, DELETE])),
+        ("format", with(&[RUNS, SHOW, DOCTOR, LIST, SET, DELETE])),
+        (
+            "project-root",
+            with(&[RUNS, SHOW, DOCTOR, LIST, SET, DELETE]),
+        ),
+        ("state-dir", with(&[RUNS, SHOW, DOCTOR])),
+        ("public-base-url", with(&[DOCTOR])),
+        ("dry-run", with(&[])),
+        ("parallel", with(&[])),
+        ("junit", with(&[])),
+        ("timeout", with(&[])),
+        ("grace-period", with(&[])),
+        ("online", with(&[])),
+        ("answers", vec![SETUP, UPDATE]),
+        ("non-interactive", vec![SETUP, UPDATE]),
+    ]
+}
 
 const SETUP: &str = "setup";
 const DIAGNOSTICS: &str = "diagnostics";
 const VERIFY: &str = "verify";
 const SYNC: &str = "sync-subscriptions";
 const REMOVE: &str = "remove";
+const UPDATE: &str = "update";
 const RUNS: &str = "runs";
 const SHOW: &str = "show";
 const DOCTOR: &str = "doctor";
@@ -166,10 +95,10 @@ fn every_flag_two_subcommands_share_is_tested_on_each_of_them() {
         if everywhere.contains(flag) {
             continue;
         }
-        let tested: BTreeSet<&str> = SHARED
-            .iter()
+        let tested: BTreeSet<&str> = shared()
+            .into_iter()
             .find(|(name, _)| name == flag)
-            .map(|(_, subs)| subs.iter().copied().collect())
+            .map(|(_, subs)| subs.into_iter().collect())
             .unwrap_or_else(|| panic!("--{flag} is shared by {subs:?} and has no test here"));
         assert_eq!(&tested, subs, "--{flag}: tested on / held by");
     }
@@ -188,7 +117,11 @@ fn dev<'a>(sub: &'a str, args: &[&'a str]) -> Vec<&'a str> {
 /// messaging provider stored for acme.
 fn project() -> Project {
     let p = Project::new();
-    p.pack("messaging", "telegram.gtpack", &telegram());
+    p.pack(
+        "messaging",
+        "telegram.gtpack",
+        &telegram().passing("update"),
+    );
     p.pack(
         "messaging",
         "broken.gtpack",
@@ -197,7 +130,8 @@ fn project() -> Project {
             .passing("diagnostics")
             .passing("verify_webhooks")
             .passing("sync_subscriptions")
-            .passing("remove"),
+            .passing("remove")
+            .passing("update"),
     );
     p.pack(
         "events",
@@ -234,7 +168,7 @@ fn project() -> Project {
 /// store), for tests that compare outputs.
 fn reading(sub: &str) -> Vec<&'static str> {
     match sub {
-        SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE => vec!["all", "--dry-run"],
+        SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE | UPDATE => vec!["all", "--dry-run"],
         SET => vec!["messaging-telegram", "api_key"],
         DELETE => vec!["messaging-telegram", "no_such_key"],
         SHOW => vec!["latest"],
@@ -267,8 +201,8 @@ fn selected(sub: &str, doc: &Value) -> BTreeSet<String> {
 #[test]
 fn provider_takes_an_id_a_file_name_or_a_stem_everywhere_and_no_match_is_a_usage_error() {
     let p = project();
-    let (_, subs) = SHARED.iter().find(|(f, _)| *f == "provider").unwrap();
-    for &sub in *subs {
+    let subs = tested_on("provider");
+    for &sub in &subs {
         let base = [&reading(sub)[..], &["--tenant", "acme", "--format", "json"]].concat();
         let expected: BTreeSet<String> = match sub {
             DOCTOR => ["telegram.gtpack".to_string()].into(),
@@ -324,15 +258,15 @@ fn tenant_team_and_env_scope_every_command_alike_by_flag_or_by_variable() {
         ("team", "GREENTIC_TEAM", "ops"),
         ("env", "GREENTIC_ENV", "staging"),
     ] {
-        let (_, subs) = SHARED.iter().find(|(f, _)| *f == flag).unwrap();
-        for &sub in *subs {
+        let subs = tested_on(flag);
+        for &sub in &subs {
             let out = by_flag_and_by_variable(&p, sub, &format!("--{flag}"), other, var);
             let doc = one_document(&out);
             // Acme's state (its runs, its keys) is not the other scope's.
             match sub {
                 RUNS => assert_eq!(doc["runs"], serde_json::json!([]), "runs --{flag}"),
                 LIST => assert_eq!(doc["keys"], serde_json::json!([]), "list --{flag}"),
-                SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE => {
+                SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE | UPDATE => {
                     let key = flag.to_string();
                     assert_eq!(doc["command"][&key], other, "dev {sub} --{flag}");
                 }
@@ -349,8 +283,8 @@ fn tenant_team_and_env_scope_every_command_alike_by_flag_or_by_variable() {
 #[test]
 fn format_json_prints_exactly_one_document_on_every_subcommand() {
     let p = project();
-    let (_, subs) = SHARED.iter().find(|(f, _)| *f == "format").unwrap();
-    for &sub in *subs {
+    let subs = tested_on("format");
+    for &sub in &subs {
         let args = [&reading(sub)[..], &["--tenant", "acme", "--format", "json"]].concat();
         let args: Vec<&str> = match sub {
             SHOW => args
@@ -394,8 +328,8 @@ fn project_root_and_state_dir_name_the_same_folders_from_anywhere() {
     let p = project();
     let elsewhere = tempfile::tempdir().unwrap();
     let root = p.root().to_str().unwrap().to_string();
-    let (_, subs) = SHARED.iter().find(|(f, _)| *f == "project-root").unwrap();
-    for &sub in *subs {
+    let subs = tested_on("project-root");
+    for &sub in &subs {
         let mut args = reading(sub);
         if sub != SHOW {
             args.extend(["--tenant", "acme"]);
@@ -426,8 +360,8 @@ fn project_root_and_state_dir_name_the_same_folders_from_anywhere() {
         state,
     ])
     .code(exit_code::SUCCESS);
-    let (_, subs) = SHARED.iter().find(|(f, _)| *f == "state-dir").unwrap();
-    for &sub in *subs {
+    let subs = tested_on("state-dir");
+    for &sub in &subs {
         let mut args = reading(sub);
         if sub != SHOW {
             args.extend(["--tenant", "acme"]);
@@ -447,7 +381,7 @@ fn project_root_and_state_dir_name_the_same_folders_from_anywhere() {
                 "runs --state-dir lists only the runs recorded there"
             ),
             SHOW => assert_eq!(doc["run"]["flow"], "diagnostics"),
-            SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE => {
+            SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE | UPDATE => {
                 assert_eq!(doc["command"]["state_dir"], state)
             }
             _ => {}
@@ -494,8 +428,18 @@ fn steady(mut doc: Value) -> Value {
 #[test]
 fn the_domain_is_a_positional_and_all_means_every_domain_wherever_it_is_taken() {
     let p = project();
-    for sub in [SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE, RUNS, DOCTOR, LIST] {
-        let lifecycle = [SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE].contains(&sub);
+    for sub in [
+        SETUP,
+        DIAGNOSTICS,
+        VERIFY,
+        SYNC,
+        REMOVE,
+        UPDATE,
+        RUNS,
+        DOCTOR,
+        LIST,
+    ] {
+        let lifecycle = [SETUP, DIAGNOSTICS, VERIFY, SYNC, REMOVE, UPDATE].contains(&sub);
         let mut tail = vec!["--tenant", "acme", "--format", "json"];
         if lifecycle {
             tail.push("--dry-run");
@@ -516,7 +460,7 @@ fn the_domain_is_a_positional_and_all_means_every_domain_wherever_it_is_taken() 
         }
         let all = covered("all");
         assert!(all.contains("messaging"), "dev {sub} all: {all:?}");
-        if sub != LIST && sub != VERIFY && sub != SYNC && sub != REMOVE {
+        if sub != LIST && sub != VERIFY && sub != SYNC && sub != REMOVE && sub != UPDATE {
             assert!(all.contains("events"), "dev {sub} all: {all:?}");
         }
         if lifecycle {
@@ -535,7 +479,7 @@ fn the_domain_is_a_positional_and_all_means_every_domain_wherever_it_is_taken() 
 /// `dev <sub> messaging --tenant acme --format json` (setup with the answers), then `extra`.
 fn lifecycle(p: &Project, sub: &str, extra: &[&str]) -> Run {
     let mut args = vec!["messaging", "--tenant", "acme", "--format", "json"];
-    if sub == SETUP {
+    if sub == SETUP || sub == UPDATE {
         args.extend(["--answers", "answers.yaml", "--non-interactive"]);
     }
     if sub == REMOVE {
@@ -544,8 +488,8 @@ fn lifecycle(p: &Project, sub: &str, extra: &[&str]) -> Run {
     p.run(&dev(sub, &[&args[..], extra].concat()))
 }
 
-fn tested_on(flag: &str) -> &'static [&'static str] {
-    SHARED.iter().find(|(f, _)| *f == flag).unwrap().1
+fn tested_on(flag: &str) -> Vec<&'static str> {
+    shared().into_iter().find(|(f, _)| *f == flag).unwrap().1
 }
 
 #[test]
@@ -556,7 +500,7 @@ fn public_base_url_reaches_every_flow_and_the_doctor_alike() {
         b"messaging-telegram:\n  bot_token: 111:flag-token\n",
     );
     let url = "https://flag.example";
-    for &sub in tested_on("public-base-url") {
+    for &sub in &tested_on("public-base-url") {
         if sub == DOCTOR {
             let run = p.run(&dev(
                 sub,
@@ -569,7 +513,7 @@ fn public_base_url_reaches_every_flow_and_the_doctor_alike() {
         }
         // (An answers file's own public_base_url would win over the flag in setup.)
         let run = match sub {
-            SETUP => p.run(&dev(
+            SETUP | UPDATE => p.run(&dev(
                 sub,
                 &[
                     "messaging",
@@ -606,7 +550,7 @@ fn public_base_url_reaches_every_flow_and_the_doctor_alike() {
 fn dry_run_plans_everywhere_and_runs_and_records_nothing() {
     let p = project();
     let runs_before = one_document(&p.run(&["dev", "runs", "--format", "json"]).stdout);
-    for &sub in tested_on("dry-run") {
+    for &sub in &tested_on("dry-run") {
         let run = lifecycle(&p, sub, &["--dry-run"]);
         let doc = one_document(&run.stdout);
         assert_eq!(doc["command"]["dry_run"], true, "dev {sub}");
@@ -628,7 +572,7 @@ fn parallel_runs_the_same_flows_in_plan_order_everywhere_and_zero_is_refused() {
             .map(|r| format!("{} {}", r["pack_id"], r["outcome"]["status"]))
             .collect()
     };
-    for &sub in tested_on("parallel") {
+    for &sub in &tested_on("parallel") {
         let one = one_document(&lifecycle(&p, sub, &["--parallel", "1"]).stdout);
         let two = one_document(&lifecycle(&p, sub, &["--parallel", "2"]).stdout);
         assert_eq!(order(&one), order(&two), "dev {sub} --parallel");
@@ -639,7 +583,7 @@ fn parallel_runs_the_same_flows_in_plan_order_everywhere_and_zero_is_refused() {
 #[test]
 fn junit_writes_a_report_everywhere_and_an_unwritable_path_fails_the_command() {
     let p = project();
-    for &sub in tested_on("junit") {
+    for &sub in &tested_on("junit") {
         let path = p.root().join(format!("{sub}.xml"));
         lifecycle(&p, sub, &["--junit", path.to_str().unwrap()]);
         let xml = std::fs::read_to_string(&path).unwrap();
@@ -661,7 +605,7 @@ fn junit_writes_a_report_everywhere_and_an_unwritable_path_fails_the_command() {
 fn timeout_and_grace_period_take_one_duration_syntax_everywhere() {
     let p = project();
     for flag in ["timeout", "grace-period"] {
-        for &sub in tested_on(flag) {
+        for &sub in &tested_on(flag) {
             let flag = format!("--{flag}");
             for good in ["90s", "5m", "1500ms"] {
                 lifecycle(&p, sub, &["--dry-run", &flag, good]).code(exit_code::SUCCESS);
@@ -678,9 +622,57 @@ fn timeout_and_grace_period_take_one_duration_syntax_everywhere() {
 #[test]
 fn online_plans_the_same_flows_everywhere() {
     let p = project();
-    for &sub in tested_on("online") {
+    for &sub in &tested_on("online") {
         let offline = one_document(&lifecycle(&p, sub, &["--dry-run"]).stdout);
         let online = one_document(&lifecycle(&p, sub, &["--dry-run", "--online"]).stdout);
         assert_eq!(offline["plan"], online["plan"], "dev {sub} --online");
     }
+}
+
+#[test]
+fn answers_and_non_interactive_feed_setup_and_update_alike() {
+    let p = project();
+    // Setup stored telegram's answers from answers.yaml; update takes a file of the same
+    // shape, names what changes, and never asks with --non-interactive.
+    p.file(
+        "change.yaml",
+        b"messaging-telegram:\n  default_chat_id: \"77\"\n",
+    );
+    for &sub in &tested_on("answers") {
+        let run = p.run(&dev(
+            sub,
+            &[
+                "messaging",
+                "--tenant",
+                "acme",
+                "--provider",
+                "telegram",
+                "--answers",
+                "change.yaml",
+                "--non-interactive",
+                "--dry-run",
+                "--format",
+                "json",
+            ],
+        ));
+        let doc = one_document(&run.stdout);
+        let answers = &doc["plan"]["packs"][0]["answers"];
+        let chat = answers
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == "default_chat_id")
+            .unwrap();
+        assert_eq!(chat["source"], "answers_file", "dev {sub}: {chat}");
+        let bot = answers
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == "bot_token")
+            .unwrap();
+        // Not in the file: both take the stored secret, and neither asks for it.
+        assert_eq!(bot["source"], "secrets_store", "dev {sub}: {bot}");
+    }
+    let subs = tested_on("non-interactive");
+    assert_eq!(*subs, tested_on("answers"));
 }

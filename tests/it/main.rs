@@ -24,4 +24,5 @@ mod run;
 mod secrets;
 mod setup_answers;
 mod steps;
+mod update;
 mod usage;

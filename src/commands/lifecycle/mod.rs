@@ -166,7 +166,7 @@ fn prepare_phase(
     };
     // Planning only reads a store that exists; a real run creates it, and a real setup
     // before it prepares: a provider's `apply-answers` commits its answers there.
-    let create = request.action == Action::Setup && !request.dry_run;
+    let create = request.action.takes_answers() && !request.dry_run;
     let secrets = DevSecrets::open(&store_path(&request.project_root), create).map_err(fatal)?;
     if let Some(store) = &secrets
         && request.tenant.is_some()
@@ -201,12 +201,15 @@ fn prepare_phase(
             )
             .map_err(fatal)?;
         }
-        Action::Setup => {
-            logins::attach_metadata(plan);
+        action if action.takes_answers() => {
+            if action == Action::Setup {
+                logins::attach_metadata(plan);
+            }
             let answers_file = answers_file(request, plan, emit)?;
             prepared.setups = prepare::prepare(
                 plan,
                 &SetupSources {
+                    action,
                     layout: &prepared.layout,
                     secrets: prepared.secrets.as_ref(),
                     scope: &prepared.scope,

@@ -27,6 +27,8 @@ pub enum Action {
     SyncSubscriptions,
     /// `dev remove`: each pack's `remove` flow, then what the operator keeps for it.
     Remove,
+    /// `dev update`: the answers changed from what is stored, then each pack's `update` flow.
+    Update,
 }
 
 /// What the plan does when a pack lacks the domain's setup flow.
@@ -56,6 +58,9 @@ pub struct DomainSpec {
 
 /// The flow that syncs a provider's subscriptions (messaging and events).
 const SYNC_SUBSCRIPTIONS: &str = "sync_subscriptions";
+
+/// The flow `dev update` runs with the changed answers.
+const UPDATE: &str = "update";
 
 /// The flow `dev remove` runs before deleting what the operator keeps for a provider.
 const REMOVE: &str = "remove";
@@ -171,6 +176,7 @@ impl Action {
             Action::Verify => "verify",
             Action::SyncSubscriptions => "sync-subscriptions",
             Action::Remove => "remove",
+            Action::Update => "update",
         }
     }
 }
@@ -183,13 +189,19 @@ impl fmt::Display for Action {
 
 impl Action {
     /// Every lifecycle step, in the order the README lists them.
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::Setup,
+        Action::Update,
         Action::Diagnostics,
         Action::Verify,
         Action::SyncSubscriptions,
         Action::Remove,
     ];
+
+    /// Whether the step gathers setup answers (and keeps them once the provider accepts them).
+    pub fn takes_answers(self) -> bool {
+        matches!(self, Action::Setup | Action::Update)
+    }
 }
 
 /// Every lifecycle step name any action of any domain runs (`setup_default`, `diagnostics`,
@@ -244,6 +256,7 @@ impl DomainSpec {
             Action::Verify => self.verify_flows.iter().map(|&f| optional(f)).collect(),
             Action::SyncSubscriptions => self.sync_flows.iter().map(|&f| optional(f)).collect(),
             Action::Remove => vec![optional(REMOVE)],
+            Action::Update => vec![optional(UPDATE)],
         }
     }
 }

@@ -101,6 +101,7 @@ pub enum ActionName {
     Verify,
     SyncSubscriptions,
     Remove,
+    Update,
 }
 
 impl From<Action> for ActionName {
@@ -111,6 +112,7 @@ impl From<Action> for ActionName {
             Action::Verify => ActionName::Verify,
             Action::SyncSubscriptions => ActionName::SyncSubscriptions,
             Action::Remove => ActionName::Remove,
+            Action::Update => ActionName::Update,
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::plan::{
 use crate::plan::{Plan, PlanSection};
 use qa_spec::QuestionType;
 
-use crate::setup::answers::{AnswerSource, AnswerStatus, Broken, IgnoredKey};
+use crate::setup::answers::{AnswerChange, AnswerSource, AnswerStatus, Broken, IgnoredKey};
 use crate::setup::contract::apply::ContractVerdict;
 use crate::setup::contract::qa::{Disagreement, DisagreementKind};
 use crate::setup::device_code::metadata::DeviceCodeMetadata;
@@ -338,6 +338,28 @@ pub struct AnswerView {
     pub hidden: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broken: Option<BrokenView>,
+    /// (update) Its answer against the stored one; never either value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<AnswerChangeView>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerChangeView {
+    Unchanged,
+    Changed,
+    /// Nothing was stored for it.
+    New,
+}
+
+impl From<AnswerChange> for AnswerChangeView {
+    fn from(change: AnswerChange) -> Self {
+        match change {
+            AnswerChange::Unchanged => AnswerChangeView::Unchanged,
+            AnswerChange::Changed => AnswerChangeView::Changed,
+            AnswerChange::New => AnswerChangeView::New,
+        }
+    }
 }
 
 impl From<&AnswerStatus> for AnswerView {
@@ -351,6 +373,7 @@ impl From<&AnswerStatus> for AnswerView {
             covers: status.covers.clone(),
             hidden: status.hidden,
             broken: status.broken.as_ref().map(BrokenView::from),
+            change: status.change.map(Into::into),
         }
     }
 }

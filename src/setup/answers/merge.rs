@@ -95,6 +95,7 @@ pub fn merge(form: &SetupForm, layers: &AnswerLayers<'_>) -> MergedAnswers {
             covers: q.covers.clone(),
             hidden: false,
             broken: None,
+            change: None,
         })
         .collect();
     merged.check(form);

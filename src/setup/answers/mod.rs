@@ -16,7 +16,7 @@ pub use fetch::{FetchError, MAX_ANSWERS_BYTES, is_url};
 pub use file::{AnswersFile, AnswersFileError, load_answers_file};
 pub use form::{SetupSpecError, looks_secret, parse_setup_spec, provider_question};
 pub use merge::{AnswerLayers, merge};
-pub use prompt::prompt_until_valid;
+pub use prompt::{prompt_all_from_current, prompt_until_valid};
 pub use requirements::{RequirementsError, covers, secret_requirements};
 pub use stored::{StoredAnswersError, load_stored, save_stored};
 
@@ -201,6 +201,37 @@ pub struct AnswerStatus {
     pub hidden: bool,
     /// The rule its value breaks (never the value).
     pub broken: Option<Broken>,
+    /// (update) How its answer compares with what is stored (never either value).
+    pub change: Option<AnswerChange>,
+}
+
+/// (`dev update`) An answer against the stored one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerChange {
+    Unchanged,
+    Changed,
+    /// Nothing was stored for it.
+    New,
+}
+
+impl AnswerChange {
+    /// `previous` and `next` are the stored and the new answer.
+    pub fn of(previous: Option<&Value>, next: Option<&Value>) -> Option<Self> {
+        match (previous, next) {
+            (_, None) => None,
+            (None, Some(_)) => Some(AnswerChange::New),
+            (Some(a), Some(b)) if a == b => Some(AnswerChange::Unchanged),
+            (Some(_), Some(_)) => Some(AnswerChange::Changed),
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            AnswerChange::Unchanged => "unchanged",
+            AnswerChange::Changed => "changed",
+            AnswerChange::New => "new",
+        }
+    }
 }
 
 /// The answers one provider's setup gets.

@@ -42,7 +42,14 @@ pub fn prompt_until_valid(
         };
         asked.push(status.name.clone());
         let label = label(&form.provider_id, question, why);
-        match ask(prompter, question, &label) {
+        let allow_empty = !question.spec.required;
+        match ask(
+            prompter,
+            question,
+            &label,
+            question.default.as_ref(),
+            allow_empty,
+        ) {
             Some(value) => {
                 merged.answer(&question.spec.id, value, AnswerSource::Prompt);
                 merged.check(form);
@@ -73,13 +80,61 @@ fn label(provider: &str, question: &Question, why: Option<String>) -> String {
     label
 }
 
-/// One question, by kind; `None` when the person gave up.
-fn ask(prompter: &dyn Prompter, question: &Question, label: &str) -> Option<Value> {
+/// (`dev update`) Asks every shown question in order, the current answer as its default: a
+/// public value shown, a secret said to be `(stored)` and kept on an empty answer. Then asks
+/// again for whatever still breaks a rule, as setup does. Returns false when the person gave
+/// up.
+pub fn prompt_all_from_current(
+    form: &SetupForm,
+    merged: &mut MergedAnswers,
+    prompter: &dyn Prompter,
+) -> bool {
+    for question in &form.questions {
+        let visible = merged
+            .statuses
+            .iter()
+            .any(|s| s.name == question.spec.id && !s.hidden);
+        if !visible {
+            continue;
+        }
+        let current = merged.values.get(&question.spec.id).cloned();
+        let mut label = label(&form.provider_id, question, None);
+        let secret_kept = question.spec.secret && current.is_some();
+        if secret_kept {
+            label.push_str(" (stored; Enter keeps it)");
+        }
+        let default = current.as_ref().filter(|_| !question.spec.secret);
+        let allow_empty = secret_kept || !question.spec.required;
+        match ask(
+            prompter,
+            question,
+            &label,
+            default.or(question.default.as_ref()),
+            allow_empty,
+        ) {
+            Some(value) => merged.answer(&question.spec.id, value, AnswerSource::Prompt),
+            None if secret_kept || !question.spec.required => {}
+            None => return false,
+        }
+        merged.check(form);
+    }
+    prompt_until_valid(form, merged, prompter)
+}
+
+/// One question, by kind, `default` shown and taken on an empty answer; `None` when the
+/// person gave up (or, where `allow_empty`, gave nothing).
+fn ask(
+    prompter: &dyn Prompter,
+    question: &Question,
+    label: &str,
+    default: Option<&Value>,
+    allow_empty: bool,
+) -> Option<Value> {
     let spec = &question.spec;
-    let default_text = question.default.as_ref().map(super::value_text);
+    let default_text = default.map(super::value_text);
     match spec.kind {
         QuestionType::Boolean => {
-            let default = question.default.as_ref().and_then(Value::as_bool);
+            let default = default.and_then(Value::as_bool);
             prompter.confirm(label, default).map(Value::Bool)
         }
         QuestionType::Enum if spec.choices.as_ref().is_some_and(|c| !c.is_empty()) => {
@@ -99,7 +154,7 @@ fn ask(prompter: &dyn Prompter, question: &Question, label: &str) -> Option<Valu
                 label,
                 default: default_text.filter(|_| !spec.secret),
                 secret: spec.secret,
-                allow_empty: !spec.required,
+                allow_empty,
                 validate: &validate,
             })?;
             (!text.is_empty()).then(|| coerce(spec.kind, Value::String(text)))
