@@ -74,6 +74,13 @@ pub enum DevCommand {
         after_help = "Example:\n  greentic-operator dev update messaging --provider messaging-telegram --tenant acme --answers changes.yaml"
     )]
     Update(UpdateArgs),
+    /// What each provider needs before setup, from its pack: questions and their rules, secret
+    /// requirements, public URL, device-code login; with --tenant, what is stored already.
+    /// Runs a pack's `requirements` flow where it declares one (with --tenant).
+    #[command(
+        after_help = "Example:\n  greentic-operator dev requirements messaging --tenant acme"
+    )]
+    Requirements(LifecycleArgs),
     /// Run `diagnostics` of every provider pack of a domain that declares it.
     #[command(
         after_help = "Example:\n  greentic-operator dev diagnostics events --tenant acme --dry-run"
@@ -349,6 +356,11 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
                 ..SetupOptions::default()
             };
             (Action::Update, args.common, setup)
+        }
+        DevCommand::Requirements(mut args) => {
+            // Without a tenant nothing is run: the pack alone says what it needs.
+            args.dry_run |= args.tenant.is_none();
+            (Action::Requirements, args, SetupOptions::default())
         }
         DevCommand::Diagnostics(args) => (Action::Diagnostics, args, SetupOptions::default()),
         DevCommand::Verify(args) => (Action::Verify, args, SetupOptions::default()),

@@ -28,6 +28,7 @@ pub fn pack(label: &str, steps: &[(&str, Disposition)], error: Option<&str>) -> 
         login: None,
         contract: None,
         stored: None,
+        needs: None,
     }
 }
 

@@ -149,6 +149,7 @@ pub fn build_plan(
         login: None,
         contract: None,
         stored: None,
+        needs: None,
     }));
     packs.sort_by(|a, b| a.file_name.cmp(&b.file_name));
 
@@ -317,6 +318,7 @@ fn pack_from_scan(domain: Domain, scan: ScannedPack) -> PlannedPack {
             login: None,
             contract: None,
             stored: None,
+            needs: None,
         },
         Err(reason) => PlannedPack {
             domain,
@@ -333,6 +335,7 @@ fn pack_from_scan(domain: Domain, scan: ScannedPack) -> PlannedPack {
             login: None,
             contract: None,
             stored: None,
+            needs: None,
         },
     }
 }
@@ -392,6 +395,7 @@ fn stem(path: &Path) -> String {
 pub mod contract;
 mod pack;
 pub mod prepare;
+pub mod requirements;
 
 pub use pack::*;
 

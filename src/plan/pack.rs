@@ -37,6 +37,50 @@ pub struct PlannedPack {
     /// (remove) What the operator keeps for this provider in the command's scope: what a
     /// removal deletes.
     pub stored: Option<StoredData>,
+    /// (requirements) What the provider needs before setup, read from the pack.
+    pub needs: Option<ProviderNeeds>,
+}
+
+/// (`dev requirements`) What one provider needs before setup, from its pack alone; with a
+/// tenant, also which of it is already stored (`stored` is `None` without one).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProviderNeeds {
+    pub questions: Vec<QuestionNeed>,
+    pub secrets: Vec<SecretNeedState>,
+    /// It asks for the project's public URL (`public_base_url`).
+    pub public_base_url: bool,
+    /// (with a tenant) Whether the project has one (`--public-base-url` or the tunnel file).
+    pub public_base_url_known: Option<bool>,
+    /// It declares a device-code login (its state, with a tenant, is the pack's `login`).
+    pub device_code: bool,
+    /// Its setup questions cannot be read (the reason); `questions` is then empty.
+    pub form_error: Option<String>,
+}
+
+/// One setup question a provider asks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionNeed {
+    pub name: String,
+    pub title: String,
+    pub kind: qa_spec::QuestionType,
+    pub required: bool,
+    pub secret: bool,
+    /// Its rule in words (`one of: HTML, MarkdownV2`, `matches ^https://`, `at least 1`).
+    pub rule: Option<String>,
+    /// Asked only when another answer shows it (`visible_if`).
+    pub conditional: bool,
+    /// The secret requirements its answer also meets.
+    pub covers: Vec<String>,
+    pub stored: Option<bool>,
+}
+
+/// One secret requirement, the question that answers it, and whether the store holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretNeedState {
+    pub key: String,
+    pub required: bool,
+    pub answered_by: Option<String>,
+    pub stored: Option<bool>,
 }
 
 /// What the operator keeps for one provider in one tenant and team: files under the state

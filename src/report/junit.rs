@@ -197,6 +197,7 @@ mod tests {
             outcome,
             runner_result: None,
             withheld_artifacts: Vec::new(),
+            outputs: Vec::new(),
             contract: None,
         }
     }

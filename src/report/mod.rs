@@ -154,13 +154,10 @@ pub fn plan_warnings(plan: &Plan, request: &Request) -> Vec<String> {
         }
     }
     for pack in &plan.packs {
-        // (update) A provider that takes the answers through its contract needs no flow.
-        let through_contract = plan.action == Action::Update
-            && pack
-                .contract
-                .as_ref()
-                .is_some_and(|c| c.ops.iter().any(|op| op == APPLY_ANSWERS_OP));
-        for step in pack.steps.iter().filter(|_| !through_contract) {
+        if !warns_of_skips(plan.action, pack) {
+            continue;
+        }
+        for step in &pack.steps {
             if let Disposition::Skip { reason } = step.disposition {
                 lines.push(format!(
                     "warning: {} ({}): {} {}; skipped",
@@ -173,6 +170,21 @@ pub fn plan_warnings(plan: &Plan, request: &Request) -> Vec<String> {
         }
     }
     lines
+}
+
+/// Whether a skipped flow of `pack` deserves a warning: a `requirements` flow is optional by
+/// nature, and (update) a provider that takes its answers through its contract needs no flow.
+fn warns_of_skips(action: Action, pack: &crate::plan::PlannedPack) -> bool {
+    let through_contract = || {
+        pack.contract
+            .as_ref()
+            .is_some_and(|c| c.ops.iter().any(|op| op == APPLY_ANSWERS_OP))
+    };
+    match action {
+        Action::Requirements => false,
+        Action::Update => !through_contract(),
+        _ => true,
+    }
 }
 
 /// What a person needs to log in with a device code, for stderr whatever the output format

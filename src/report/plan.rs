@@ -121,6 +121,87 @@ fn pack_rows(pack: &PlannedPack) -> Vec<[String; 4]> {
     rows
 }
 
+/// (requirements) What the provider needs, a line each: questions, secrets, the public URL,
+/// a device-code login; with a tenant, `[stored]` or `[not stored]` after each.
+fn needs_lines(pack: &PlannedPack) -> String {
+    let Some(needs) = &pack.needs else {
+        return String::new();
+    };
+    let mark = |stored: Option<bool>| match stored {
+        Some(true) => " [stored]",
+        Some(false) => " [not stored]",
+        None => "",
+    };
+    let mut out = format!("  needs of {}:\n", pack.label);
+    if let Some(error) = &needs.form_error {
+        out.push_str(&format!(
+            "    its setup questions cannot be read: {error}\n"
+        ));
+    }
+    for q in &needs.questions {
+        let mut facts = vec![kind_word(q.kind).to_string()];
+        facts.push(if q.required { "required" } else { "optional" }.to_string());
+        if q.secret {
+            facts.push("secret".to_string());
+        }
+        if q.conditional {
+            facts.push("asked when shown".to_string());
+        }
+        facts.extend(q.rule.clone());
+        if !q.covers.is_empty() {
+            facts.push(format!("covers {}", q.covers.join(", ")));
+        }
+        let line = format!("    question {}: {}", q.name, facts.join(", "));
+        out.push_str(&format!("{line}{}\n", mark(q.stored)));
+    }
+    for secret in &needs.secrets {
+        let required = if secret.required {
+            "required"
+        } else {
+            "optional"
+        };
+        let by = secret
+            .answered_by
+            .as_ref()
+            .map(|q| format!(", answered by {q}"))
+            .unwrap_or_default();
+        let line = format!("    secret {}: {required}{by}", secret.key);
+        out.push_str(&format!("{line}{}\n", mark(secret.stored)));
+    }
+    if needs.public_base_url {
+        let known = match needs.public_base_url_known {
+            Some(true) => "; the project has one",
+            Some(false) => "; the project has none yet (--public-base-url or a tunnel)",
+            None => "",
+        };
+        out.push_str(&format!("    public URL: asked{known}\n"));
+    }
+    if needs.device_code {
+        let state = pack
+            .login
+            .as_ref()
+            .map(|l| format!("; login {}", l.status.word()))
+            .unwrap_or_default();
+        out.push_str(&format!("    device-code login: declared{state}\n"));
+    }
+    if needs.questions.is_empty() && needs.secrets.is_empty() && !needs.device_code {
+        out.push_str("    nothing: no questions, secrets or login\n");
+    }
+    out
+}
+
+/// A question kind as Greentic's form model names it.
+fn kind_word(kind: qa_spec::QuestionType) -> &'static str {
+    match kind {
+        qa_spec::QuestionType::String => "string",
+        qa_spec::QuestionType::Boolean => "boolean",
+        qa_spec::QuestionType::Integer => "integer",
+        qa_spec::QuestionType::Number => "number",
+        qa_spec::QuestionType::Enum => "enum",
+        qa_spec::QuestionType::List => "list",
+    }
+}
+
 /// (remove) What a removal of the pack deletes: every file and secret key, never a value.
 fn stored_lines(pack: &PlannedPack) -> String {
     let Some(stored) = &pack.stored else {
@@ -145,6 +226,7 @@ fn stored_lines(pack: &PlannedPack) -> String {
 /// The lines under the table for one pack: its answers, secrets and login, each when it has any.
 fn pack_lines(pack: &PlannedPack) -> String {
     let mut out = stored_lines(pack);
+    out.push_str(&needs_lines(pack));
     if !pack.answers.is_empty() {
         let items: Vec<String> = pack.answers.iter().map(answer_item).collect();
         out.push_str(&format!(

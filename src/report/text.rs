@@ -130,6 +130,9 @@ impl TextReporter {
             paint(style, &format!("{:>11}", record.outcome.label())),
             seconds(record.duration),
         ));
+        for (node, value) in &record.outputs {
+            self.println(&format!("{:24}{node}: {value}", ""));
+        }
         for file in &record.withheld_artifacts {
             let path = record.run_dir.join("artifacts").join(file);
             self.progress.suspend(|| {

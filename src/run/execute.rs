@@ -12,6 +12,7 @@ use greentic_runner_desktop::RunResult;
 use serde_json::Value;
 
 use crate::base::interrupt::Interrupt;
+use crate::pack::domains::Action;
 use crate::plan::Plan;
 use crate::run::events::{Event, Execution};
 use crate::run::input::{FlowContext, FlowSubject, flow_input};
@@ -23,6 +24,7 @@ use crate::run::scratch::Scratch;
 use crate::run::watch::{Watch, Watched};
 use crate::setup::contract::apply::ContractVerdict;
 use crate::setup::keep::{PackSetup, persist};
+use crate::state::history::flow_outputs;
 use crate::state::redact::Redactor;
 use crate::state::secrets::{DevSecrets, SecretScope, SeenSecrets};
 use crate::state::state_layout::{RunPaths, StateLayout};
@@ -118,7 +120,11 @@ impl FlowRunner for DesktopRunner<'_> {
         record.duration = clock.elapsed();
         record.outcome = outcome.redacted(&redactor);
         record.runner_result = result;
-        close_run_dir(&paths, &runner_dir, record, &redactor)
+        let mut record = close_run_dir(&paths, &runner_dir, record, &redactor);
+        if flow.plan.action == Action::Requirements {
+            record.outputs = flow_outputs(&record.run_dir);
+        }
+        record
     }
 }
 
@@ -145,6 +151,7 @@ impl DesktopRunner<'_> {
             outcome: FlowOutcome::Passed,
             runner_result: None,
             withheld_artifacts: Vec::new(),
+            outputs: Vec::new(),
             contract: flow.plan.action.takes_answers().then(|| {
                 pack.contract
                     .as_ref()

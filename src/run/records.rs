@@ -45,6 +45,9 @@ pub struct FlowRecord {
     /// The runner's files left out of `artifacts/`: binary, and holding a secret value.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub withheld_artifacts: Vec<PathBuf>,
+    /// (requirements) Each node's outputs, from the runner's transcript, for the reporters.
+    #[serde(skip)]
+    pub outputs: Vec<(String, serde_json::Value)>,
     /// (setup) What the provider's contract came to before the flow ran: `configured` (its
     /// configuration was kept whatever the flow does) or `not_declared`.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -117,6 +117,7 @@ fn record(flow: PlannedFlow<'_>, outcome: FlowOutcome) -> FlowRecord {
         outcome,
         runner_result: None,
         withheld_artifacts: Vec::new(),
+        outputs: Vec::new(),
         contract: None,
     }
 }

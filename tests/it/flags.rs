@@ -16,7 +16,15 @@ use crate::support::schema::one_document;
 
 /// Each shared flag and the subcommands (`dev <name>`) its test runs it on.
 fn shared() -> Vec<(&'static str, Vec<&'static str>)> {
-    let lifecycle = [SETUP, UPDATE, DIAGNOSTICS, VERIFY, SYNC, REMOVE];
+    let lifecycle = [
+        REQUIREMENTS,
+        SETUP,
+        UPDATE,
+        DIAGNOSTICS,
+        VERIFY,
+        SYNC,
+        REMOVE,
+    ];
     let with = |extra: &[&'static str]| [&lifecycle[..], extra].concat();
     vec![
         ("provider", with(&[RUNS, DOCTOR, LIST])),
@@ -47,6 +55,7 @@ const VERIFY: &str = "verify";
 const SYNC: &str = "sync-subscriptions";
 const REMOVE: &str = "remove";
 const UPDATE: &str = "update";
+const REQUIREMENTS: &str = "requirements";
 const RUNS: &str = "runs";
 const SHOW: &str = "show";
 const DOCTOR: &str = "doctor";
@@ -131,7 +140,8 @@ fn project() -> Project {
             .passing("verify_webhooks")
             .passing("sync_subscriptions")
             .passing("remove")
-            .passing("update"),
+            .passing("update")
+            .passing("requirements"),
     );
     p.pack(
         "events",
@@ -168,7 +178,9 @@ fn project() -> Project {
 /// store), for tests that compare outputs.
 fn reading(sub: &str) -> Vec<&'static str> {
     match sub {
-        SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE | UPDATE => vec!["all", "--dry-run"],
+        SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE | UPDATE | REQUIREMENTS => {
+            vec!["all", "--dry-run"]
+        }
         SET => vec!["messaging-telegram", "api_key"],
         DELETE => vec!["messaging-telegram", "no_such_key"],
         SHOW => vec!["latest"],
@@ -266,7 +278,7 @@ fn tenant_team_and_env_scope_every_command_alike_by_flag_or_by_variable() {
             match sub {
                 RUNS => assert_eq!(doc["runs"], serde_json::json!([]), "runs --{flag}"),
                 LIST => assert_eq!(doc["keys"], serde_json::json!([]), "list --{flag}"),
-                SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE | UPDATE => {
+                SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE | UPDATE | REQUIREMENTS => {
                     let key = flag.to_string();
                     assert_eq!(doc["command"][&key], other, "dev {sub} --{flag}");
                 }
@@ -381,7 +393,7 @@ fn project_root_and_state_dir_name_the_same_folders_from_anywhere() {
                 "runs --state-dir lists only the runs recorded there"
             ),
             SHOW => assert_eq!(doc["run"]["flow"], "diagnostics"),
-            SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE | UPDATE => {
+            SETUP | DIAGNOSTICS | VERIFY | SYNC | REMOVE | UPDATE | REQUIREMENTS => {
                 assert_eq!(doc["command"]["state_dir"], state)
             }
             _ => {}
@@ -460,7 +472,7 @@ fn the_domain_is_a_positional_and_all_means_every_domain_wherever_it_is_taken() 
         }
         let all = covered("all");
         assert!(all.contains("messaging"), "dev {sub} all: {all:?}");
-        if sub != LIST && sub != VERIFY && sub != SYNC && sub != REMOVE && sub != UPDATE {
+        if [SETUP, DIAGNOSTICS, RUNS, DOCTOR].contains(&sub) {
             assert!(all.contains("events"), "dev {sub} all: {all:?}");
         }
         if lifecycle {

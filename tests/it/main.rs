@@ -20,6 +20,7 @@ mod plan;
 mod published_packs;
 mod redaction;
 mod remove;
+mod requirements;
 mod run;
 mod secrets;
 mod setup_answers;

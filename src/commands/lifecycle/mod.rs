@@ -13,6 +13,7 @@ use crate::base::interrupt::{self, PROCESS_INTERRUPT};
 use crate::cli::request::Request;
 use crate::pack::domains::{Action, Domain, Domains, discover};
 use crate::plan::prepare::{self, SetupSources};
+use crate::plan::requirements::{self, StoredLookup};
 use crate::plan::{Plan, PlanOptions, ScannedPack, build_plan};
 use crate::report;
 use crate::run::events::{Event, Execution, FinalStatus};
@@ -191,6 +192,19 @@ fn prepare_phase(
             prepare::check_secret_presence(plan, prepared.secrets.as_ref(), &prepared.scope)
                 .map_err(fatal)?;
             logins::check_login_states(plan, &prepared.layout, &prepared.scope);
+        }
+        Action::Requirements => {
+            let known = prepared.public_base_url.is_some();
+            let lookup = request.tenant.as_ref().map(|_| StoredLookup {
+                layout: &prepared.layout,
+                secrets: prepared.secrets.as_ref(),
+                scope: &prepared.scope,
+                public_base_url_known: known,
+            });
+            requirements::attach_needs(plan, lookup.as_ref()).map_err(fatal)?;
+            if lookup.is_some() {
+                logins::check_login_states(plan, &prepared.layout, &prepared.scope);
+            }
         }
         Action::Remove => {
             removals::attach_inventory(

@@ -29,6 +29,9 @@ pub enum Action {
     Remove,
     /// `dev update`: the answers changed from what is stored, then each pack's `update` flow.
     Update,
+    /// `dev requirements`: what each provider needs, from its pack; its `requirements` flow
+    /// where it declares one.
+    Requirements,
 }
 
 /// What the plan does when a pack lacks the domain's setup flow.
@@ -58,6 +61,9 @@ pub struct DomainSpec {
 
 /// The flow that syncs a provider's subscriptions (messaging and events).
 const SYNC_SUBSCRIPTIONS: &str = "sync_subscriptions";
+
+/// The flow `dev requirements` runs where a pack declares it.
+const REQUIREMENTS: &str = "requirements";
 
 /// The flow `dev update` runs with the changed answers.
 const UPDATE: &str = "update";
@@ -177,6 +183,7 @@ impl Action {
             Action::SyncSubscriptions => "sync-subscriptions",
             Action::Remove => "remove",
             Action::Update => "update",
+            Action::Requirements => "requirements",
         }
     }
 }
@@ -189,7 +196,8 @@ impl fmt::Display for Action {
 
 impl Action {
     /// Every lifecycle step, in the order the README lists them.
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
+        Action::Requirements,
         Action::Setup,
         Action::Update,
         Action::Diagnostics,
@@ -257,6 +265,7 @@ impl DomainSpec {
             Action::SyncSubscriptions => self.sync_flows.iter().map(|&f| optional(f)).collect(),
             Action::Remove => vec![optional(REMOVE)],
             Action::Update => vec![optional(UPDATE)],
+            Action::Requirements => vec![optional(REQUIREMENTS)],
         }
     }
 }

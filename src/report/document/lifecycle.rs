@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::history::NodeOutputsView;
 use super::plan::PlanView;
 use super::{ActionName, DomainChoice, DomainName, FormatVersion, millis};
 use crate::cli::request::Request;
@@ -76,6 +77,9 @@ pub struct ResultView {
     pub run_dir: PathBuf,
     pub duration_ms: u64,
     pub outcome: OutcomeView,
+    /// (requirements) Each node's outputs, as `dev show` gives them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<NodeOutputsView>,
 }
 
 impl From<&FlowRecord> for ResultView {
@@ -89,6 +93,14 @@ impl From<&FlowRecord> for ResultView {
             run_dir: record.run_dir.clone(),
             duration_ms: millis(record.duration),
             outcome: (&record.outcome).into(),
+            outputs: record
+                .outputs
+                .iter()
+                .map(|(node, value)| NodeOutputsView {
+                    node_id: node.clone(),
+                    outputs: value.clone(),
+                })
+                .collect(),
         }
     }
 }

@@ -102,6 +102,7 @@ pub enum ActionName {
     SyncSubscriptions,
     Remove,
     Update,
+    Requirements,
 }
 
 impl From<Action> for ActionName {
@@ -113,6 +114,7 @@ impl From<Action> for ActionName {
             Action::SyncSubscriptions => ActionName::SyncSubscriptions,
             Action::Remove => ActionName::Remove,
             Action::Update => ActionName::Update,
+            Action::Requirements => ActionName::Requirements,
         }
     }
 }

@@ -11,7 +11,7 @@ use super::{ActionName, DomainChoice, DomainName};
 use crate::pack::manifest::{ManifestForm, PackInfo, ProviderContract, SecretRequirement};
 use crate::plan::{
     ContractReport, Disposition, FlowStep, LoginState, LoginStatus, PackError, PlannedPack,
-    SecretPresence, SkipReason, StoredData,
+    ProviderNeeds, SecretPresence, SkipReason, StoredData,
 };
 use crate::plan::{Plan, PlanSection};
 use qa_spec::QuestionType;
@@ -101,6 +101,90 @@ pub struct PackView {
     /// removal deletes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stored: Option<StoredView>,
+    /// (requirements) What the provider needs before setup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<NeedsView>,
+}
+
+/// What a provider needs before setup, from its pack; `stored` fields only with a tenant.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct NeedsView {
+    pub questions: Vec<QuestionNeedView>,
+    pub secrets: Vec<SecretNeedView>,
+    /// It asks for the project's public URL.
+    pub public_base_url: bool,
+    /// (with a tenant) Whether the project has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_base_url_known: Option<bool>,
+    /// It declares a device-code login (where it stands: the pack's `login`).
+    pub device_code: bool,
+    /// Its setup questions cannot be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_error: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct QuestionNeedView {
+    pub name: String,
+    pub title: String,
+    pub kind: QuestionKind,
+    pub required: bool,
+    pub secret: bool,
+    /// Its rule in words (choices, pattern, bounds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Asked only when another answer shows it.
+    pub conditional: bool,
+    /// Secret requirements its answer also meets.
+    pub covers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored: Option<bool>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SecretNeedView {
+    pub key: String,
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored: Option<bool>,
+}
+
+impl From<&ProviderNeeds> for NeedsView {
+    fn from(needs: &ProviderNeeds) -> Self {
+        Self {
+            questions: needs
+                .questions
+                .iter()
+                .map(|q| QuestionNeedView {
+                    name: q.name.clone(),
+                    title: q.title.clone(),
+                    kind: q.kind.into(),
+                    required: q.required,
+                    secret: q.secret,
+                    rule: q.rule.clone(),
+                    conditional: q.conditional,
+                    covers: q.covers.clone(),
+                    stored: q.stored,
+                })
+                .collect(),
+            secrets: needs
+                .secrets
+                .iter()
+                .map(|s| SecretNeedView {
+                    key: s.key.clone(),
+                    required: s.required,
+                    answered_by: s.answered_by.clone(),
+                    stored: s.stored,
+                })
+                .collect(),
+            public_base_url: needs.public_base_url,
+            public_base_url_known: needs.public_base_url_known,
+            device_code: needs.device_code,
+            form_error: needs.form_error.clone(),
+        }
+    }
 }
 
 /// Files under the state folder and keys of the dev secrets store (URIs, never a value).
@@ -136,6 +220,7 @@ impl From<&PlannedPack> for PackView {
             login: pack.login.as_ref().map(LoginView::from),
             contract: pack.contract.as_ref().map(ContractView::from),
             stored: pack.stored.as_ref().map(StoredView::from),
+            needs: pack.needs.as_ref().map(NeedsView::from),
         }
     }
 }
