@@ -7,6 +7,7 @@ use crate::cli::request::Request;
 use crate::pack::domains::Domains;
 use crate::pack::manifest::APPLY_ANSWERS_OP;
 use crate::plan::{ContractReport, Disposition, LoginState, Plan, PlannedPack, SecretPresence};
+use crate::setup::answers::PUBLIC_BASE_URL;
 use crate::setup::answers::{AnswerStatus, Broken};
 use crate::setup::contract::apply::ContractVerdict;
 use crate::setup::device_code::record::ACTION_NAME;
@@ -169,7 +170,12 @@ fn needs_lines(pack: &PlannedPack) -> String {
         out.push_str(&format!("{line}{}\n", mark(secret.stored)));
     }
     if needs.public_base_url {
+        let answered = needs
+            .questions
+            .iter()
+            .any(|q| q.name == PUBLIC_BASE_URL && q.stored == Some(true));
         let known = match needs.public_base_url_known {
+            _ if answered => "; stored for this provider",
             Some(true) => "; the project has one",
             Some(false) => "; the project has none yet (--public-base-url or a tunnel)",
             None => "",

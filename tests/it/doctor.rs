@@ -283,3 +283,37 @@ fn provider_limits_the_examination_to_the_packs_it_names_across_domains() {
         .stderr_has("--provider good matches no pack")
         .stderr_has("timer");
 }
+
+#[test]
+fn every_declared_lifecycle_flow_is_checked_update_remove_and_the_others_included() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "steps.gtpack",
+        &PackBuilder::new("messaging-steps")
+            .passing("setup_default")
+            .failing("update")
+            .failing("remove")
+            .failing("sync_subscriptions")
+            .failing("requirements")
+            .failing("setup_custom")
+            .failing("not_a_lifecycle_flow"),
+    );
+    let run = p.run(&["dev", "doctor", "messaging"]);
+    for flow in [
+        "update",
+        "remove",
+        "sync_subscriptions",
+        "requirements",
+        "setup_custom",
+    ] {
+        run.stdout_has(&format!(
+            "flow {flow} node step calls component absent.component"
+        ));
+    }
+    assert!(
+        !run.stdout.contains("flow not_a_lifecycle_flow"),
+        "{}",
+        run.stdout
+    );
+}

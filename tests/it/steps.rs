@@ -157,3 +157,54 @@ fn custom_setup_runs_setup_custom_where_declared_and_setup_default_elsewhere() {
         result("messaging-custom", "setup_default", "failed")
     );
 }
+
+/// One project, each new step's plan as a person reads it, pinned.
+#[test]
+fn the_plan_of_each_lifecycle_step_snapshot() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "telegram.gtpack",
+        &crate::published_packs::published("messaging-telegram")
+            .passing("update")
+            .passing("remove")
+            .passing("sync_subscriptions")
+            .passing("setup_custom")
+            .passing("requirements"),
+    );
+    p.file(
+        "answers.yaml",
+        b"messaging-telegram:\n  public_base_url: https://bot.example\n  bot_token: 111:plan\n",
+    );
+    p.run(&[
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--answers",
+        "answers.yaml",
+    ])
+    .code(exit_code::SUCCESS);
+    p.file(
+        "change.yaml",
+        b"messaging-telegram:\n  default_chat_id: \"5\"\n",
+    );
+    let steps: [(&str, &[&str]); 5] = [
+        ("update", &["--answers", "change.yaml"]),
+        ("remove", &[]),
+        ("requirements", &[]),
+        ("sync-subscriptions", &[]),
+        ("setup", &["--custom", "--answers", "answers.yaml"]),
+    ];
+    let mut screens = String::new();
+    for (step, extra) in steps {
+        let mut args = vec!["dev", step, "messaging", "--tenant", "acme", "--dry-run"];
+        args.extend_from_slice(extra);
+        let run = p.run(&args);
+        run.code(exit_code::SUCCESS);
+        screens.push_str(&format!("$ {}\n{}\n", args.join(" "), run.stdout));
+    }
+    assert!(!screens.contains("111:plan"), "never a value");
+    insta::assert_snapshot!("plans_of_each_step", p.normalise(&screens));
+}
