@@ -10,8 +10,8 @@ use crate::base::prompter::{Prompter, TextQuestion};
 use crate::cli::request::{SecretsAction, SecretsRequest};
 use crate::pack::domains::Domain;
 use crate::pack::names_pack;
-use crate::report::secrets::{self as render, KeyRow, Listing};
-use crate::setup::secret_needs::{ProjectPack, needs_of, project_packs};
+use crate::report::secrets as render;
+use crate::setup::secret_needs::{KeyRow, Listing, ProjectPack, needs_of, project_packs};
 use crate::state::secrets::{
     DevSecrets, SecretScope, SecretsError, StoredKey, secret_uri, store_path, store_segment,
 };

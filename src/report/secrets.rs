@@ -2,7 +2,6 @@
 //! and one line per change. Never a value.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use super::document::error::ErrorKind;
 use super::document::secrets::{DeletedDocument, ListDocument, StoredDocument};
@@ -10,25 +9,7 @@ use super::document::{self, FormatVersion};
 use super::style::{Styles, paint};
 use super::table::render_table;
 use crate::cli::request::{ColorChoice, OutputFormat};
-use crate::setup::secret_needs::SecretNeed;
-use crate::state::secrets::{SecretScope, StoredKey};
-
-/// One stored key and the pack requirements it meets (`<pack id> <requirement>`).
-#[derive(Debug)]
-pub struct KeyRow {
-    pub key: StoredKey,
-    pub meets: Vec<String>,
-}
-
-/// What `dev secrets list` found.
-#[derive(Debug)]
-pub struct Listing {
-    pub store: PathBuf,
-    pub scope: SecretScope,
-    pub keys: Vec<KeyRow>,
-    /// Requirements of the project's packs no stored key meets.
-    pub missing: Vec<SecretNeed>,
-}
+use crate::setup::secret_needs::Listing;
 
 pub fn list(listing: &Listing, format: OutputFormat, color: ColorChoice) {
     if format == OutputFormat::Json {

@@ -9,7 +9,9 @@ use greentic_secrets_lib::canonical_secret_name;
 use crate::pack::domains::{Domain, discover};
 use crate::pack::manifest::{PackInfo, read_pack_info};
 use crate::setup::answers::{Question, SetupForm, covers, secret_requirements};
-use crate::state::secrets::{DevSecrets, SecretScope, SecretsError, secret_uri, store_segment};
+use crate::state::secrets::{
+    DevSecrets, SecretScope, SecretsError, StoredKey, secret_uri, store_segment,
+};
 
 /// One secret requirement of one pack.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,4 +133,21 @@ pub fn needs_with_questions(
             }
         })
         .collect()
+}
+
+/// One stored key and the pack requirements it meets (`<pack id> <requirement>`).
+#[derive(Debug)]
+pub struct KeyRow {
+    pub key: StoredKey,
+    pub meets: Vec<String>,
+}
+
+/// What `dev secrets list` found: the stored keys with what each meets, and what is missing.
+#[derive(Debug)]
+pub struct Listing {
+    pub store: PathBuf,
+    pub scope: SecretScope,
+    pub keys: Vec<KeyRow>,
+    /// Requirements of the project's packs no stored key meets.
+    pub missing: Vec<SecretNeed>,
 }

@@ -5,10 +5,13 @@
 //! A change of any document is a change of [`FORMAT_VERSION`] and of its schemas: the schemas
 //! of a version, once committed, are never rewritten.
 
+pub mod answers;
 pub mod doctor;
 pub mod error;
 pub mod history;
 pub mod lifecycle;
+pub mod needs;
+pub mod pack_info;
 pub mod plan;
 pub mod secrets;
 

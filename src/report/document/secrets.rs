@@ -6,8 +6,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{DomainName, FormatVersion};
-use crate::report::secrets::{KeyRow, Listing};
-use crate::setup::secret_needs::SecretNeed;
+use crate::setup::secret_needs::{KeyRow, Listing, SecretNeed};
 
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ListDocument {
