@@ -209,6 +209,10 @@ impl TextReporter {
         for uri in secrets {
             self.println(&format!("{:24}deleted {uri}", ""));
         }
+        if !record.provider_named.is_empty() {
+            let named = record.provider_named.join(", ");
+            self.println(&format!("{:24}its provider asked to remove: {named}", ""));
+        }
         if let Some(note) = note {
             self.println(&format!("{:24}{note}", ""));
         }

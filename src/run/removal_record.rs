@@ -26,6 +26,8 @@ pub struct RemovalRecord {
     pub pack_id: String,
     pub pack_path: PathBuf,
     pub outcome: RemovalOutcome,
+    /// What the provider's `apply-answers` (mode `remove`) said it wants gone, by name.
+    pub provider_named: Vec<String>,
 }
 
 impl RemovalRecord {

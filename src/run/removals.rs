@@ -5,12 +5,21 @@
 
 use std::path::{Path, PathBuf};
 
+use serde_json::{Value, json};
+
 use crate::base::interrupt::Interrupt;
+use crate::pack::manifest::APPLY_ANSWERS_OP;
+use crate::plan::contract::contract_provider;
 use crate::plan::{Disposition, Plan, StoredData};
 use crate::run::events::{Event, Execution};
 use crate::run::removal_record::{RemovalOutcome, RemovalRecord};
+use crate::setup::answers;
+use crate::setup::contract::apply::{Applied, interpret};
+use crate::setup::contract::host::{CallScope, HostError, PackHost};
 use crate::state::file_lock;
-use crate::state::secrets::{DevSecrets, SecretScope, SecretsError, store_segment};
+use crate::state::secrets::{
+    DevSecrets, SecretScope, SecretsError, manager_or_empty, store_segment,
+};
 use crate::state::state_layout::StateLayout;
 
 /// What the operator keeps for `provider_id` in `scope`: the files that exist and the store's
@@ -99,13 +108,21 @@ fn remove_file(file: &Path) -> Result<bool, String> {
     }
 }
 
+/// Where removals happen: the store, the tenant and team, and whether `--force` was given.
+pub struct RemovalSettings<'a> {
+    pub layout: &'a StateLayout,
+    pub secrets: Option<&'a DevSecrets>,
+    pub scope: &'a SecretScope,
+    pub force: bool,
+}
+
 /// Each planned pack's removal, after every `remove` flow, in plan order: a pack whose flow
-/// did not pass keeps its data unless `force`; none is removed after an interrupt.
+/// did not pass, or whose provider refuses its removal (`apply-answers` in mode `remove`),
+/// keeps its data unless `force`; none is removed after an interrupt.
 pub fn run_removals(
     plan: &Plan,
     execution: &Execution,
-    secrets: Option<&DevSecrets>,
-    force: bool,
+    settings: &RemovalSettings<'_>,
     interrupt: &Interrupt,
     mut on_event: impl FnMut(Event<'_>),
 ) -> Vec<RemovalRecord> {
@@ -114,19 +131,115 @@ pub fn run_removals(
         let (Some(info), Some(stored)) = (&pack.info, &pack.stored) else {
             continue;
         };
-        let outcome = match kept_because(pack, execution, force, interrupt) {
+        let mut provider_named = Vec::new();
+        let kept =
+            kept_because(pack, execution, settings.force, interrupt).or_else(
+                || match provider_word(pack, info, settings) {
+                    ProviderWord::Agrees { named } => {
+                        provider_named = named;
+                        None
+                    }
+                    ProviderWord::Refuses(_) | ProviderWord::Unreachable(_) if settings.force => {
+                        None
+                    }
+                    ProviderWord::Refuses(reason) | ProviderWord::Unreachable(reason) => {
+                        Some(reason)
+                    }
+                },
+            );
+        let outcome = match kept {
             Some(reason) => RemovalOutcome::Kept { reason },
-            None => remove(stored, secrets),
+            None => remove(stored, settings.secrets),
         };
         let record = RemovalRecord {
             pack_id: info.pack_id.clone(),
             pack_path: pack.path.clone(),
             outcome,
+            provider_named,
         };
         on_event(Event::RemovalFinished { record: &record });
         records.push(record);
     }
     records
+}
+
+/// What the provider's contract says of its removal.
+enum ProviderWord {
+    /// No contract, or `ok:true`; `named` is what its `remove` field lists.
+    Agrees {
+        named: Vec<String>,
+    },
+    Refuses(String),
+    /// It could not be asked (the pack did not load, the call failed).
+    Unreachable(String),
+}
+
+/// `apply-answers` in mode `remove`, where the provider declares it, with the stored
+/// configuration.
+fn provider_word(
+    pack: &crate::plan::PlannedPack,
+    info: &crate::pack::manifest::PackInfo,
+    settings: &RemovalSettings<'_>,
+) -> ProviderWord {
+    let Some(provider) = contract_provider(info).filter(|p| p.declares_op(APPLY_ANSWERS_OP)) else {
+        return ProviderWord::Agrees { named: Vec::new() };
+    };
+    let scope = CallScope {
+        tenant: settings.scope.tenant.clone(),
+        team: settings.scope.team.clone(),
+    };
+    let unreachable = |err: HostError| {
+        ProviderWord::Unreachable(format!(
+            "its provider {} could not be asked about its removal ({err}), so nothing was deleted (pass --force to remove the data anyway)",
+            provider.provider_type
+        ))
+    };
+    let component = provider.runtime.component_ref.as_str();
+    let manager = manager_or_empty(settings.secrets);
+    let host = match PackHost::load(&pack.path, component, scope, manager) {
+        Ok(host) => host,
+        Err(err) => return unreachable(err),
+    };
+    let config_file = settings
+        .layout
+        .setup_answers_file(&settings.scope.state_scope(), &info.pack_id);
+    let current = answers::load_stored(&config_file).unwrap_or_default();
+    let input = json!({"mode": "remove", "current_config": current, "answers": {}});
+    let output = match host.call_provider(provider, APPLY_ANSWERS_OP, &input) {
+        Ok(output) => output,
+        Err(err) => return unreachable(err),
+    };
+    let named = named_for_removal(&output["remove"]);
+    match interpret(output) {
+        Applied::Configured { .. } => ProviderWord::Agrees { named },
+        Applied::Rejected { error, diagnostics } => {
+            let detail = match diagnostics.is_empty() {
+                true => String::new(),
+                false => format!(" ({})", diagnostics.join("; ")),
+            };
+            ProviderWord::Refuses(format!(
+                "its provider {} refused its removal: {error}{detail}; nothing was deleted (pass --force to remove the data anyway)",
+                provider.provider_type
+            ))
+        }
+    }
+}
+
+/// The names an `apply-answers` answer's `remove` field gives: a list of names, or an object
+/// whose keys are.
+fn named_for_removal(field: &Value) -> Vec<String> {
+    match field {
+        Value::Array(items) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map_or_else(|| item.to_string(), str::to_string)
+            })
+            .collect(),
+        Value::Object(map) => map.keys().cloned().collect(),
+        Value::String(one) => vec![one.clone()],
+        _ => Vec::new(),
+    }
 }
 
 /// Why a pack's data stays: an interrupt, or a `remove` flow that ran and did not pass (or

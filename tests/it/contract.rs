@@ -173,3 +173,57 @@ fn a_dry_run_asks_the_provider_but_never_applies_and_doctor_judges_the_contract(
         doctor.stdout
     );
 }
+
+/// Set up through an accepting provider, then the pack replaced by one whose provider answers
+/// `apply` (in every mode, `remove` included) and declares a passing `remove` flow.
+fn set_up_then_answering(apply: &str) -> Project {
+    let p = Project::new();
+    let accept = r#"{"ok":true,"config":{"region":"eu","enabled":true}}"#;
+    p.pack("messaging", "x.gtpack", &provider_pack(accept, true));
+    answers(&p);
+    p.setup_messaging(&["--answers", "answers.json"]).code(0);
+    p.pack(
+        "messaging",
+        "x.gtpack",
+        &provider_pack(apply, true).passing("remove"),
+    );
+    p
+}
+
+fn remove_x(p: &Project, extra: &[&str]) -> crate::support::project::Run {
+    let mut args = vec!["dev", "remove", "messaging", "--tenant", "acme", "--yes"];
+    args.extend_from_slice(extra);
+    p.run(&args)
+}
+
+#[test]
+fn a_provider_that_refuses_its_removal_keeps_its_data_unless_forced() {
+    let p = set_up_then_answering(r#"{"ok":false,"error":"still subscribed to 3 channels"}"#);
+    let uri = "secrets://dev/acme/_/messaging_x/api_token";
+    assert_eq!(p.secret(uri).as_deref(), Some(TOKEN));
+    remove_x(&p, &[])
+        .code(1)
+        .stdout_has("KEPT")
+        .stdout_has("its provider messaging.x refused its removal: still subscribed to 3 channels");
+    assert_eq!(p.secret(uri).as_deref(), Some(TOKEN), "nothing deleted");
+    remove_x(&p, &["--force"]).stdout_has("REMOVED");
+    assert_eq!(p.secret(uri), None);
+}
+
+#[test]
+fn an_accepting_provider_names_what_it_wants_gone_and_everything_of_it_is_removed() {
+    let p = set_up_then_answering(r#"{"ok":true,"remove":["api_token","region"]}"#);
+    let run = remove_x(&p, &["--format", "json"]);
+    let doc = run.code(0).json();
+    assert_eq!(doc["removals"][0]["status"], "removed");
+    assert_eq!(
+        doc["removals"][0]["provider_named"],
+        json!(["api_token", "region"])
+    );
+    assert_eq!(p.secret("secrets://dev/acme/_/messaging_x/api_token"), None);
+    assert!(
+        !p.state()
+            .join("config/dev/acme/_/messaging-x/setup-answers.json")
+            .exists()
+    );
+}

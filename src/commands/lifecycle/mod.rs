@@ -355,10 +355,13 @@ fn run_phase(
         execution.add_actions(actions, &PROCESS_INTERRUPT);
     }
     if request.action == Action::Remove {
-        let secrets = settings.secrets.as_ref();
-        let force = request.remove.force;
-        let done =
-            removals::run_removals(plan, &execution, secrets, force, &PROCESS_INTERRUPT, emit);
+        let removal = removals::RemovalSettings {
+            layout: &settings.layout,
+            secrets: settings.secrets.as_ref(),
+            scope: &settings.scope,
+            force: request.remove.force,
+        };
+        let done = removals::run_removals(plan, &execution, &removal, &PROCESS_INTERRUPT, emit);
         execution.add_removals(done, &PROCESS_INTERRUPT);
     }
     Ok(execution)

@@ -310,6 +310,9 @@ pub struct RemovalView {
     pub pack_path: PathBuf,
     #[serde(flatten)]
     pub outcome: RemovalOutcomeView,
+    /// What the provider's `apply-answers` (mode `remove`) named in its `remove` field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provider_named: Vec<String>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -354,6 +357,7 @@ impl From<&RemovalRecord> for RemovalView {
             pack_id: record.pack_id.clone(),
             pack_path: record.pack_path.clone(),
             outcome,
+            provider_named: record.provider_named.clone(),
         }
     }
 }
