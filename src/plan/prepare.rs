@@ -139,7 +139,12 @@ fn prepare_pack(
     let mut setup = gather_answers(info, form, sources, typed_url)?;
     pack.answers = setup.answers.statuses.clone();
     pack.ignored_answers = setup.answers.ignored.clone();
-    if let Some(error) = answers_verdict(&setup) {
+    if let Some(mut error) = answers_verdict(&setup) {
+        if sources.action == Action::Update && !setup.config_path.exists() {
+            error = format!(
+                "nothing is stored for it in this tenant and team yet (set it up with `dev setup` first): {error}"
+            );
+        }
         pack.contract = call.map(|c| c.report);
         pack.fail(PackError::Setup(error));
         return Ok(None);

@@ -206,3 +206,22 @@ fn at_a_terminal_update_asks_every_question_from_its_stored_answer_and_keeps_a_s
         "Enter kept the stored secret"
     );
 }
+
+#[test]
+fn updating_a_provider_never_set_up_says_to_set_it_up_first() {
+    let p = project();
+    p.run(&[
+        "dev",
+        "update",
+        "messaging",
+        "--provider",
+        "telegram",
+        "--tenant",
+        "gamma",
+        "--non-interactive",
+    ])
+    .code(exit_code::FAILURE)
+    .stdout_has(
+        "nothing is stored for it in this tenant and team yet (set it up with `dev setup` first)",
+    );
+}
