@@ -102,7 +102,8 @@ pub enum SecretsCommand {
     },
     /// Store a secret: the value comes from a hidden prompt, or from standard input when piped.
     Set {
-        /// The provider (pack id), e.g. messaging-telegram.
+        /// The provider: a pack's id, file name or file stem (messaging-telegram, telegram), or
+        /// the id of a provider not in the project.
         #[arg(value_parser = validate_secret_part)]
         provider: String,
         /// The key, e.g. bot_token or TELEGRAM_BOT_TOKEN.
@@ -111,7 +112,7 @@ pub enum SecretsCommand {
     },
     /// Remove a secret from the store.
     Delete {
-        /// The provider (pack id).
+        /// The provider, as `set` takes it.
         #[arg(value_parser = validate_secret_part)]
         provider: String,
         /// The key.

@@ -31,8 +31,14 @@ pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
     };
     let result = match &request.action {
         SecretsAction::List { domains, providers } => list(request, &scope, domains, providers),
-        SecretsAction::Set { provider, key } => set(request, &scope, provider, key, prompter),
-        SecretsAction::Delete { provider, key } => delete(request, &scope, provider, key),
+        SecretsAction::Set { provider, key } => {
+            let provider = pack_id_named(request, provider);
+            set(request, &scope, &provider, key, prompter)
+        }
+        SecretsAction::Delete { provider, key } => {
+            let provider = pack_id_named(request, provider);
+            delete(request, &scope, &provider, key)
+        }
     };
     match result {
         Ok(code) => code,
@@ -154,6 +160,22 @@ fn unmatched(value: &str, packs: &[ProjectPack], keys: &[StoredKey]) -> String {
         list(packs.iter().map(|p| p.info.pack_id.as_str()).collect()),
         list(keys.iter().map(|k| k.provider.as_str()).collect()),
     )
+}
+
+/// The provider `set` and `delete` mean: the pack id of the project's pack whose id, file name
+/// or stem `named` is (`telegram` -> `messaging-telegram`), else `named` as typed (a provider
+/// whose pack is not in the project).
+fn pack_id_named(request: &SecretsRequest, named: &str) -> String {
+    let packs = project_packs(&request.project_root, &Domain::ALL);
+    let ids: BTreeSet<&str> = packs
+        .iter()
+        .filter(|p| names_pack(named, Some(&p.info.pack_id), Some(&p.path)))
+        .map(|p| p.info.pack_id.as_str())
+        .collect();
+    match ids.into_iter().collect::<Vec<_>>().as_slice() {
+        [one] => one.to_string(),
+        _ => named.to_string(),
+    }
 }
 
 fn set(

@@ -292,3 +292,53 @@ fn the_store_is_its_owners_only_after_set_and_setup_and_doctor_says_when_it_is_n
     p.run_env(&doctor, &[], None)
         .stdout_has("GREENTIC_DEV_MASTER_KEY is unset, so");
 }
+
+#[test]
+fn set_and_delete_take_a_pack_by_its_file_stem_as_every_provider_flag_does() {
+    let p = project();
+    p.run_with_stdin(
+        &[
+            "dev",
+            "secrets",
+            "set",
+            "telegram",
+            "bot_token",
+            "--tenant",
+            "acme",
+        ],
+        TOKEN,
+    )
+    .code(exit_code::SUCCESS)
+    .stdout_has("stored secrets://dev/acme/_/messaging_telegram/bot_token");
+    assert_eq!(
+        p.secret("secrets://dev/acme/_/messaging_telegram/bot_token")
+            .as_deref(),
+        Some(TOKEN)
+    );
+    p.run(&[
+        "dev",
+        "secrets",
+        "delete",
+        "telegram.gtpack",
+        "bot_token",
+        "--tenant",
+        "acme",
+    ])
+    .code(exit_code::SUCCESS)
+    .stdout_has("deleted secrets://dev/acme/_/messaging_telegram/bot_token");
+    // A provider with no pack in the project is taken as typed.
+    p.run_with_stdin(
+        &[
+            "dev",
+            "secrets",
+            "set",
+            "messaging-elsewhere",
+            "key",
+            "--tenant",
+            "acme",
+        ],
+        "v",
+    )
+    .code(exit_code::SUCCESS)
+    .stdout_has("stored secrets://dev/acme/_/messaging_elsewhere/key");
+}
