@@ -2,22 +2,21 @@
 //!
 //! May use `base`, `pack` (domain names) and `setup` (what an answers URL looks like).
 
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod lifecycle;
 pub mod request;
 mod tools;
 
+pub use lifecycle::{LifecycleArgs, RemoveArgs, SetupArgs, UpdateArgs};
 use tools::secrets_request;
 pub use tools::{DoctorArgs, DomainChoice, SecretsArgs, SecretsCommand, SecretsScopeArgs};
 
 use crate::base::names::validate_name;
 use crate::cli::request::{
-    ColorChoice, DevRequest, DoctorRequest, HistoryRequest, OutputFormat, RemoveOptions, Request,
-    RunsRequest, SetupOptions, ShowRequest,
+    ColorChoice, DevRequest, DoctorRequest, HistoryRequest, OutputFormat, RunsRequest, ShowRequest,
 };
 use crate::pack::domains::Action;
 
@@ -204,60 +203,6 @@ pub struct ShowArgs {
     pub run: String,
 }
 
-#[derive(Debug, Args)]
-pub struct SetupArgs {
-    #[command(flatten)]
-    pub common: LifecycleArgs,
-    /// Skip, instead of failing, packs that lack the setup flow.
-    #[arg(long)]
-    pub allow_missing_setup: bool,
-    /// Setup answers (JSON or YAML; a file or an http(s) URL): greentic-setup's document, a
-    /// map by provider id, or a flat object for a single provider.
-    #[arg(long, value_name = "FILE|URL")]
-    pub answers: Option<PathBuf>,
-    /// Never ask for missing answers, even at a terminal.
-    #[arg(long)]
-    pub non_interactive: bool,
-    /// How long to wait for a device-code login in this run [default: until the code expires
-    /// at a terminal; 5m with --non-interactive or in CI]. The login stays pending: run setup
-    /// again to keep waiting while the code is valid.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub device_code_timeout: Option<Duration>,
-    /// Log in again even when an earlier device-code login completed.
-    #[arg(long)]
-    pub relogin: bool,
-    /// Run `setup_custom` where a pack declares it (`setup_default` elsewhere); the plan says
-    /// which ran.
-    #[arg(long)]
-    pub custom: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct UpdateArgs {
-    #[command(flatten)]
-    pub common: LifecycleArgs,
-    /// The answers that change (JSON or YAML; a file or an http(s) URL), as `dev setup` reads
-    /// them; what it does not name stays as stored.
-    #[arg(long, value_name = "FILE|URL")]
-    pub answers: Option<PathBuf>,
-    /// Never ask, even at a terminal (otherwise each question is asked, the stored value as
-    /// its default).
-    #[arg(long)]
-    pub non_interactive: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct RemoveArgs {
-    #[command(flatten)]
-    pub common: LifecycleArgs,
-    /// Remove without asking (required when no terminal can ask).
-    #[arg(long)]
-    pub yes: bool,
-    /// Delete the stored data even when a pack's `remove` flow fails.
-    #[arg(long)]
-    pub force: bool,
-}
-
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
@@ -284,159 +229,49 @@ pub enum FormatArg {
     Json,
 }
 
-#[derive(Debug, Args)]
-pub struct LifecycleArgs {
-    /// The provider domain.
-    #[arg(value_enum)]
-    pub domain: DomainChoice,
-    /// Tenant the flows run for (required unless --dry-run).
-    #[arg(long, env = "GREENTIC_TENANT", value_parser = validate_name)]
-    pub tenant: Option<String>,
-    /// Team inside the tenant.
-    #[arg(long, env = "GREENTIC_TEAM", value_parser = validate_name)]
-    pub team: Option<String>,
-    /// Keep only packs whose pack id, file name or file stem equals this (repeatable).
-    #[arg(long = "provider", value_name = "PROVIDER")]
-    pub providers: Vec<String>,
-    /// Print the plan; run and write nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Run up to N flows at once (results are still shown in plan order).
-    #[arg(long, value_name = "N", default_value = "1")]
-    pub parallel: NonZeroUsize,
-    #[command(flatten)]
-    pub state: StateArgs,
-    /// Let the runner fetch remote components (default: offline).
-    #[arg(long)]
-    pub online: bool,
-    /// Greentic environment, sent to flows as `operator_env`.
-    #[arg(long, env = "GREENTIC_ENV", default_value = "dev", value_parser = validate_name)]
-    pub env: String,
-    /// Public URL sent to messaging and events providers [default: the tunnel file in the state folder].
-    #[arg(long, value_name = "URL")]
-    pub public_base_url: Option<String>,
-    /// Also write a JUnit XML report of the plan and results here.
-    #[arg(long, value_name = "PATH")]
-    pub junit: Option<PathBuf>,
-    /// Longest one flow may run (e.g. 90s, 5m); a flow still running is ended as timed out.
-    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
-    pub timeout: Duration,
-    /// After Ctrl-C or SIGTERM, how long running flows get to finish.
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
-    pub grace_period: Duration,
-}
-
-fn parse_duration(value: &str) -> Result<Duration, String> {
-    let duration = humantime::parse_duration(value).map_err(|err| err.to_string())?;
-    if duration.is_zero() {
-        return Err("must be longer than zero".to_string());
-    }
-    Ok(duration)
-}
-
 /// The validated request of a lifecycle command; the only conversion from clap's types.
 pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
-    let mut remove = RemoveOptions::default();
-    let (action, common, setup) = match command {
-        DevCommand::Setup(args) => {
-            let setup = SetupOptions {
-                allow_missing_setup: args.allow_missing_setup,
-                answers: args.answers.map(answers_location),
-                non_interactive: args.non_interactive,
-                device_code_timeout: args.device_code_timeout,
-                relogin: args.relogin,
-                custom: args.custom,
-            };
-            (Action::Setup, args.common, setup)
-        }
-        DevCommand::Update(args) => {
-            let setup = SetupOptions {
-                answers: args.answers.map(answers_location),
-                non_interactive: args.non_interactive,
-                ..SetupOptions::default()
-            };
-            (Action::Update, args.common, setup)
-        }
+    let lifecycle =
+        |args: LifecycleArgs, action| DevRequest::Lifecycle(args.request(action, color));
+    match command {
+        DevCommand::Setup(args) => DevRequest::Lifecycle(args.request(color)),
+        DevCommand::Update(args) => DevRequest::Lifecycle(args.request(color)),
+        DevCommand::Remove(args) => DevRequest::Lifecycle(args.request(color)),
         DevCommand::Requirements(mut args) => {
             // Without a tenant nothing is run: the pack alone says what it needs.
             args.dry_run |= args.tenant.is_none();
-            (Action::Requirements, args, SetupOptions::default())
+            lifecycle(args, Action::Requirements)
         }
-        DevCommand::Diagnostics(args) => (Action::Diagnostics, args, SetupOptions::default()),
-        DevCommand::Verify(args) => (Action::Verify, args, SetupOptions::default()),
-        DevCommand::SyncSubscriptions(args) => {
-            (Action::SyncSubscriptions, args, SetupOptions::default())
-        }
-        DevCommand::Remove(args) => {
-            remove = RemoveOptions {
-                yes: args.yes,
-                force: args.force,
-            };
-            (Action::Remove, args.common, SetupOptions::default())
-        }
-        DevCommand::Runs(args) => {
-            return DevRequest::Runs(RunsRequest {
-                history: args.state.history(color),
-                domains: args.domain_flag.unwrap_or(args.domain).domains(),
-                providers: args.providers,
-                tenant: args.tenant,
-                team: args.team,
-                env: args.env,
-                failed: args.failed,
-                last: args.last,
-            });
-        }
-        DevCommand::Show(args) => {
-            return DevRequest::Show(ShowRequest {
-                history: args.state.history(color),
-                run: args.run,
-            });
-        }
-        DevCommand::Secrets(args) => return secrets_request(args, color),
-        DevCommand::Doctor(args) => {
-            return DevRequest::Doctor(DoctorRequest {
-                domains: args.domain.domains(),
-                project_root: args.state.project_root(),
-                state_dir: args.state.state_dir(),
-                env: args.env,
-                tenant: args.tenant,
-                team: args.team,
-                public_base_url: args.public_base_url,
-                providers: args.providers,
-                format: args.state.format(),
-                color,
-            });
-        }
-    };
-    DevRequest::Lifecycle(Request {
-        color,
-        junit: common.junit.map(absolute),
-        domain: common.domain.selection(),
-        action,
-        tenant: common.tenant,
-        team: common.team,
-        env: common.env,
-        providers: common.providers,
-        dry_run: common.dry_run,
-        parallel: common.parallel,
-        setup,
-        remove,
-        project_root: common.state.project_root(),
-        state_dir: common.state.state_dir(),
-        online: common.online,
-        public_base_url: common.public_base_url,
-        timeout: common.timeout,
-        grace_period: common.grace_period,
-        format: common.state.format(),
-    })
-}
-
-/// An `--answers` value: a URL stays as typed; a file is made absolute.
-fn answers_location(answers: PathBuf) -> PathBuf {
-    if answers.to_str().is_some_and(crate::setup::answers::is_url) {
-        answers
-    } else {
-        absolute(answers)
+        DevCommand::Diagnostics(args) => lifecycle(args, Action::Diagnostics),
+        DevCommand::Verify(args) => lifecycle(args, Action::Verify),
+        DevCommand::SyncSubscriptions(args) => lifecycle(args, Action::SyncSubscriptions),
+        DevCommand::Runs(args) => DevRequest::Runs(RunsRequest {
+            history: args.state.history(color),
+            domains: args.domain_flag.unwrap_or(args.domain).domains(),
+            providers: args.providers,
+            tenant: args.tenant,
+            team: args.team,
+            env: args.env,
+            failed: args.failed,
+            last: args.last,
+        }),
+        DevCommand::Show(args) => DevRequest::Show(ShowRequest {
+            history: args.state.history(color),
+            run: args.run,
+        }),
+        DevCommand::Secrets(args) => secrets_request(args, color),
+        DevCommand::Doctor(args) => DevRequest::Doctor(DoctorRequest {
+            domains: args.domain.domains(),
+            project_root: args.state.project_root(),
+            state_dir: args.state.state_dir(),
+            env: args.env,
+            tenant: args.tenant,
+            team: args.team,
+            public_base_url: args.public_base_url,
+            providers: args.providers,
+            format: args.state.format(),
+            color,
+        }),
     }
 }
 

@@ -33,7 +33,7 @@ pub fn run(request: &DoctorRequest) -> u8 {
     let diagnosis = match examine(&settings) {
         Ok(diagnosis) => diagnosis,
         Err(unmatched) => {
-            return render::usage_error(&unmatched.to_string(), request);
+            return crate::report::usage_error(request.format, &unmatched.to_string());
         }
     };
     let code = if diagnosis.count(Severity::Error) > 0 {

@@ -11,6 +11,7 @@ use crate::cli::request::{SecretsAction, SecretsRequest};
 use crate::pack::domains::Domain;
 use crate::pack::names_pack;
 use crate::report::secrets as render;
+use crate::report::usage_error;
 use crate::setup::secret_needs::{KeyRow, Listing, ProjectPack, needs_of, project_packs};
 use crate::state::secrets::{
     DevSecrets, SecretScope, SecretsError, StoredKey, secret_uri, store_path, store_segment,
@@ -19,9 +20,9 @@ use crate::state::secrets::{
 /// Runs the request; the prompter asks for a value at a terminal.
 pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
     if request.tenant.is_empty() {
-        return render::usage_error(
-            "--tenant is required (or set GREENTIC_TENANT)",
+        return usage_error(
             request.format,
+            "--tenant is required (or set GREENTIC_TENANT)",
         );
     }
     let scope = SecretScope {
@@ -72,7 +73,7 @@ fn list(
     let keys = of_domains(keys, &packs, domains);
     let wanted = match wanted_segments(providers, &packs, &keys) {
         Ok(wanted) => wanted,
-        Err(message) => return Ok(render::usage_error(&message, request.format)),
+        Err(message) => return Ok(usage_error(request.format, &message)),
     };
     let chosen = |segment: &str| wanted.as_ref().is_none_or(|w| w.contains(segment));
     let needs: Vec<_> = needs_of(&packs)
@@ -187,9 +188,9 @@ fn set(
 ) -> Outcome {
     let uri = secret_uri(scope, provider, key)?;
     let Some(value) = read_value(&uri, prompter)? else {
-        return Ok(render::usage_error(
-            "no value given (an empty value is not stored)",
+        return Ok(usage_error(
             request.format,
+            "no value given (an empty value is not stored)",
         ));
     };
     let store = DevSecrets::open(&store_path(&request.project_root), true)?

@@ -8,11 +8,6 @@ use super::style::{Styles, paint};
 use crate::cli::request::{DoctorRequest, OutputFormat};
 use crate::doctor::{Diagnosis, Finding, Severity};
 
-/// A `dev doctor` command line that names nothing to examine; returns the exit code.
-pub fn usage_error(message: &str, request: &DoctorRequest) -> u8 {
-    super::usage_error(request.format, message)
-}
-
 /// The findings and counts; `exit_code` is what the command exits with.
 pub fn diagnosis(diagnosis: &Diagnosis, request: &DoctorRequest, exit_code: u8) {
     if request.format == OutputFormat::Json {

@@ -94,10 +94,6 @@ pub fn deleted(uri: &str, removed: bool, format: OutputFormat) -> u8 {
     crate::base::exit_code::SUCCESS
 }
 
-pub fn usage_error(message: &str, format: OutputFormat) -> u8 {
-    super::usage_error(format, message)
-}
-
 /// An error that ended the command; an interrupted store change exits 130.
 pub fn error(error: &dyn std::error::Error, interrupted: bool, format: OutputFormat) -> u8 {
     let kind = if interrupted {
