@@ -17,9 +17,11 @@ use crate::pack::manifest::{
 use crate::plan::ContractReport;
 use crate::setup::answers::{self, SetupForm, StoredAnswersError};
 use crate::setup::contract::apply::{Applied, ContractVerdict, interpret};
+use crate::setup::contract::fields::{join_schema, schema_fields};
 use crate::setup::contract::host::{CallScope, HostError, PackHost};
 use crate::setup::contract::labels::{Labels, wanted_locales};
-use crate::setup::contract::qa::{QaSpecError, join, parse_qa_spec, text_keys};
+use crate::setup::contract::qa::{join, text_keys};
+use crate::setup::contract::qa_read::{QaSpecError, parse_qa_spec};
 use crate::setup::contract::schema::{ConfigSchema, SchemaProblem};
 use crate::setup::keep::{PackSetup, PersistError, persist_configured};
 use crate::state::secrets::{DevSecrets, SecretScope};
@@ -116,8 +118,32 @@ pub fn load_hosts(
     })
 }
 
+/// The runner host of each pack of `plan` that `wanted` picks and whose provider declares a
+/// contract, by the pack's index; loaded together before the packs are taken one by one (a
+/// person may be asked between two).
+pub fn load_plan_hosts(
+    plan: &crate::plan::Plan,
+    wanted: &dyn Fn(&crate::plan::PlannedPack) -> bool,
+    scope: &CallScope,
+    secrets: &Arc<dyn SecretsManager>,
+) -> BTreeMap<usize, Result<PackHost, HostError>> {
+    let packs: Vec<(usize, &Path, &str)> = plan
+        .packs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| wanted(p))
+        .filter_map(|(index, p)| {
+            let provider = contract_provider(p.info.as_ref()?)?;
+            let component = provider.runtime.component_ref.as_str();
+            Some((index, p.path.as_path(), component))
+        })
+        .collect();
+    load_hosts(&packs, scope, secrets)
+}
+
 /// Where the provider of `info` declares `qa-spec`, asks it through `host` (the pack loaded)
-/// and joins its questions into `form`. `None` when the pack declares no contract.
+/// and joins its questions into `form`, then its config schema's word on each (type, default,
+/// choices, description, `x-redact`). `None` when the pack declares no contract.
 pub fn ask(
     host: Result<PackHost, HostError>,
     info: &PackInfo,
@@ -139,7 +165,7 @@ pub fn ask(
     };
     if provider.declares_op(QA_SPEC_OP) {
         let output = host.call_provider(provider, QA_SPEC_OP, &json!({"mode": mode}))?;
-        let spec = parse_qa_spec(output).map_err(|source| ContractError::QaSpec {
+        let spec = parse_qa_spec(output, mode).map_err(|source| ContractError::QaSpec {
             provider: provider.provider_type.clone(),
             source,
         })?;
@@ -147,6 +173,7 @@ pub fn ask(
         report.disagreements = join(form, &spec, &labels);
         report.provider_questions = spec.questions.iter().map(|q| q.id.clone()).collect();
     }
+    join_schema(form, &schema_fields(&provider.config_schema));
     Ok(Some(ProviderCall {
         host,
         provider: provider.clone(),
@@ -156,14 +183,16 @@ pub fn ask(
 }
 
 /// The provider's texts for the user's locale, then English, from its `i18n-bundle` op; a
-/// bundle it cannot give leaves the keys to their fallbacks.
+/// bundle it cannot give leaves the keys to their fallbacks (never shown as keys).
 fn labels(
     host: &PackHost,
     provider: &ProviderContract,
     spec: &greentic_types::schemas::component::v0_6_0::ComponentQaSpec,
 ) -> Labels {
     let mut labels = Labels::default();
-    if !provider.declares_op(I18N_BUNDLE_OP) {
+    // Greentic's providers answer `i18n-bundle` beside `qa-spec` whether or not their pack
+    // lists it (teams, webchat-gui); one that does not answers an error, read as no bundle.
+    if !provider.declares_op(I18N_BUNDLE_OP) && !provider.declares_op(QA_SPEC_OP) {
         return labels;
     }
     let keys = text_keys(spec);

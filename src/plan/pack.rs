@@ -55,6 +55,21 @@ pub struct ProviderNeeds {
     pub device_code: bool,
     /// Its setup questions cannot be read (the reason); `questions` is then empty.
     pub form_error: Option<String>,
+    /// Answer keys its declarations read that no question asks (given in `--answers`).
+    pub read_keys: Vec<ReadKeyNeed>,
+    /// Its provider's own questions could not be asked (the reason, in its words).
+    pub contract_error: Option<String>,
+}
+
+/// An answer key a provider's declarations read without asking it (its device-code login's
+/// `client_id`, a `{desired_channel_name}` placeholder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadKeyNeed {
+    pub key: String,
+    pub secret: bool,
+    /// The declaration's fields that read it.
+    pub readers: Vec<String>,
+    pub stored: Option<bool>,
 }
 
 /// One setup question a provider asks.
@@ -72,6 +87,8 @@ pub struct QuestionNeed {
     /// The secret requirements its answer also meets.
     pub covers: Vec<String>,
     pub stored: Option<bool>,
+    /// The default offered, as text (never a secret's).
+    pub default: Option<String>,
 }
 
 /// One secret requirement, the question that answers it, and whether the store holds it.

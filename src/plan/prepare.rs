@@ -85,28 +85,17 @@ fn takes_answers(pack: &PlannedPack, action: Action) -> bool {
     pack.runs_anything() || (action == Action::Update && through_contract())
 }
 
-/// The runner host of every runnable pack whose provider declares a contract, loaded before
-/// the packs are prepared one by one (a person may be asked between two).
+/// The runner host of every runnable pack whose provider declares a contract.
 fn load_contract_hosts(
     plan: &Plan,
     sources: &SetupSources<'_>,
 ) -> BTreeMap<usize, Result<PackHost, HostError>> {
-    let packs: Vec<(usize, &std::path::Path, &str)> = plan
-        .packs
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| takes_answers(p, sources.action))
-        .filter_map(|(index, p)| {
-            let provider = contract::contract_provider(p.info.as_ref()?)?;
-            let component = provider.runtime.component_ref.as_str();
-            Some((index, p.path.as_path(), component))
-        })
-        .collect();
     let scope = CallScope {
         tenant: sources.scope.tenant.clone(),
         team: sources.scope.team.clone(),
     };
-    contract::load_hosts(&packs, &scope, &manager_or_empty(sources.secrets))
+    let wanted = |p: &PlannedPack| takes_answers(p, sources.action);
+    contract::load_plan_hosts(plan, &wanted, &scope, &manager_or_empty(sources.secrets))
 }
 
 /// One pack's setup: its questions (with its provider's, asked through `host`), its answers,
@@ -244,6 +233,11 @@ fn gather_answers(
             .transpose()?;
         if let Some(value) = found {
             stored_secrets.insert(question.spec.id.clone(), value);
+        }
+    }
+    for read in form.unasked_read_keys().filter(|k| k.secret) {
+        if let Some(value) = read_secret(sources, &info.pack_id, &read.key)? {
+            stored_secrets.insert(read.key.clone(), value);
         }
     }
     let layers = AnswerLayers {

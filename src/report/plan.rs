@@ -5,7 +5,7 @@ use super::style::{Styles, paint};
 use super::table::render_table;
 use crate::cli::request::Request;
 use crate::pack::domains::Domains;
-use crate::pack::manifest::APPLY_ANSWERS_OP;
+use crate::pack::manifest::{APPLY_ANSWERS_OP, DEVICE_CODE_EXTENSION};
 use crate::plan::{ContractReport, Disposition, LoginState, Plan, PlannedPack, SecretPresence};
 use crate::setup::answers::PUBLIC_BASE_URL;
 use crate::setup::answers::{AnswerStatus, Broken};
@@ -139,6 +139,11 @@ fn needs_lines(pack: &PlannedPack) -> String {
             "    its setup questions cannot be read: {error}\n"
         ));
     }
+    if let Some(error) = &needs.contract_error {
+        out.push_str(&format!(
+            "    its provider's own questions cannot be asked: {error}\n"
+        ));
+    }
     for q in &needs.questions {
         let mut facts = vec![kind_word(q.kind).to_string()];
         facts.push(if q.required { "required" } else { "optional" }.to_string());
@@ -149,11 +154,18 @@ fn needs_lines(pack: &PlannedPack) -> String {
             facts.push("asked when shown".to_string());
         }
         facts.extend(q.rule.clone());
+        if let Some(default) = &q.default {
+            facts.push(format!("default {default}"));
+        }
         if !q.covers.is_empty() {
             facts.push(format!("covers {}", q.covers.join(", ")));
         }
         let line = format!("    question {}: {}", q.name, facts.join(", "));
-        out.push_str(&format!("{line}{}\n", mark(q.stored)));
+        let title = match q.title == q.name {
+            true => String::new(),
+            false => format!(", asked as \"{}\"", q.title),
+        };
+        out.push_str(&format!("{line}{}{title}\n", mark(q.stored)));
     }
     for secret in &needs.secrets {
         let required = if secret.required {
@@ -168,6 +180,16 @@ fn needs_lines(pack: &PlannedPack) -> String {
             .unwrap_or_default();
         let line = format!("    secret {}: {required}{by}", secret.key);
         out.push_str(&format!("{line}{}\n", mark(secret.stored)));
+    }
+    for read in &needs.read_keys {
+        let secret = if read.secret { "secret, " } else { "" };
+        let line = format!(
+            "    read key {}: {secret}not asked, read by its {} ({}); give it in --answers",
+            read.key,
+            DEVICE_CODE_EXTENSION,
+            read.readers.join(", ")
+        );
+        out.push_str(&format!("{line}{}\n", mark(read.stored)));
     }
     if needs.public_base_url {
         let answered = needs
@@ -190,7 +212,11 @@ fn needs_lines(pack: &PlannedPack) -> String {
             .unwrap_or_default();
         out.push_str(&format!("    device-code login: declared{state}\n"));
     }
-    if needs.questions.is_empty() && needs.secrets.is_empty() && !needs.device_code {
+    if needs.questions.is_empty()
+        && needs.secrets.is_empty()
+        && needs.read_keys.is_empty()
+        && !needs.device_code
+    {
         out.push_str("    nothing: no questions, secrets or login\n");
     }
     out

@@ -61,7 +61,7 @@ pub fn persist_configured(
 ) -> Result<(Map<String, Value>, Vec<String>), PersistError> {
     let answered = setup.answers.secret_values();
     let is_secret = |key: &str, value: &Value| {
-        setup.form.question(key).is_some_and(|q| q.spec.secret)
+        setup.form.is_secret(key)
             || answers::looks_secret(key)
             || answered
                 .iter()

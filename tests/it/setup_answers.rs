@@ -357,8 +357,8 @@ fn a_mistyped_answer_key_is_named_with_its_question_and_its_value_lands_nowhere(
     );
     let run = setup(&p, &["--answers", "a.yaml"]);
     run.code(exit_code::SUCCESS).stderr_has(
-        "the --answers file gives messaging-slack keys that none of its questions asks: \
-         bot_tokn (did you mean bot_token?), unheard_of; they are ignored (not stored, not passed to its flows)",
+        "the --answers file gives messaging-slack keys that nothing in its pack reads \
+         (no question, no declaration): bot_tokn (did you mean bot_token?), unheard_of; they are ignored (not stored, not passed to its flows)",
     );
     assert!(!run.stderr.contains("-typo") && !run.stdout.contains("-typo"));
     assert_eq!(

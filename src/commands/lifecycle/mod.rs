@@ -201,7 +201,13 @@ fn prepare_phase(
                 scope: &prepared.scope,
                 public_base_url_known: known,
             });
-            requirements::attach_needs(plan, lookup.as_ref()).map_err(fatal)?;
+            requirements::attach_needs(
+                plan,
+                lookup.as_ref(),
+                &prepared.scope,
+                prepared.secrets.as_ref(),
+            )
+            .map_err(fatal)?;
             if lookup.is_some() {
                 logins::check_login_states(plan, &prepared.layout, &prepared.scope);
             }
@@ -261,7 +267,7 @@ fn warn_unscoped_answers(
     }
 }
 
-/// Keys of the `--answers` file that no question of a provider asks: named (never their
+/// Keys of the `--answers` file that nothing of a provider's pack reads: named (never their
 /// values) with the question each may have meant; they are neither kept nor passed on.
 fn warn_ignored_answers(plan: &Plan, emit: &mut dyn FnMut(Event<'_>)) {
     for pack in plan.packs.iter().filter(|p| !p.ignored_answers.is_empty()) {
@@ -274,8 +280,8 @@ fn warn_ignored_answers(plan: &Plan, emit: &mut dyn FnMut(Event<'_>)) {
             })
             .collect();
         let message = format!(
-            "the --answers file gives {} keys that none of its questions asks: {}; \
-             they are ignored (not stored, not passed to its flows)",
+            "the --answers file gives {} keys that nothing in its pack reads (no question, \
+             no declaration): {}; they are ignored (not stored, not passed to its flows)",
             pack.label,
             keys.join(", ")
         );

@@ -24,6 +24,23 @@ pub struct NeedsView {
     /// Its setup questions cannot be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form_error: Option<String>,
+    /// Answer keys its declarations read that no question asks (given in `--answers`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_keys: Vec<ReadKeyView>,
+    /// Its provider's own questions could not be asked (`qa-spec`), in the provider's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_error: Option<String>,
+}
+
+/// An answer key a provider's declarations read without asking it.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ReadKeyView {
+    pub key: String,
+    pub secret: bool,
+    /// The declaration's fields that read it (`post_login_discovery[2].url_template`).
+    pub readers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored: Option<bool>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -42,6 +59,9 @@ pub struct QuestionNeedView {
     pub covers: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stored: Option<bool>,
+    /// The default offered, as text (never a secret's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -70,6 +90,7 @@ impl From<&ProviderNeeds> for NeedsView {
                     conditional: q.conditional,
                     covers: q.covers.clone(),
                     stored: q.stored,
+                    default: q.default.clone(),
                 })
                 .collect(),
             secrets: needs
@@ -86,6 +107,17 @@ impl From<&ProviderNeeds> for NeedsView {
             public_base_url_known: needs.public_base_url_known,
             device_code: needs.device_code,
             form_error: needs.form_error.clone(),
+            read_keys: needs
+                .read_keys
+                .iter()
+                .map(|r| ReadKeyView {
+                    key: r.key.clone(),
+                    secret: r.secret,
+                    readers: r.readers.clone(),
+                    stored: r.stored,
+                })
+                .collect(),
+            contract_error: needs.contract_error.clone(),
         }
     }
 }

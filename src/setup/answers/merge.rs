@@ -24,9 +24,11 @@ pub struct AnswerLayers<'a> {
 /// Merges, later winning: question defaults, stored `setup-answers.json`, secrets already in
 /// the store, the project's public URL, then the `--answers` file; then checks the result. A
 /// key naming a question by another spelling (canonical name, a covered requirement) answers
-/// that question. A key of the `--answers` file that no question asks is never kept (it may
-/// be a mistyped secret): it is listed in `ignored`, with the nearest question's name. Keys of
-/// the stored file are the operator's own (a login's outputs among them) and are kept.
+/// that question; a key the pack's declarations read ([`SetupForm::read_keys`]) is kept under
+/// its declared name. A key of the `--answers` file that nothing of the pack reads is never
+/// kept (it may be a mistyped secret): it is listed in `ignored`, with the nearest question's
+/// name. Keys of the stored file are the operator's own (a login's outputs among them) and are
+/// kept.
 pub fn merge(form: &SetupForm, layers: &AnswerLayers<'_>) -> MergedAnswers {
     let mut merged = MergedAnswers::default();
     let mut sources: BTreeMap<String, AnswerSource> = BTreeMap::new();
@@ -38,11 +40,14 @@ pub fn merge(form: &SetupForm, layers: &AnswerLayers<'_>) -> MergedAnswers {
         }
         let (key, value) = match form.question_for_key(key) {
             Some(q) => (q.spec.id.clone(), coerce(q.spec.kind, value.clone())),
-            None if source == AnswerSource::AnswersFile => {
-                ignored.push(IgnoredKey::new(form, key));
-                return;
-            }
-            None => (key.to_string(), value.clone()),
+            None => match form.read_key_for(key) {
+                Some(read) => (read.key.clone(), value.clone()),
+                None if source == AnswerSource::AnswersFile => {
+                    ignored.push(IgnoredKey::new(form, key));
+                    return;
+                }
+                None => (key.to_string(), value.clone()),
+            },
         };
         merged.values.insert(key.clone(), value);
         sources.insert(key, source);
@@ -82,6 +87,11 @@ pub fn merge(form: &SetupForm, layers: &AnswerLayers<'_>) -> MergedAnswers {
         .iter()
         .filter(|q| q.spec.secret)
         .map(|q| q.spec.id.clone())
+        .chain(
+            form.unasked_read_keys()
+                .filter(|k| k.secret && merged.values.contains_key(&k.key))
+                .map(|k| k.key.clone()),
+        )
         .collect();
     merged.statuses = form
         .questions
@@ -118,6 +128,7 @@ mod tests {
         SetupForm {
             provider_id: "p".into(),
             questions,
+            read_keys: Vec::new(),
         }
     }
 

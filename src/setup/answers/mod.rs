@@ -8,6 +8,7 @@ mod file;
 mod form;
 mod merge;
 mod prompt;
+mod read_keys;
 mod requirements;
 mod stored;
 
@@ -17,6 +18,7 @@ pub use file::{AnswersFile, AnswersFileError, load_answers_file};
 pub use form::{SetupSpecError, looks_secret, parse_setup_spec, provider_question};
 pub use merge::{AnswerLayers, merge};
 pub use prompt::{prompt_all_from_current, prompt_until_valid};
+pub use read_keys::{ReadKey, device_code_keys};
 pub use requirements::{RequirementsError, covers, secret_requirements};
 pub use stored::{StoredAnswersError, load_stored, save_stored};
 
@@ -83,11 +85,16 @@ pub enum FormError {
     Requirements(#[from] RequirementsError),
 }
 
-/// Everything a provider asks at setup, each secret once.
+/// Everything a provider asks at setup, each secret once, and the other answer keys its pack
+/// reads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetupForm {
     pub provider_id: String,
     pub questions: Vec<Question>,
+    /// Keys no question asks that the pack's declarations read (its device-code login's
+    /// `client_id`, a `{desired_channel_name}` placeholder): an answer to one is kept and
+    /// passed on, never asked for.
+    pub read_keys: Vec<ReadKey>,
 }
 
 impl SetupForm {
@@ -99,10 +106,40 @@ impl SetupForm {
             None => Vec::new(),
         };
         requirements::attach_requirements(&mut questions, &secret_requirements(info)?);
-        Ok(Self {
+        let mut form = Self {
             provider_id: info.pack_id.clone(),
             questions,
-        })
+            read_keys: Vec::new(),
+        };
+        let declared = info.oauth_device_code.as_ref().map(device_code_keys);
+        form.read_keys = declared
+            .into_iter()
+            .flatten()
+            .filter(|k| form.question_for_key(&k.key).is_none())
+            .collect();
+        Ok(form)
+    }
+
+    /// The keys the pack reads that no question asks (a provider's question may have been
+    /// joined since the form was read).
+    pub fn unasked_read_keys(&self) -> impl Iterator<Item = &ReadKey> {
+        self.read_keys
+            .iter()
+            .filter(|k| self.question_for_key(&k.key).is_none())
+    }
+
+    /// The read key an answer key names: its own spelling, else the same canonical name.
+    pub fn read_key_for(&self, key: &str) -> Option<&ReadKey> {
+        let canonical = canonical_secret_name(key);
+        self.unasked_read_keys()
+            .find(|k| k.key == key || canonical_secret_name(&k.key) == canonical)
+    }
+
+    /// Whether the answer or configuration value under `key` is a secret: a secret question's,
+    /// or a secret key the pack reads.
+    pub fn is_secret(&self, key: &str) -> bool {
+        self.question(key).is_some_and(|q| q.spec.secret)
+            || self.read_key_for(key).is_some_and(|k| k.secret)
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
@@ -242,7 +279,7 @@ pub struct MergedAnswers {
     /// Names of the answers that are secrets.
     pub secret_names: Vec<String>,
     pub statuses: Vec<AnswerStatus>,
-    /// Keys of the `--answers` file that no question asks: neither kept nor passed on.
+    /// Keys of the `--answers` file that nothing of the pack reads: neither kept nor passed on.
     pub ignored: Vec<IgnoredKey>,
 }
 
@@ -254,19 +291,19 @@ pub struct IgnoredKey {
 }
 
 impl IgnoredKey {
-    /// `key`, with the question of `form` whose canonical name is closest to it, when close
-    /// enough to be a typo (`bot_tokn` -> `bot_token`).
+    /// `key`, with the question (or read key) of `form` whose canonical name is closest to it,
+    /// when close enough to be a typo (`bot_tokn` -> `bot_token`).
     fn new(form: &SetupForm, key: &str) -> Self {
         let canonical = canonical_secret_name(key);
         let nearest = form
             .questions
             .iter()
-            .map(|q| {
-                let score = strsim::normalized_damerau_levenshtein(
-                    &canonical,
-                    &canonical_secret_name(&q.spec.id),
-                );
-                (score, &q.spec.id)
+            .map(|q| &q.spec.id)
+            .chain(form.unasked_read_keys().map(|k| &k.key))
+            .map(|id| {
+                let score =
+                    strsim::normalized_damerau_levenshtein(&canonical, &canonical_secret_name(id));
+                (score, id)
             })
             .filter(|(score, _)| *score >= TYPO_SIMILARITY)
             .max_by(|a, b| a.0.total_cmp(&b.0))

@@ -1,5 +1,5 @@
 //! The texts of a provider's questions: its i18n keys resolved through the bundles it gives for
-//! the user's locale, then English, then the text's own fallback, then the key itself.
+//! the user's locale, then English, then the text's own fallback; never the key itself.
 
 use std::collections::BTreeMap;
 
@@ -39,13 +39,13 @@ impl Labels {
         keys.all(|key| self.messages.contains_key(key))
     }
 
-    /// The text for `text`: a bundle's, else its fallback, else its key.
-    pub fn text(&self, text: &I18nText) -> String {
+    /// The provider's own text for `text`: a bundle's, else its fallback; `None` when it gives
+    /// only the key (which is never shown to a person).
+    pub fn resolved(&self, text: &I18nText) -> Option<String> {
         self.messages
             .get(&text.key)
             .cloned()
-            .or_else(|| text.fallback.clone())
-            .unwrap_or_else(|| text.key.clone())
+            .or_else(|| text.fallback.clone().filter(|f| !f.trim().is_empty()))
     }
 }
 
@@ -96,7 +96,7 @@ mod tests {
     }
 
     #[test]
-    fn the_first_bundle_giving_a_key_wins_then_the_fallback_then_the_key() {
+    fn the_first_bundle_giving_a_key_wins_then_the_fallback() {
         let mut labels = Labels::default();
         labels.add_bundle(&json!({"locale": "de", "messages": {"a": "Adresse"}}));
         labels.add_bundle(&json!({"locale": "en", "messages": {"a": "Address", "b": "Bot"}}));
@@ -104,9 +104,15 @@ mod tests {
             key: key.into(),
             fallback: fallback.map(str::to_string),
         };
-        assert_eq!(labels.text(&text("a", None)), "Adresse");
-        assert_eq!(labels.text(&text("b", None)), "Bot");
-        assert_eq!(labels.text(&text("c", Some("Channel"))), "Channel");
-        assert_eq!(labels.text(&text("d", None)), "d");
+        assert_eq!(
+            labels.resolved(&text("a", None)).as_deref(),
+            Some("Adresse")
+        );
+        assert_eq!(labels.resolved(&text("b", None)).as_deref(), Some("Bot"));
+        assert_eq!(
+            labels.resolved(&text("c", Some("Channel"))).as_deref(),
+            Some("Channel")
+        );
+        assert_eq!(labels.resolved(&text("d", None)), None, "never the key");
     }
 }

@@ -3,7 +3,9 @@
 //! called in-process through greentic-runner-host ([`host`]).
 
 pub mod apply;
+pub mod fields;
 pub mod host;
 pub mod labels;
 pub mod qa;
+pub mod qa_read;
 pub mod schema;

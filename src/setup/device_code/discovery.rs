@@ -83,7 +83,8 @@ pub async fn discover_after_login(
             }
         }
         if let Some(select) = &step.select {
-            let selection = select_item(&step.id, select, &body, bundle_name)?;
+            let lookup = |key: &str| found.values.get(key).or_else(|| known.get(key)).cloned();
+            let selection = select_item(&step.id, select, &body, bundle_name, &lookup)?;
             found
                 .values
                 .insert(select.save_as.clone(), selection.value.clone());
@@ -177,12 +178,14 @@ fn body_start(text: &str) -> String {
 
 /// Picks one item of the array at `select.from`: the one labelled `default_label` (case and
 /// surrounding spaces ignored), else the first whose label contains `default_filter`, else
-/// the first item.
+/// the first item. Both patterns may name `{{ bundle_name }}` and `{key}` answers `lookup`
+/// knows (`{desired_channel_name}`).
 pub fn select_item(
     step: &str,
     select: &DiscoverySelect,
     body: &Value,
     bundle_name: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Selection, DiscoveryError> {
     let items = at_path(body, &select.from)
         .and_then(Value::as_array)
@@ -197,7 +200,11 @@ pub fn select_item(
         });
     }
     let label_of = |item: &Value| at_path(item, &select.label).and_then(scalar_text);
-    let (index, chosen_by) = pick(select, items, &label_of, bundle_name);
+    let pattern = |text: &str| {
+        let named = with_bundle_name(text, bundle_name);
+        template::fill(&named, Syntax::Braces, lookup, template::verbatim)
+    };
+    let (index, chosen_by) = pick(select, items, &label_of, &pattern);
     let item = &items[index];
     let value = at_path(item, &select.value)
         .and_then(scalar_text)
@@ -219,12 +226,12 @@ fn pick(
     select: &DiscoverySelect,
     items: &[Value],
     label_of: &dyn Fn(&Value) -> Option<String>,
-    bundle_name: &str,
+    fill: &dyn Fn(&str) -> String,
 ) -> (usize, ChosenBy) {
     let wanted = |pattern: &Option<String>| {
         pattern
             .as_deref()
-            .map(|p| with_bundle_name(p, bundle_name).trim().to_lowercase())
+            .map(|p| fill(p).trim().to_lowercase())
             .filter(|p| !p.is_empty())
     };
     let by_label = wanted(&select.default_label).and_then(|want| {
