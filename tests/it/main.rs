@@ -18,6 +18,7 @@ mod layers;
 mod output;
 mod plan;
 mod published_packs;
+mod questions;
 mod read_keys;
 mod redaction;
 mod remove;
