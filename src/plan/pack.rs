@@ -67,6 +67,8 @@ pub struct ProviderNeeds {
 pub struct ReadKeyNeed {
     pub key: String,
     pub secret: bool,
+    /// Read as an input; `false` for a login output only written by the declaration.
+    pub input: bool,
     /// The declaration's fields that read it.
     pub readers: Vec<String>,
     pub stored: Option<bool>,

@@ -131,6 +131,7 @@ fn read_keys(
         needs.push(ReadKeyNeed {
             key: read.key.clone(),
             secret: read.secret,
+            input: read.input,
             readers: read.readers.clone(),
             stored: is_stored,
         });

@@ -183,8 +183,12 @@ fn needs_lines(pack: &PlannedPack) -> String {
     }
     for read in &needs.read_keys {
         let secret = if read.secret { "secret, " } else { "" };
+        let (how, then) = match read.input {
+            true => ("read by", "give it in --answers"),
+            false => ("written after its login by", "an --answers value is kept"),
+        };
         let line = format!(
-            "    read key {}: {secret}not asked, read by its {} ({}); give it in --answers",
+            "    read key {}: {secret}not asked, {how} its {} ({}); {then}",
             read.key,
             DEVICE_CODE_EXTENSION,
             read.readers.join(", ")

@@ -37,6 +37,8 @@ pub struct NeedsView {
 pub struct ReadKeyView {
     pub key: String,
     pub secret: bool,
+    /// Read as an input (`false`: a login output the declaration only writes).
+    pub input: bool,
     /// The declaration's fields that read it (`post_login_discovery[2].url_template`).
     pub readers: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,6 +115,7 @@ impl From<&ProviderNeeds> for NeedsView {
                 .map(|r| ReadKeyView {
                     key: r.key.clone(),
                     secret: r.secret,
+                    input: r.input,
                     readers: r.readers.clone(),
                     stored: r.stored,
                 })

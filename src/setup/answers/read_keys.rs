@@ -15,6 +15,9 @@ pub struct ReadKey {
     pub key: String,
     /// A secret: kept in the store, never in `setup-answers.json`.
     pub secret: bool,
+    /// Read as an input (a client id, a template's placeholder, a `requires`); `false` when the
+    /// declaration only writes it (a login output), which an answer may still give first.
+    pub input: bool,
     /// The declaration's fields that read it (`post_login_discovery[2].url_template`).
     pub readers: Vec<String>,
 }
@@ -36,6 +39,16 @@ const MANY_KEYS: [&str; 7] = [
     "save",
     "output_keys",
     "source_keys",
+    "secrets_out",
+];
+/// Fields naming keys the declaration writes (login outputs) rather than reads.
+const OUTPUT_FIELDS: [&str; 7] = [
+    "config_out",
+    "save",
+    "save_as",
+    "save_label_as",
+    "label_save_as",
+    "output_keys",
     "secrets_out",
 ];
 /// Fields whose keys are secrets.
@@ -65,10 +78,11 @@ fn walk(value: &Value, at: &str, keys: &mut Vec<ReadKey>) {
             for (field, inner) in map {
                 let path = join(at, field);
                 let secret = SECRET_FIELDS.contains(&field.as_str());
+                let input = !OUTPUT_FIELDS.contains(&field.as_str());
                 if ONE_KEY.contains(&field.as_str())
                     && let Some(key) = inner.as_str()
                 {
-                    add(keys, key, secret, &path);
+                    add(keys, key, secret, input, &path);
                 } else if MANY_KEYS.contains(&field.as_str()) {
                     let named: Vec<&Value> = match inner {
                         Value::Array(items) => items.iter().collect(),
@@ -76,7 +90,7 @@ fn walk(value: &Value, at: &str, keys: &mut Vec<ReadKey>) {
                         _ => Vec::new(),
                     };
                     for key in named.iter().filter_map(|v| v.as_str()) {
-                        add(keys, key, secret, &path);
+                        add(keys, key, secret, input, &path);
                     }
                 } else {
                     walk(inner, &path, keys);
@@ -91,7 +105,7 @@ fn walk(value: &Value, at: &str, keys: &mut Vec<ReadKey>) {
         Value::String(text) => {
             for key in placeholders(text, Syntax::Braces) {
                 if !PROJECT_PLACEHOLDERS.contains(&key) {
-                    add(keys, key, false, at);
+                    add(keys, key, false, true, at);
                 }
             }
         }
@@ -107,7 +121,7 @@ fn join(at: &str, field: &str) -> String {
     }
 }
 
-fn add(keys: &mut Vec<ReadKey>, key: &str, secret_field: bool, reader: &str) {
+fn add(keys: &mut Vec<ReadKey>, key: &str, secret_field: bool, input: bool, reader: &str) {
     let key = key.trim();
     if key.is_empty() {
         return;
@@ -121,6 +135,7 @@ fn add(keys: &mut Vec<ReadKey>, key: &str, secret_field: bool, reader: &str) {
     match keys.iter_mut().find(|k| k.key == key) {
         Some(known) => {
             known.secret |= secret;
+            known.input |= input;
             if !known.readers.iter().any(|r| r == reader) {
                 known.readers.push(reader.to_string());
             }
@@ -128,6 +143,7 @@ fn add(keys: &mut Vec<ReadKey>, key: &str, secret_field: bool, reader: &str) {
         None => keys.push(ReadKey {
             key,
             secret,
+            input,
             readers: vec![reader.to_string()],
         }),
     }
@@ -188,6 +204,21 @@ mod tests {
             .map(|k| k.key.as_str())
             .collect();
         assert_eq!(secret, ["ms_graph_client_id", "ms_graph_refresh_token"]);
+        let outputs: Vec<&str> = keys
+            .iter()
+            .filter(|k| !k.input)
+            .map(|k| k.key.as_str())
+            .collect();
+        assert_eq!(
+            outputs,
+            [
+                "channel_id",
+                "user_id",
+                "channel_name",
+                "ms_graph_refresh_token"
+            ],
+            "written by the login, read by nothing"
+        );
         let channel = keys
             .iter()
             .find(|k| k.key == "desired_channel_name")
