@@ -145,7 +145,7 @@ pub fn shared_dir(dir: &Path) -> Option<SharedDir> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::cell::RefCell;
     use std::path::PathBuf;
@@ -158,7 +158,8 @@ mod tests {
         SYNCED.with(|s| s.borrow_mut().push(dir.to_path_buf()));
     }
 
-    fn synced() -> Vec<PathBuf> {
+    /// The folders [`sync_dir`] flushed on this thread since the last call.
+    pub(crate) fn synced() -> Vec<PathBuf> {
         SYNCED.with(|s| std::mem::take(&mut *s.borrow_mut()))
     }
 

@@ -392,4 +392,19 @@ mod tests {
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(path.parent().unwrap()), 0o700);
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_write_of_the_store_flushes_its_folder_after_the_rename() {
+        use crate::state::atomic_file::tests::synced;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.env");
+        let store = DevSecrets::open(&path, true).unwrap().unwrap();
+        synced();
+        let uri = secret_uri(&scope(None), "p", "k").unwrap();
+        store.put_verified(&uri, "v1").unwrap();
+        assert_eq!(synced(), [dir.path().to_path_buf()]);
+        assert!(store.delete(&uri).unwrap());
+        assert_eq!(synced(), [dir.path().to_path_buf()], "a deletion too");
+    }
 }
