@@ -202,6 +202,14 @@ fn the_runner_files_of_a_killed_operator_are_removed_by_the_next() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(scratch_of(pid).len(), 1, "left behind by kill -9");
+    #[cfg(unix)]
+    {
+        let open: Vec<_> = modes_under(&scratch_of(pid)[0])
+            .into_iter()
+            .filter(|(_, mode)| mode & 0o077 != 0)
+            .collect();
+        assert!(open.is_empty(), "left open to others: {open:?}");
+    }
     std::fs::remove_file(p.root().join("providers/messaging/e.gtpack")).unwrap();
     p.pack(
         "messaging",
