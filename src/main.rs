@@ -10,6 +10,9 @@ use greentic_operator::app;
 use greentic_operator::run::runner_env;
 
 fn main() -> std::process::ExitCode {
+    // Before anything is created: every file and folder of this process, the runner's own
+    // files with secrets in them included, its user's only.
+    greentic_operator::state::atomic_file::restrict_umask();
     let invocation = match app::parse(std::env::args_os()) {
         Ok(invocation) => invocation,
         Err(code) => return code,

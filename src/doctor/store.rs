@@ -19,7 +19,8 @@ pub struct StoreCheck {
 /// decrypts its secrets.
 pub fn examine(path: &Path, scope: Option<&SecretScope>) -> StoreCheck {
     let mut findings = permission_findings(path);
-    let opened = DevSecrets::open(path, false).and_then(|store| match (store, scope) {
+    let opened = DevSecrets::check_folder(path).and_then(|()| DevSecrets::open(path, false));
+    let opened = opened.and_then(|store| match (store, scope) {
         (Some(store), Some(scope)) => store.check_key(scope).map(|()| Some(store)),
         (store, _) => Ok(store),
     });

@@ -22,7 +22,7 @@ use crate::setup::contract::host::{CallScope, HostError, PackHost};
 use crate::setup::contract::labels::{Labels, wanted_locales};
 use crate::setup::contract::qa::{join, text_keys};
 use crate::setup::contract::qa_read::{QaSpecError, parse_qa_spec};
-use crate::setup::contract::schema::{ConfigSchema, SchemaProblem};
+use crate::setup::contract::schema::{ConfigSchema, SchemaProblem, SecretPaths};
 use crate::setup::keep::{PackSetup, PersistError, persist_configured};
 use crate::state::secrets::{DevSecrets, SecretScope};
 
@@ -238,11 +238,12 @@ impl ProviderCall {
                 return Ok(Err(self.reject(error, diagnostics)));
             }
         };
-        if let Err(rejection) = self.check_schema(&config)? {
-            return Ok(Err(rejection));
-        }
+        let marked = match self.check_schema(&config)? {
+            Ok(marked) => marked,
+            Err(rejection) => return Ok(Err(rejection)),
+        };
         let (public, kept) =
-            persist_configured(setup, &config, secrets, scope).map_err(|source| {
+            persist_configured(setup, &config, &marked, secrets, scope).map_err(|source| {
                 ContractError::Keep {
                     provider: self.provider.provider_type.clone(),
                     source,
@@ -253,10 +254,12 @@ impl ProviderCall {
         Ok(Ok(()))
     }
 
+    /// Checks `config` against the provider's schema; when it holds, what the schema marks
+    /// secret.
     fn check_schema(
         &mut self,
         config: &Map<String, Value>,
-    ) -> Result<Result<(), Rejection>, ContractError> {
+    ) -> Result<Result<SecretPaths, Rejection>, ContractError> {
         let provider = &self.provider;
         let schema = ConfigSchema::compile(&provider.config_schema_ref, &provider.config_schema)
             .map_err(|source| ContractError::Schema {
@@ -265,7 +268,7 @@ impl ProviderCall {
             })?;
         let violations = schema.violations(&Value::Object(config.clone()));
         if violations.is_empty() {
-            return Ok(Ok(()));
+            return Ok(Ok(schema.secret_paths().clone()));
         }
         let error = format!(
             "the configuration it returned breaks its config schema {}",

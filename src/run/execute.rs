@@ -83,7 +83,8 @@ impl FlowRunner for DesktopRunner<'_> {
             .into_iter()
             .map(|(_, value)| value)
             .collect();
-        let redactor = Redactor::new(answered.clone());
+        let secret_keys = setup.map(|s| s.form.secret_names()).unwrap_or_default();
+        let redactor = Redactor::new(answered.clone()).with_keys(secret_keys.clone());
         let subject = FlowSubject {
             domain: flow.pack.domain,
             action: flow.plan.action,
@@ -116,7 +117,8 @@ impl FlowRunner for DesktopRunner<'_> {
         }
         outcome = self.keep_answers(setup, outcome);
         // Every value the flow was given or read through the store, known only now.
-        let redactor = Redactor::new(answered.into_iter().chain(seen.values()));
+        let redactor =
+            Redactor::new(answered.into_iter().chain(seen.values())).with_keys(secret_keys);
         record.duration = clock.elapsed();
         record.outcome = outcome.redacted(&redactor);
         record.runner_result = result;

@@ -117,13 +117,10 @@ pub fn write_run_end(paths: &RunPaths, record: &FlowRecord, redactor: &Redactor)
 }
 
 fn redacted_json(value: &impl Serialize, redactor: &Redactor) -> io::Result<Vec<u8>> {
-    let bytes = pretty_json(value)?;
     if redactor.is_empty() {
-        return Ok(bytes);
+        return pretty_json(value);
     }
-    Ok(redactor
-        .redact(&String::from_utf8_lossy(&bytes))
-        .into_bytes())
+    redactor.redact_json(value)
 }
 
 /// `summary.txt`: the record in a few `key: value` lines a person can read with `cat`.

@@ -1,9 +1,11 @@
 //! A private folder for the runner's own files while a flow runs. The runner writes its
 //! transcript, logs and run.json as it goes, secret values and all; those files are written
-//! here, in memory where the machine offers it (`/dev/shm`), owner-only, and reach the run
-//! folder only through the redactor. The folder goes when the command ends, also on a second
-//! Ctrl-C (see [`crate::base::interrupt::remove_on_exit`]); one left by a killed operator is removed
-//! by the next.
+//! here, in memory where the machine offers it (`/dev/shm`), and reach the run folder only
+//! through the redactor. The folder is created 0700, so no other user can enter it however the
+//! runner's files inside are made (they are 0600 too: `main` adds 077 to the umask, see
+//! [`crate::state::atomic_file::restrict_umask`]). The folder goes when the command ends, also on
+//! a second Ctrl-C (see [`crate::base::interrupt::remove_on_exit`]); one left by a killed operator
+//! stays closed (0700) until the next removes it.
 
 use std::fs;
 use std::io;
@@ -27,9 +29,15 @@ impl Scratch {
     pub fn create() -> io::Result<Self> {
         let base = base_dir();
         sweep_stale(&base);
-        let dir = tempfile::Builder::new()
-            .prefix(&format!("{PREFIX}{}-", std::process::id()))
-            .tempdir_in(&base)?;
+        let prefix = format!("{PREFIX}{}-", std::process::id());
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o700));
+        }
+        let dir = builder.tempdir_in(&base)?;
         interrupt::remove_on_exit(dir.path().to_path_buf());
         Ok(Self { dir })
     }
@@ -62,7 +70,8 @@ fn base_dir() -> PathBuf {
     }
 }
 
-/// Removes the scratch folders, owned by this user, of operator processes that are gone.
+/// Removes the scratch folders, owned by this user, of operator processes that are gone, and
+/// closes (0700) those of live ones left open by an older operator.
 #[cfg(target_os = "linux")]
 fn sweep_stale(base: &Path) {
     use std::os::unix::fs::MetadataExt;
@@ -80,9 +89,19 @@ fn sweep_stale(base: &Path) {
         else {
             continue;
         };
-        let mine = entry.metadata().is_ok_and(|m| Some(m.uid()) == me);
-        if mine && !Path::new(&format!("/proc/{pid}")).exists() {
+        // Not followed: a link named like ours is nobody's folder to touch.
+        let Ok(meta) = fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        if !meta.is_dir() || Some(meta.uid()) != me {
+            continue;
+        }
+        if !Path::new(&format!("/proc/{pid}")).exists() {
             let _ = fs::remove_dir_all(entry.path());
+        } else if meta.mode() & 0o077 != 0 {
+            // An operator's folder (an older one's, made with the default mode) is closed.
+            use std::os::unix::fs::PermissionsExt;
+            let _ = fs::set_permissions(entry.path(), fs::Permissions::from_mode(0o700));
         }
     }
 }

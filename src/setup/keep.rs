@@ -1,11 +1,13 @@
 //! Where a passing setup's answers are kept: public ones in `setup-answers.json`, secrets in
 //! the dev secrets store under every name a component may look them up by.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
 use crate::setup::answers::{self, MergedAnswers, SetupForm, StoredAnswersError, value_text};
+use crate::setup::contract::schema::SecretPaths;
 use crate::state::secrets::{DevSecrets, SecretScope, SecretsError, secret_uri};
 
 /// One provider's answers, ready for its setup run.
@@ -50,48 +52,138 @@ fn answer_puts(
 }
 
 /// Keeps what a provider's `apply-answers` accepted: the answers as [`persist`] does, and its
-/// configuration beside them, each value a secret when its key is a secret question's (or
-/// looks like one) or when it is a secret answer's value. Returns the configuration without
+/// configuration beside them. A value of the configuration goes to the store, never to
+/// `setup-answers.json`, when it is in doubt: its key (or a key inside it) is a secret
+/// question's or looks secret, the provider's config schema marks it or something inside it
+/// (`marked`), or it holds a secret answer's value anywhere. Returns the configuration without
 /// its secrets and the names of every value kept.
 pub fn persist_configured(
     setup: &PackSetup,
     config: &Map<String, Value>,
+    marked: &SecretPaths,
     secrets: &DevSecrets,
     scope: &SecretScope,
 ) -> Result<(Map<String, Value>, Vec<String>), PersistError> {
-    let answered = setup.answers.secret_values();
-    let is_secret = |key: &str, value: &Value| {
-        setup.form.is_secret(key)
-            || answers::looks_secret(key)
-            || answered
-                .iter()
-                .any(|(_, secret)| *secret == value_text(value))
-    };
-    let mut public = setup.answers.public_values();
+    let judge = Judge::new(setup, marked);
     // The answers' secrets, then the provider's: where both name one key, the provider's
     // accepted value wins.
-    let mut puts: std::collections::BTreeMap<String, String> =
-        answer_puts(setup, scope)?.into_iter().collect();
-    let mut config_public = Map::new();
-    for (key, value) in config {
-        if is_secret(key, value) {
-            for store_key in setup.form.secret_keys(key) {
-                let uri = secret_uri(scope, &setup.provider_id, &store_key)?;
-                puts.insert(uri, value_text(value));
-            }
-        } else {
-            public.insert(key.clone(), value.clone());
-            config_public.insert(key.clone(), value.clone());
-        }
-    }
-    answers::save_stored(&setup.config_path, &public)?;
+    let mut puts: BTreeMap<String, String> = answer_puts(setup, scope)?.into_iter().collect();
+    // The person's public answers as given; the provider's configuration judged value by value.
+    let mut public = setup.answers.public_values();
+    let config_public = judge.split(config, scope, &mut puts)?;
+    public.extend(config_public.clone());
+    // A configuration value now in the store, that an earlier setup left in the file, goes.
+    let gone: Vec<&str> = config
+        .keys()
+        .filter(|k| !public.contains_key(*k))
+        .map(String::as_str)
+        .collect();
+    answers::save_stored_without(&setup.config_path, &public, &gone)?;
     secrets.put_all_verified(&puts.into_iter().collect::<Vec<_>>())?;
     let mut kept: Vec<String> = public.keys().cloned().collect();
-    kept.extend(answered.iter().map(|(name, _)| name.clone()));
+    kept.extend(
+        setup
+            .answers
+            .secret_values()
+            .into_iter()
+            .map(|(name, _)| name),
+    );
     kept.extend(config.keys().cloned());
     kept.sort();
     kept.dedup();
     Ok((config_public, kept))
+}
+
+/// Tells a secret value from a public one (see [`persist_configured`]).
+struct Judge<'a> {
+    setup: &'a PackSetup,
+    marked: &'a SecretPaths,
+    /// The secret answers' values (never empty).
+    known: Vec<String>,
+}
+
+impl<'a> Judge<'a> {
+    fn new(setup: &'a PackSetup, marked: &'a SecretPaths) -> Self {
+        let known = setup
+            .answers
+            .secret_values()
+            .into_iter()
+            .map(|(_, value)| value)
+            .filter(|value| !value.is_empty())
+            .collect();
+        Self {
+            setup,
+            marked,
+            known,
+        }
+    }
+
+    /// The public entries of `values`; each other one added to `puts` under every store key
+    /// of its name (an object or array as its JSON text).
+    fn split(
+        &self,
+        values: &Map<String, Value>,
+        scope: &SecretScope,
+        puts: &mut BTreeMap<String, String>,
+    ) -> Result<Map<String, Value>, SecretsError> {
+        let mut public = Map::new();
+        for (key, value) in values {
+            if self.is_secret(&mut vec![key.as_str()], value) {
+                for store_key in self.setup.form.secret_keys(key) {
+                    let uri = secret_uri(scope, &self.setup.provider_id, &store_key)?;
+                    puts.insert(uri, value_text(value));
+                }
+            } else {
+                public.insert(key.clone(), value.clone());
+            }
+        }
+        Ok(public)
+    }
+
+    /// Whether `value`, at `path`, or anything inside it, is secret or in doubt.
+    fn is_secret<'v>(&self, path: &mut Vec<&'v str>, value: &'v Value) -> bool {
+        let key = path.last().copied().unwrap_or_default();
+        let named = self
+            .setup
+            .form
+            .question_for_key(key)
+            .is_some_and(|q| q.spec.secret)
+            || self.setup.form.is_secret(key)
+            || name_in_doubt(key);
+        if named || self.marked.marks(path) {
+            return true;
+        }
+        match value {
+            Value::Object(map) => map.iter().any(|(inner, v)| {
+                path.push(inner);
+                let secret = self.is_secret(path, v);
+                path.pop();
+                secret
+            }),
+            Value::Array(items) => items.iter().any(|v| self.is_secret(path, v)),
+            Value::Null => false,
+            scalar => {
+                let text = value_text(scalar);
+                self.known
+                    .iter()
+                    .any(|secret| text.contains(secret.as_str()))
+            }
+        }
+    }
+}
+
+/// A configuration key that may name a secret: greentic-setup's rule
+/// ([`answers::looks_secret`]) widened to what providers call their keys and tokens (`token`,
+/// `api_key`, `apikey`, `credentials`, `passwd`). A public value so named costs only a line
+/// in the store; a secret not so named would be in clear in `setup-answers.json`.
+fn name_in_doubt(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    answers::looks_secret(&key)
+        || key.ends_with("token")
+        || key.ends_with("key")
+        || key.ends_with("_pass")
+        || key.contains("passw")
+        || key.contains("credential")
 }
 
 /// Why a passing setup's answers could not be kept.

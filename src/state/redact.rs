@@ -1,26 +1,46 @@
 //! Keeps secret values out of every file and line the operator writes.
+//!
+//! Two ways, because text and JSON differ. In any text, a secret value of [`MIN_LEN`] bytes or
+//! more is replaced wherever it appears. In JSON (the run records, the runner's `.json` and
+//! `.jsonl` files), whatever sits under a secret's key is replaced whatever its length, and so is
+//! a string equal to a secret value, also inside a string that is JSON itself (`answers_json`).
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use greentic_secrets_lib::canonical_secret_name;
+use serde_json::Value;
+
 /// What replaces a secret value: the same marker the runner writes.
 pub const MARKER: &str = "__REDACTED__";
 
-/// Secret values shorter than this are not searched for in text: replacing one or two
-/// characters everywhere would mangle every file, and such values protect nothing.
+/// Secret values shorter than this are not searched for in free text: replacing one or two
+/// characters everywhere would mangle every file. In JSON they are replaced by key and by
+/// whole value instead.
 const MIN_LEN: usize = 4;
 
-/// Replaces known secret values in text.
+/// Replaces known secret values in text and JSON.
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
     /// Values, longest first, so a secret containing another is replaced whole.
     values: Vec<String>,
+    /// Every value, whatever its length: a JSON string equal to one is replaced.
+    whole: BTreeSet<String>,
+    /// The secrets' names, canonical (`bot_token`, `telegram_bot_token`): in JSON, what an
+    /// object holds under one of them is replaced.
+    keys: BTreeSet<String>,
 }
 
 impl Redactor {
     pub fn new(values: impl IntoIterator<Item = String>) -> Self {
-        let mut values: Vec<String> = values.into_iter().filter(|v| v.len() >= MIN_LEN).collect();
+        let whole: BTreeSet<String> = values.into_iter().filter(|v| !v.is_empty()).collect();
+        let mut values: Vec<String> = whole
+            .iter()
+            .filter(|v| v.len() >= MIN_LEN)
+            .cloned()
+            .collect();
         // Also the JSON-escaped spellings, for values with quotes or backslashes: once (a
         // value in a JSON file) and twice (in `answers_json`, JSON inside a JSON string).
         let escape = |v: &String| {
@@ -34,11 +54,117 @@ impl Redactor {
         values.extend(twice);
         values.sort_by_key(|v| std::cmp::Reverse(v.len()));
         values.dedup();
-        Self { values }
+        Self {
+            values,
+            whole,
+            keys: BTreeSet::new(),
+        }
+    }
+
+    /// The same, also replacing in JSON whatever is held under one of `keys` (compared in
+    /// greentic-secrets' canonical form: case, `-`, `.` and spaces do not matter).
+    pub fn with_keys(mut self, keys: impl IntoIterator<Item = String>) -> Self {
+        self.keys
+            .extend(keys.into_iter().map(|k| canonical_secret_name(&k)));
+        self
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.whole.is_empty() && self.keys.is_empty()
+    }
+
+    /// Replaces, in `value`, what an object holds under a secret's key and every string equal
+    /// to a secret value (also in a string holding JSON, rewritten compact). Whether it changed.
+    pub fn redact_value(&self, value: &mut Value) -> bool {
+        match value {
+            Value::Object(map) => {
+                let mut changed = false;
+                for (key, inner) in map.iter_mut() {
+                    let marked = inner.as_str() == Some(MARKER);
+                    if !inner.is_null()
+                        && !marked
+                        && self.keys.contains(&canonical_secret_name(key))
+                    {
+                        *inner = Value::String(MARKER.to_string());
+                        changed = true;
+                    } else {
+                        changed |= self.redact_value(inner);
+                    }
+                }
+                changed
+            }
+            Value::Array(items) => items
+                .iter_mut()
+                .fold(false, |changed, item| self.redact_value(item) | changed),
+            Value::String(text) if self.whole.contains(text.as_str()) => {
+                *text = MARKER.to_string();
+                true
+            }
+            Value::String(text) => {
+                let nested = text.trim_start().starts_with(['{', '[']);
+                let Some(mut inner) = nested
+                    .then(|| serde_json::from_str::<Value>(text).ok())
+                    .flatten()
+                else {
+                    return false;
+                };
+                if !self.redact_value(&mut inner) {
+                    return false;
+                }
+                *text = inner.to_string();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `value` as pretty JSON (and a newline), redacted by key and value, then as text.
+    pub fn redact_json(&self, value: &impl serde::Serialize) -> io::Result<Vec<u8>> {
+        let mut value = serde_json::to_value(value).map_err(io::Error::other)?;
+        self.redact_value(&mut value);
+        let mut bytes = serde_json::to_vec_pretty(&value).map_err(io::Error::other)?;
+        bytes.push(b'\n');
+        Ok(self.redact(&String::from_utf8_lossy(&bytes)).into_bytes())
+    }
+
+    /// A file's text redacted: a `.json` file (a document) or `.jsonl` file (one per line) by
+    /// key and value where it parses, then every file as text.
+    fn redact_file(&self, path: &Path, text: &str) -> String {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let by_json = |doc: &str| -> Option<String> {
+            let mut value: Value = serde_json::from_str(doc).ok()?;
+            if !self.redact_value(&mut value) {
+                return None;
+            }
+            let pretty = doc.trim_end().contains('\n');
+            if pretty {
+                serde_json::to_string_pretty(&value).ok()
+            } else {
+                Some(value.to_string())
+            }
+        };
+        let structured = match ext {
+            "json" => by_json(text).map(|doc| {
+                let end = if text.ends_with('\n') { "\n" } else { "" };
+                format!("{doc}{end}")
+            }),
+            "jsonl" => {
+                let mut out = String::with_capacity(text.len());
+                for line in text.split_inclusive('\n') {
+                    let body = line.trim_end_matches(['\r', '\n']);
+                    match by_json(body) {
+                        Some(doc) => {
+                            out.push_str(&doc);
+                            out.push_str(&line[body.len()..]);
+                        }
+                        None => out.push_str(line),
+                    }
+                }
+                Some(out)
+            }
+            _ => None,
+        };
+        self.redact(structured.as_deref().unwrap_or(text))
     }
 
     pub fn redact(&self, text: &str) -> String {
@@ -58,8 +184,8 @@ impl Redactor {
             .any(|v| memchr::memmem::find(bytes, v.as_bytes()).is_some())
     }
 
-    /// Copies every file under `from` to the same place under `to`: text through
-    /// [`Redactor::redact`]; a binary file as it is, unless it holds a secret value, when it
+    /// Copies every file under `from` to the same place under `to`: text redacted (JSON by key
+    /// and value too); a binary file as it is, unless it holds a secret value, when it
     /// is left out (never rewritten lossily). Returns those left out, relative to `from`.
     pub fn copy_redacted(&self, from: &Path, to: &Path) -> io::Result<Vec<PathBuf>> {
         let mut withheld = Vec::new();
@@ -82,7 +208,7 @@ impl Redactor {
                 }
                 let bytes = fs::read(&path)?;
                 let clean = match std::str::from_utf8(&bytes) {
-                    Ok(text) => self.redact(text).into_bytes(),
+                    Ok(text) => self.redact_file(&path, text).into_bytes(),
                     Err(_) if self.found_in(&bytes) => {
                         withheld.push(relative);
                         continue;
@@ -133,6 +259,53 @@ mod tests {
         assert_eq!(
             r.redact(r#"{"a":"s3cr\"et"} s3cr"et ab"#),
             format!(r#"{{"a":"{MARKER}"}} {MARKER} ab"#)
+        );
+    }
+
+    #[test]
+    fn in_json_a_short_secret_goes_by_its_key_and_by_its_whole_value_also_inside_json_text() {
+        let r = Redactor::new(["k9Z".to_string()]).with_keys(["bot_token".to_string()]);
+        let mut input = serde_json::json!({
+            "setup_answers": {"bot_token": "k9Z", "region": "k9Zone"},
+            "answers_json": r#"{"bot_token":"k9Z","region":"eu"}"#,
+            "TELEGRAM-Bot.Token": null,
+            "seen": ["k9Z", "k9"],
+            "Bot-Token": 12,
+        });
+        assert!(r.redact_value(&mut input));
+        assert_eq!(
+            input,
+            serde_json::json!({
+                "setup_answers": {"bot_token": MARKER, "region": "k9Zone"},
+                "answers_json": format!(r#"{{"bot_token":"{MARKER}","region":"eu"}}"#),
+                "TELEGRAM-Bot.Token": null,
+                "seen": [MARKER, "k9"],
+                "Bot-Token": MARKER,
+            })
+        );
+        // Free text keeps a short value: it would match everywhere.
+        assert_eq!(r.redact("k9Zone"), "k9Zone");
+    }
+
+    #[test]
+    fn the_runners_json_lines_are_redacted_by_key_and_other_text_as_text() {
+        let from = tempfile::tempdir().unwrap();
+        let to = tempfile::tempdir().unwrap();
+        fs::write(
+            from.path().join("transcript.jsonl"),
+            "{\"input\":{\"bot_token\":\"k9Z\"}}\nnot json k9Z\n",
+        )
+        .unwrap();
+        fs::write(from.path().join("run.json"), "{\n  \"token\": \"k9Z\"\n}\n").unwrap();
+        let r = Redactor::new(["k9Z".to_string()]).with_keys(["bot_token".to_string()]);
+        r.copy_redacted(from.path(), to.path()).unwrap();
+        assert_eq!(
+            fs::read_to_string(to.path().join("transcript.jsonl")).unwrap(),
+            format!("{{\"input\":{{\"bot_token\":\"{MARKER}\"}}}}\nnot json k9Z\n")
+        );
+        assert_eq!(
+            fs::read_to_string(to.path().join("run.json")).unwrap(),
+            format!("{{\n  \"token\": \"{MARKER}\"\n}}\n")
         );
     }
 }

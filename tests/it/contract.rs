@@ -227,3 +227,100 @@ fn an_accepting_provider_names_what_it_wants_gone_and_everything_of_it_is_remove
             .exists()
     );
 }
+
+/// The token as a provider echoes it back, and what it generates itself.
+const BOT_TOKEN: &str = "123456:bot-token-echoed-9911";
+const API_KEY: &str = "generated-key-7731";
+const WEBHOOK_ID: &str = "wh-4471";
+
+/// A provider whose `apply-answers` returns its configuration with secrets where the old rules
+/// missed them: inside a URL, under a nested key, under keys its schema marks.
+fn echoing_pack() -> PackBuilder {
+    let schema = json!({
+        "$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "region": {"type": "string"},
+            "webhook_url": {"type": "string"},
+            "auth": {"type": "object", "properties": {"token": {"type": "string"}}},
+            "api_key": {"type": "string", "x-redact": true},
+            "webhook_id": {"type": "string", "writeOnly": true}
+        }
+    });
+    let apply = json!({"ok": true, "config": {
+        "region": "eu",
+        "webhook_url": format!("https://hooks.example/bot/{BOT_TOKEN}/in"),
+        "auth": {"token": BOT_TOKEN},
+        "api_key": API_KEY,
+        "webhook_id": WEBHOOK_ID,
+    }});
+    let qa = r#"{"mode":"setup","title":{"key":"y.title"},"questions":[{"id":"region","kind":{"type":"text"},"label":{"key":"y.region"},"required":true}],"defaults":{}}"#;
+    let extension = json!({"providers": [{
+        "provider_type": "messaging.y",
+        "ops": ["qa-spec", "apply-answers"],
+        "config_schema_ref": SCHEMA_REF,
+        "runtime": {"component_ref": "messaging-provider-y", "export": "schema-core-api",
+                    "world": wasm::PROVIDER_WORLD}
+    }]});
+    PackBuilder::new("messaging-y")
+        .entry(
+            "assets/setup.yaml",
+            b"questions:\n  - {name: region, required: true}\n  - {name: bot_token, required: true, secret: true}\n",
+        )
+        .entry(SCHEMA_REF, schema.to_string().as_bytes())
+        .extension("greentic.provider-extension.v1", extension)
+        .component(
+            wasm::component_manifest_with_world("messaging-provider-y", wasm::PROVIDER_WORLD),
+            wasm::provider_component(qa, &apply.to_string()),
+        )
+        .flow(
+            "setup_default",
+            FlowBody::Emit(json!({"config": "{{entry.config}}"})),
+        )
+}
+
+#[test]
+fn a_providers_config_keeps_no_secret_in_clear_nested_in_a_url_or_marked_by_its_schema() {
+    let p = Project::new();
+    p.pack("messaging", "y.gtpack", &echoing_pack());
+    p.file(
+        "answers.json",
+        json!({"messaging-y": {"region": "eu", "bot_token": BOT_TOKEN}})
+            .to_string()
+            .as_bytes(),
+    );
+    let run = p.setup_messaging(&["--answers", "answers.json"]);
+    run.code(0).stdout_has("configured (kept");
+    assert_eq!(p.stored_answers("messaging-y"), json!({"region": "eu"}));
+    let stored = |key: &str| p.secret(&format!("secrets://dev/acme/_/messaging_y/{key}"));
+    assert_eq!(
+        stored("webhook_url"),
+        Some(format!("https://hooks.example/bot/{BOT_TOKEN}/in"))
+    );
+    assert_eq!(
+        stored("auth"),
+        Some(json!({"token": BOT_TOKEN}).to_string())
+    );
+    assert_eq!(stored("api_key").as_deref(), Some(API_KEY));
+    assert_eq!(stored("webhook_id").as_deref(), Some(WEBHOOK_ID));
+    let (_, input) = p.first_run("messaging", "messaging-y", "setup_default");
+    assert_eq!(input["config"]["region"], "eu");
+    for key in ["webhook_url", "auth", "api_key", "webhook_id"] {
+        assert_eq!(input["config"].get(key), None, "{key} in the flow's config");
+    }
+    for secret in [BOT_TOKEN, API_KEY, WEBHOOK_ID] {
+        let holding: Vec<_> = files_under(p.root())
+            .into_iter()
+            .filter(|f| {
+                let name = f.to_string_lossy();
+                !name.contains(".dev.secrets") && !name.ends_with("answers.json")
+                    || name.ends_with("setup-answers.json")
+            })
+            .filter(|f| !f.starts_with(p.root().join("providers")))
+            .filter(|f| !f.starts_with(p.state().join("cache")))
+            .filter(|f| fs::read(f).is_ok_and(|b| String::from_utf8_lossy(&b).contains(secret)))
+            .collect();
+        assert!(holding.is_empty(), "{secret} in clear in {holding:?}");
+        assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
+    }
+}

@@ -202,6 +202,14 @@ fn the_runner_files_of_a_killed_operator_are_removed_by_the_next() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(scratch_of(pid).len(), 1, "left behind by kill -9");
+    #[cfg(unix)]
+    {
+        let open: Vec<_> = modes_under(&scratch_of(pid)[0])
+            .into_iter()
+            .filter(|(_, mode)| mode & 0o077 != 0)
+            .collect();
+        assert!(open.is_empty(), "left open to others: {open:?}");
+    }
     std::fs::remove_file(p.root().join("providers/messaging/e.gtpack")).unwrap();
     p.pack(
         "messaging",
@@ -211,4 +219,102 @@ fn the_runner_files_of_a_killed_operator_are_removed_by_the_next() {
     p.run(&["dev", "diagnostics", "messaging", "--tenant", "acme"])
         .code(exit_code::SUCCESS);
     assert_eq!(scratch_of(pid), Vec::<PathBuf>::new());
+}
+
+/// Every folder and file under `root`, `root` included, each with its mode (permission bits).
+#[cfg(unix)]
+fn modes_under(root: &Path) -> Vec<(PathBuf, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        found.push((path.clone(), meta.permissions().mode() & 0o7777));
+        if meta.is_dir() {
+            stack.extend(
+                std::fs::read_dir(&path)
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.path()),
+            );
+        }
+    }
+    found
+}
+
+/// `cat file` as user `nobody` (uid 65534): whether it printed the file. `None` when this test
+/// cannot become `nobody` (not root, or no `setpriv`).
+#[cfg(unix)]
+fn read_as_nobody(file: &Path) -> Option<bool> {
+    let as_nobody = |args: &[&std::ffi::OsStr]| {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .args(args)
+            .output()
+            .ok()
+    };
+    // The switch itself checked, so a refused read means the file's modes refused it.
+    let who = as_nobody(&["id".as_ref(), "-u".as_ref()])?;
+    if String::from_utf8_lossy(&who.stdout).trim() != "65534" {
+        return None;
+    }
+    Some(
+        as_nobody(&["cat".as_ref(), file.as_os_str()])?
+            .status
+            .success(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn the_runner_files_of_a_running_flow_are_closed_to_other_users() {
+    let p = Project::new();
+    let mut child = start_endless(&p);
+    let scratch = scratch_of(child.id()).remove(0);
+    let modes = modes_under(&scratch);
+    let files: Vec<PathBuf> = files_under(&scratch);
+    let read: Vec<(PathBuf, Option<bool>)> = files
+        .iter()
+        .map(|f| (f.clone(), read_as_nobody(f)))
+        .collect();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&scratch);
+
+    assert!(!files.is_empty(), "the runner wrote nothing yet");
+    assert_eq!(modes[0], (scratch.clone(), 0o700), "the folder itself");
+    let open: Vec<_> = modes.iter().filter(|(_, m)| m & 0o077 != 0).collect();
+    assert!(
+        open.is_empty(),
+        "open to others while the flow ran: {open:?}"
+    );
+    let read_by_nobody: Vec<_> = read.iter().filter(|(_, r)| *r == Some(true)).collect();
+    assert!(
+        read_by_nobody.is_empty(),
+        "user nobody read {read_by_nobody:?}"
+    );
+}
+
+#[test]
+fn a_secret_of_three_bytes_is_in_no_file_under_state() {
+    const SHORT: &str = "k9Z";
+    let p = Project::new();
+    p.pack("messaging", "a.gtpack", &spinning("messaging-a", "{}", 1));
+    p.file("a.yaml", format!("bot_token: {SHORT}\n").as_bytes());
+    let run = p.setup_messaging(&["--answers", "a.yaml"]);
+    run.code(exit_code::SUCCESS);
+    let (dir, input) = p.first_run("messaging", "messaging-a", "setup_default");
+    assert_eq!(input["setup_answers"]["bot_token"], "__REDACTED__");
+    let text = std::fs::read_to_string(dir.join("input.json")).unwrap();
+    assert!(!text.contains(SHORT), "{text}");
+    assert_eq!(
+        p.secret("secrets://dev/acme/_/messaging_a/bot_token")
+            .as_deref(),
+        Some(SHORT),
+        "kept in the store"
+    );
+    assert!(!run.stdout.contains(SHORT) && !run.stderr.contains(SHORT));
+    assert_no_file_holds(&p.state(), SHORT);
 }

@@ -255,7 +255,8 @@ fn the_store_is_its_owners_only_after_set_and_setup_and_doctor_says_when_it_is_n
         .code(exit_code::SUCCESS);
     assert_eq!((mode(&store), mode(&dir)), (0o600, 0o700));
 
-    // Loosened by hand: the doctor says so, and the next write tightens both.
+    // Loosened by hand: the doctor says so; the next write replaces the store (0600) but
+    // leaves the folder as its owner set it: an existing folder is never changed.
     std::fs::set_permissions(&store, std::fs::Permissions::from_mode(0o644)).unwrap();
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     let doctor = ["dev", "doctor", "messaging", "--tenant", "acme"];
@@ -281,13 +282,14 @@ fn the_store_is_its_owners_only_after_set_and_setup_and_doctor_says_when_it_is_n
         None,
     )
     .code(exit_code::SUCCESS);
-    assert_eq!((mode(&store), mode(&dir)), (0o600, 0o700));
+    assert_eq!((mode(&store), mode(&dir)), (0o600, 0o755));
     let checked = p.run_env(&doctor, &[KEY_A], None);
     assert!(
-        !checked.stdout.contains("other users"),
+        !checked.stdout.contains("is mode 0644"),
         "{}",
         checked.stdout
     );
+    checked.stdout_has("is mode 0755");
     assert!(!checked.stdout.contains("is unset"), "{}", checked.stdout);
     p.run_env(&doctor, &[], None)
         .stdout_has("GREENTIC_DEV_MASTER_KEY is unset, so");
@@ -341,4 +343,61 @@ fn set_and_delete_take_a_pack_by_its_file_stem_as_every_provider_flag_does() {
     )
     .code(exit_code::SUCCESS)
     .stdout_has("stored secrets://dev/acme/_/messaging_elsewhere/key");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_store_in_a_folder_others_may_write_is_refused_and_the_folder_left_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = project();
+    let shared = p.root().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let path = shared.join("dev.env");
+    let env = [KEY_A, ("GREENTIC_DEV_SECRETS_PATH", path.to_str().unwrap())];
+    let set = p.run_env(&SET, &env, Some(TOKEN));
+    set.code(exit_code::FAILURE)
+        .stderr_has(&format!(
+            "refusing the dev secrets store {}: its folder {} is not private (it is writable \
+             by every user (mode 1777))",
+            path.display(),
+            shared.display()
+        ))
+        .stderr_has("mkdir -m 700");
+    let mode = std::fs::metadata(&shared).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(
+        mode, 0o1777,
+        "the shared folder keeps its mode and sticky bit"
+    );
+    assert!(!path.exists());
+    let doctor = p.run_env(
+        &["dev", "doctor", "messaging", "--tenant", "acme"],
+        &env,
+        None,
+    );
+    doctor.stdout_has("refusing the dev secrets store");
+
+    // The same store in a folder of its own, made for it, is taken.
+    let own = shared.join("mine/dev.env");
+    let env = [KEY_A, ("GREENTIC_DEV_SECRETS_PATH", own.to_str().unwrap())];
+    p.run_env(&SET, &env, Some(TOKEN)).code(exit_code::SUCCESS);
+    let own_dir = std::fs::metadata(own.parent().unwrap()).unwrap();
+    assert_eq!(own_dir.permissions().mode() & 0o777, 0o700);
+    assert_eq!(
+        std::fs::metadata(&shared).unwrap().permissions().mode() & 0o7777,
+        0o1777
+    );
+}
+
+#[test]
+fn a_bare_relative_store_path_is_a_file_in_the_current_folder() {
+    let p = project();
+    let env = [KEY_A, ("GREENTIC_DEV_SECRETS_PATH", "rel.env")];
+    p.run_env(&SET, &env, Some(TOKEN))
+        .code(exit_code::SUCCESS)
+        .stdout_has("stored secrets://dev/acme/_/messaging_telegram/bot_token");
+    assert!(p.root().join("rel.env").is_file());
+    p.run_env(&["dev", "secrets", "list", "--tenant", "acme"], &env, None)
+        .code(exit_code::SUCCESS)
+        .stdout_has("bot_token");
 }

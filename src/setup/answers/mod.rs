@@ -20,7 +20,7 @@ pub use merge::{AnswerLayers, merge};
 pub use prompt::{prompt_all_from_current, prompt_until_valid};
 pub use read_keys::{ReadKey, device_code_keys};
 pub use requirements::{RequirementsError, covers, secret_requirements};
-pub use stored::{StoredAnswersError, load_stored, save_stored};
+pub use stored::{StoredAnswersError, load_stored, save_stored, save_stored_without};
 
 use std::collections::BTreeMap;
 
@@ -163,6 +163,16 @@ impl SetupForm {
 
     pub fn spec(&self) -> FormSpec {
         form_spec(&self.provider_id, &self.questions)
+    }
+
+    /// Every name a secret of this form goes by: each secret question's id and the
+    /// requirements it covers (for the redactor, which replaces what JSON holds under them).
+    pub fn secret_names(&self) -> Vec<String> {
+        self.questions
+            .iter()
+            .filter(|q| q.spec.secret)
+            .flat_map(|q| self.secret_keys(&q.spec.id))
+            .collect()
     }
 
     /// The store keys a secret answer is kept under: the question's own and each covered

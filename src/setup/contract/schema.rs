@@ -1,6 +1,8 @@
 //! A provider's config schema (`config_schema_ref`) compiled with the `jsonschema` crate, and
 //! a configuration checked against it, each violation named with its JSON path.
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -40,6 +42,85 @@ impl std::fmt::Display for Violation {
 pub struct ConfigSchema {
     pub entry: String,
     validator: jsonschema::Validator,
+    /// Where it marks a value secret.
+    secret_paths: SecretPaths,
+}
+
+/// Where a config schema marks a value secret (`x-redact`, `x-secret`, `writeOnly`, or a
+/// `format` of `password`), as paths of property names from the root; `*` stands for any
+/// property (`additionalProperties`, `patternProperties`) and array items take their array's
+/// path. What sits under a marked path is secret too.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecretPaths(BTreeSet<Vec<String>>);
+
+/// How deep `$ref`s and nested schemas are followed: a schema that loops stops there.
+const MAX_SCHEMA_DEPTH: usize = 32;
+
+impl SecretPaths {
+    /// The marks of `schema`, `$ref`s inside it (`#/...`) followed.
+    pub fn of(schema: &Value) -> Self {
+        let mut marks = Self::default();
+        marks.walk(schema, schema, &mut Vec::new(), 0);
+        marks
+    }
+
+    /// Whether the value at `path` (property names, array indexes left out) is marked, or
+    /// sits under a marked one.
+    pub fn marks(&self, path: &[&str]) -> bool {
+        self.0.iter().any(|marked| {
+            marked.len() <= path.len() && marked.iter().zip(path).all(|(m, p)| m == "*" || m == p)
+        })
+    }
+
+    fn walk(&mut self, root: &Value, node: &Value, path: &mut Vec<String>, depth: usize) {
+        let Some(node) = node.as_object() else {
+            return;
+        };
+        if depth > MAX_SCHEMA_DEPTH {
+            return;
+        }
+        let flag = |name: &str| node.get(name).and_then(Value::as_bool) == Some(true);
+        let password = node.get("format").and_then(Value::as_str) == Some("password");
+        if flag("x-redact") || flag("x-secret") || flag("writeOnly") || password {
+            self.0.insert(path.clone());
+            return;
+        }
+        let target = node
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|pointer| root.pointer(pointer));
+        let here = target.into_iter().chain(
+            ["items", "allOf", "anyOf", "oneOf", "if", "then", "else"]
+                .iter()
+                .filter_map(|k| node.get(*k))
+                .flat_map(|v| match v {
+                    Value::Array(items) => items.iter().collect::<Vec<_>>(),
+                    other => vec![other],
+                }),
+        );
+        for sub in here.collect::<Vec<_>>() {
+            self.walk(root, sub, path, depth + 1);
+        }
+        if let Some(props) = node.get("properties").and_then(Value::as_object) {
+            for (name, sub) in props {
+                path.push(name.clone());
+                self.walk(root, sub, path, depth + 1);
+                path.pop();
+            }
+        }
+        let any_property = node
+            .get("patternProperties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|p| p.values())
+            .chain(node.get("additionalProperties"));
+        for sub in any_property.collect::<Vec<_>>() {
+            path.push("*".to_string());
+            self.walk(root, sub, path, depth + 1);
+            path.pop();
+        }
+    }
 }
 
 impl std::fmt::Debug for ConfigSchema {
@@ -86,7 +167,13 @@ impl ConfigSchema {
         Ok(Self {
             entry: entry.clone(),
             validator,
+            secret_paths: SecretPaths::of(&schema),
         })
+    }
+
+    /// Where the schema marks a value secret.
+    pub fn secret_paths(&self) -> &SecretPaths {
+        &self.secret_paths
     }
 
     /// Every way `config` breaks the schema, in the validator's order.
@@ -151,5 +238,33 @@ mod tests {
             matches!(not_schema, SchemaProblem::NotASchema { .. }),
             "{not_schema}"
         );
+    }
+
+    #[test]
+    fn values_the_schema_marks_secret_are_found_nested_and_through_refs() {
+        let schema = json!({
+            "type": "object",
+            "$defs": {"secret": {"type": "string", "writeOnly": true}},
+            "properties": {
+                "api_key": {"type": "string", "x-redact": true},
+                "auth": {"type": "object", "properties": {
+                    "token": {"$ref": "#/$defs/secret"},
+                    "user": {"type": "string"}}},
+                "smtp": {"allOf": [{"properties": {"pass": {"format": "password"}}}]},
+                "headers": {"type": "array", "items": {"type": "object",
+                    "additionalProperties": {"type": "string", "x-secret": true}}},
+                "region": {"type": "string"},
+                "loop": {"$ref": "#/properties/loop"}
+            }
+        });
+        let marks = SecretPaths::of(&schema);
+        assert!(marks.marks(&["api_key"]));
+        assert!(marks.marks(&["auth", "token"]));
+        assert!(!marks.marks(&["auth", "user"]));
+        assert!(!marks.marks(&["auth"]), "only what the mark is on");
+        assert!(marks.marks(&["smtp", "pass"]));
+        assert!(marks.marks(&["headers", "X-Key"]));
+        assert!(!marks.marks(&["region"]));
+        assert!(!marks.marks(&["loop"]));
     }
 }

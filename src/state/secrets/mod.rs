@@ -66,6 +66,19 @@ pub enum SecretsError {
         key_set: bool,
         message: String,
     },
+    #[error(
+        "refusing the dev secrets store {}: its folder {} is not private ({why}), so another \
+         user could replace the store or its lock; keep the store in a folder only you can \
+         write, e.g. `mkdir -m 700 ~/.greentic-dev` and \
+         `export GREENTIC_DEV_SECRETS_PATH=~/.greentic-dev/dev.secrets.env`",
+        path.display(),
+        dir.display()
+    )]
+    SharedFolder {
+        path: PathBuf,
+        dir: PathBuf,
+        why: String,
+    },
     #[error(transparent)]
     Lock(#[from] crate::state::file_lock::LockError),
     #[error(
@@ -97,10 +110,16 @@ impl SecretsError {
 }
 
 /// The store file: `GREENTIC_DEV_SECRETS_PATH`, else `<project>/.greentic/dev/.dev.secrets.env`.
+/// A relative `GREENTIC_DEV_SECRETS_PATH` is taken from the current folder, as a shell would
+/// (the person named that file), and made absolute so every message names it whole.
 pub fn store_path(project_root: &Path) -> PathBuf {
-    std::env::var_os(STORE_PATH_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| project_root.join(".greentic/dev/.dev.secrets.env"))
+    match std::env::var_os(STORE_PATH_ENV).filter(|p| !p.is_empty()) {
+        Some(path) => {
+            let path = PathBuf::from(path);
+            std::path::absolute(&path).unwrap_or(path)
+        }
+        None => project_root.join(".greentic/dev/.dev.secrets.env"),
+    }
 }
 
 /// Who a secret belongs to.
@@ -168,9 +187,10 @@ pub fn store_segment(raw: &str) -> String {
 }
 
 impl DevSecrets {
-    /// The store file at `path`. With `create`, its folder is made (owner-only) and the file
-    /// appears with the first secret written; without it, a missing file is `Ok(None)`:
-    /// nothing is stored yet.
+    /// The store file at `path`. With `create`, its folder is made (owner-only) when missing
+    /// and the file appears with the first secret written; without it, a missing file is
+    /// `Ok(None)`: nothing is stored yet. A store in a folder others may write is refused
+    /// ([`SecretsError::SharedFolder`]), to read as much as to write.
     pub fn open(path: &Path, create: bool) -> Result<Option<Self>, SecretsError> {
         if !create && !path.exists() {
             return Ok(None);
@@ -178,8 +198,16 @@ impl DevSecrets {
         let file = StoreFile::new(path);
         if create {
             file.prepare_dir()?;
+        } else {
+            file.check_dir()?;
         }
         Ok(Some(Self { file }))
+    }
+
+    /// Whether a store at `path` would be refused for its folder (see [`DevSecrets::open`]),
+    /// the store written yet or not.
+    pub fn check_folder(path: &Path) -> Result<(), SecretsError> {
+        StoreFile::new(path).check_dir()
     }
 
     pub fn path(&self) -> &Path {
@@ -363,5 +391,20 @@ mod tests {
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(path.parent().unwrap()), 0o700);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_write_of_the_store_flushes_its_folder_after_the_rename() {
+        use crate::state::atomic_file::tests::synced;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.env");
+        let store = DevSecrets::open(&path, true).unwrap().unwrap();
+        synced();
+        let uri = secret_uri(&scope(None), "p", "k").unwrap();
+        store.put_verified(&uri, "v1").unwrap();
+        assert_eq!(synced(), [dir.path().to_path_buf()]);
+        assert!(store.delete(&uri).unwrap());
+        assert_eq!(synced(), [dir.path().to_path_buf()], "a deletion too");
     }
 }

@@ -18,7 +18,7 @@ use greentic_secrets_lib::{DevStore, SecretFormat, SecretsStore};
 use tempfile::TempPath;
 
 use super::SecretsError;
-use crate::state::atomic_file::create_private_dir;
+use crate::state::atomic_file::{create_private_dir, parent_of, shared_dir, sync_dir};
 use crate::state::file_lock;
 
 /// The store file at one path.
@@ -51,10 +51,25 @@ impl StoreFile {
         &self.path
     }
 
-    /// Creates the store's folder (owner-only) when missing.
+    /// Creates the store's folder (owner-only) when missing; an existing one is left as it is,
+    /// and refused when others may replace files in it.
     pub(super) fn prepare_dir(&self) -> Result<(), SecretsError> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        create_private_dir(dir).map_err(|e| self.open_error(e))
+        create_private_dir(parent_of(&self.path)).map_err(|e| self.open_error(e))?;
+        self.check_dir()
+    }
+
+    /// Refuses a store in a folder others may write: they could swap the file (its secrets
+    /// then theirs) or the lock beside it.
+    pub(super) fn check_dir(&self) -> Result<(), SecretsError> {
+        let dir = parent_of(&self.path);
+        match shared_dir(dir) {
+            None => Ok(()),
+            Some(why) => Err(SecretsError::SharedFolder {
+                path: self.path.clone(),
+                dir: dir.to_path_buf(),
+                why: why.to_string(),
+            }),
+        }
     }
 
     fn open_error(&self, message: impl ToString) -> SecretsError {
@@ -180,14 +195,14 @@ impl StoreFile {
     }
 
     /// Under the store's lock: `change` prepares the new store at a private path beside it,
-    /// which then replaces the store (flushed first, readable by its owner only). A change
-    /// that leaves the staged file empty replaces nothing.
+    /// which then replaces the store (flushed first, readable by its owner only; its folder
+    /// flushed after). A change that leaves the staged file empty replaces nothing.
     fn replace(
         &self,
         change: impl FnOnce(&Path) -> Result<(), SecretsError>,
     ) -> Result<(), SecretsError> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        create_private_dir(dir).map_err(|e| self.open_error(e))?;
+        let dir = parent_of(&self.path);
+        self.prepare_dir()?;
         let _lock = file_lock::lock_for(&self.path)?;
         let staged: TempPath = tempfile::Builder::new()
             .prefix(".dev.secrets.")
@@ -206,7 +221,8 @@ impl StoreFile {
         staged
             .persist(&self.path)
             .map_err(|e| self.open_error(e.error))?;
-        Ok(())
+        // The rename made durable: "stored" means stored after a power loss too.
+        sync_dir(dir).map_err(|e| self.open_error(e))
     }
 }
 
