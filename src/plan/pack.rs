@@ -240,7 +240,12 @@ pub struct FlowStep {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Disposition {
     Run,
-    Skip { reason: SkipReason },
+    Skip {
+        reason: SkipReason,
+    },
+    /// (update) The pack has no flow for the step and its provider's `apply-answers` does it:
+    /// no flow runs, and the provider's verdict is the pack's `contract`.
+    Contract,
 }
 
 /// Why a flow does not run.
