@@ -28,8 +28,8 @@ pub struct RunEntry {
     pub record: Value,
 }
 
-/// How a recorded run ended: the outcome's `status` in `run.json`, or `running` for a folder
-/// whose process never finished it.
+/// How a recorded run ended: the outcome's `status` in `run.json`; `running` while the process
+/// that writes it runs, `abandoned` once that process is gone without finishing it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
@@ -40,6 +40,9 @@ pub enum RunStatus {
     TimedOut,
     Interrupted,
     Running,
+    /// `running` in its `run.json`, but the process that wrote it is gone (killed, or ended
+    /// at once by a second Ctrl-C): it will never finish. Never written, only read so.
+    Abandoned,
     /// Written by another version of the operator.
     #[serde(other)]
     Unknown,
@@ -55,6 +58,7 @@ impl RunStatus {
             RunStatus::TimedOut => "timed_out",
             RunStatus::Interrupted => "interrupted",
             RunStatus::Running => "running",
+            RunStatus::Abandoned => "abandoned",
             RunStatus::Unknown => "unknown",
         }
     }
@@ -73,6 +77,7 @@ struct RunFile {
     team: Option<String>,
     env: Option<String>,
     pack_path: Option<PathBuf>,
+    pid: Option<u64>,
     #[serde(default)]
     started_at: String,
     duration: Option<u64>,
@@ -139,11 +144,20 @@ fn read_entry(dir: &Path) -> Option<RunEntry> {
         team: file.team,
         env: file.env,
         pack_path: file.pack_path,
-        status: file.outcome.map_or(RunStatus::Unknown, |o| o.status),
+        status: match file.outcome.map_or(RunStatus::Unknown, |o| o.status) {
+            RunStatus::Running if !process_alive(file.pid) => RunStatus::Abandoned,
+            status => status,
+        },
         started_at: file.started_at,
         duration_ms: file.duration,
         record,
     })
+}
+
+/// Whether the process `pid` still exists (Linux `/proc`); a record without a pid was written
+/// by an older operator and is taken as gone.
+fn process_alive(pid: Option<u64>) -> bool {
+    pid.is_some_and(|pid| fs::metadata(format!("/proc/{pid}")).is_ok())
 }
 
 /// Why [`find_run`] names no single run.
