@@ -111,6 +111,13 @@ pub struct ContractReport {
     pub verdict: Option<ContractVerdict>,
 }
 
+impl ContractReport {
+    /// Whether its `apply-answers` accepted the answers and its configuration was kept.
+    pub fn configured(&self) -> bool {
+        matches!(self.verdict, Some(ContractVerdict::Configured { .. }))
+    }
+}
+
 /// Where a provider's device-code login stands (never a token, never the device code).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoginState {

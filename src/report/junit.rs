@@ -10,7 +10,6 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use crate::plan::{Disposition, FlowStep, Plan, PlannedPack};
 use crate::run::events::Execution;
 use crate::run::removal_record::{RemovalOutcome, RemovalRecord};
-use crate::setup::contract::apply::ContractVerdict;
 use crate::setup::device_code::record::{ActionOutcome, ActionRecord};
 use crate::state::atomic_file::write_atomic;
 
@@ -104,11 +103,7 @@ fn flow_case(pack: &PlannedPack, step: &FlowStep, execution: Option<&Execution>)
 /// (update) A step the provider's `apply-answers` did: passes once it configured the provider
 /// (a refusal is the pack's error case); a dry run only says it would.
 fn contract_status(pack: &PlannedPack, ran: bool) -> TestCaseStatus {
-    let configured = pack
-        .contract
-        .as_ref()
-        .and_then(|c| c.verdict.as_ref())
-        .is_some_and(|v| matches!(v, ContractVerdict::Configured { .. }));
+    let configured = pack.contract.as_ref().is_some_and(|c| c.configured());
     match (configured, ran) {
         (true, _) => TestCaseStatus::success(),
         (false, false) => skipped("dry run: its provider's apply-answers would do it"),

@@ -8,7 +8,6 @@ use crate::plan::{Disposition, Plan};
 use crate::run::events::Execution;
 use crate::run::outcome::FlowOutcome;
 use crate::run::records::FlowRecord;
-use crate::setup::contract::apply::ContractVerdict;
 use crate::setup::device_code::record::{ActionOutcome, ActionRecord};
 
 /// `12.345s`, right-aligned so result lines line up.
@@ -117,13 +116,7 @@ fn contract_steps(plan: &Plan, ran: bool) -> String {
                 .iter()
                 .any(|s| s.disposition == Disposition::Contract)
         })
-        .filter(|p| {
-            !ran || p
-                .contract
-                .as_ref()
-                .and_then(|c| c.verdict.as_ref())
-                .is_some_and(|v| matches!(v, ContractVerdict::Configured { .. }))
-        })
+        .filter(|p| !ran || p.contract.as_ref().is_some_and(|c| c.configured()))
         .map(|p| p.label.as_str())
         .collect();
     if packs.is_empty() {

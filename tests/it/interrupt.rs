@@ -31,6 +31,18 @@ fn run_json(state: &Path, pack: &str) -> Option<(PathBuf, Value)> {
     Some((dir, value))
 }
 
+/// Waits (a minute at most) until `pack`'s flow has started: its run.json says `running`.
+fn wait_until_running(state: &Path, pack: &str) {
+    let started = Instant::now();
+    while run_json(state, pack).is_none_or(|(_, v)| v["outcome"]["status"] != "running") {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the flow never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn a_flow_over_its_timeout_fails_with_a_complete_run_folder_and_the_next_flows_run() {
     let p = Project::new();
@@ -103,16 +115,7 @@ fn an_interrupt_starts_no_new_flow_marks_the_running_one_and_exits_130() {
         .unwrap();
 
     // Wait until the endless flow has started (its run.json says so), then interrupt.
-    let started = Instant::now();
-    while run_json(&p.state(), "messaging-endless")
-        .is_none_or(|(_, v)| v["outcome"]["status"] != "running")
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the flow never started"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until_running(&p.state(), "messaging-endless");
     let run = interrupt(child);
 
     run.code(exit_code::INTERRUPTED)
@@ -245,16 +248,7 @@ fn a_second_interrupt_prints_the_interrupted_document_and_the_run_reads_abandone
         "--timeout",
         "2m",
     ]);
-    let started = Instant::now();
-    while run_json(&p.state(), "messaging-endless")
-        .is_none_or(|(_, v)| v["outcome"]["status"] != "running")
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the flow never started"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until_running(&p.state(), "messaging-endless");
     let stderr = lines_of(child.stderr.take().unwrap());
     let signal = |child: &std::process::Child| {
         // SAFETY: kill(2) on our own child, not yet waited for.

@@ -138,8 +138,8 @@ pub fn visibility(form: &FormSpec, answers: &Map<String, Value>) -> BTreeMap<Str
 
 /// The visibility of every question, and the answers as the rules read them: each hidden
 /// question's answer `null` (an unset answer would read as "unknown", which qa-spec shows).
-/// Hiding a question can only hide the questions that read it, so this settles within one
-/// round per question.
+/// Each round hides the questions that read a newly hidden one: one round per question at
+/// most (bounded, whatever the expressions).
 fn resolve(
     form: &FormSpec,
     answers: &Map<String, Value>,
