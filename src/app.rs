@@ -101,6 +101,9 @@ pub fn run(invocation: Invocation, env_changes: &[EnvChange]) -> ExitCode {
     if let Err(err) = interrupt::install_handler() {
         tracing::warn!("cannot handle Ctrl-C gracefully: {err}");
     }
+    if let Parsed::Dev(request) = &invocation.command {
+        interrupt::set_notices(report::interrupt_notices(request.format()));
+    }
     let code = match invocation.command {
         Parsed::Dev(request) => run_dev(*request),
         Parsed::Completions(shell) => {

@@ -45,17 +45,41 @@ pub static PROCESS_INTERRUPT: Interrupt = Interrupt::new();
 /// (flows, logins) rather than by ending the process.
 static GRACEFUL: AtomicBool = AtomicBool::new(false);
 
+/// What the command says when a signal arrives, set once by the edge (which knows the output
+/// format): the core never prints, and the handler runs on a thread of its own.
+pub struct Notices {
+    /// The first signal while work runs: it is asked to stop, and another signal exits at once.
+    pub stopping: Box<dyn Fn() + Send + Sync>,
+    /// Just before a signal ends the process (with `--format json`, the `interrupted` error
+    /// document: stdout is never left empty).
+    pub exiting: Box<dyn Fn() + Send + Sync>,
+}
+
+static NOTICES: OnceLock<Notices> = OnceLock::new();
+
+/// Sets what the handler says (once per process; a later call is ignored).
+pub fn set_notices(notices: Notices) {
+    let _ = NOTICES.set(notices);
+}
+
 /// Installs the SIGINT/SIGTERM/SIGHUP handler, once per process, before any command runs.
 /// Outside [`enter_graceful`] a signal exits with code 130 at once (nothing is half-written:
 /// every shared file is replaced by rename); inside it, the first signal sets
-/// [`PROCESS_INTERRUPT`] and a second one exits without waiting for the grace period.
+/// [`PROCESS_INTERRUPT`] and a second one exits without waiting for the grace period. Either
+/// way the [`Notices`] say so.
 pub fn install_handler() -> Result<(), ctrlc::Error> {
     ctrlc::set_handler(|| {
         if !GRACEFUL.load(Ordering::SeqCst) || PROCESS_INTERRUPT.is_requested() {
             remove_registered();
+            if let Some(notices) = NOTICES.get() {
+                (notices.exiting)();
+            }
             std::process::exit(i32::from(crate::base::exit_code::INTERRUPTED));
         }
         PROCESS_INTERRUPT.request();
+        if let Some(notices) = NOTICES.get() {
+            (notices.stopping)();
+        }
     })
 }
 

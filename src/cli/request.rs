@@ -65,6 +65,19 @@ pub enum DevRequest {
     Doctor(DoctorRequest),
 }
 
+impl DevRequest {
+    /// The output format it asked for.
+    pub fn format(&self) -> OutputFormat {
+        match self {
+            DevRequest::Lifecycle(request) => request.format,
+            DevRequest::Runs(request) => request.history.format,
+            DevRequest::Show(request) => request.history.format,
+            DevRequest::Secrets(request) => request.format,
+            DevRequest::Doctor(request) => request.format,
+        }
+    }
+}
+
 /// `dev doctor`: what to examine.
 #[derive(Debug, Clone)]
 pub struct DoctorRequest {

@@ -1,7 +1,6 @@
 //! Findings about the project rather than one pack: lock files beside the packs, which the
 //! runner would read, and run folders left `running` by a process that died.
 
-use std::fs;
 use std::path::Path;
 
 use super::{Finding, Severity};
@@ -30,8 +29,7 @@ pub fn lock_files(domain: Domain, dir: &Path) -> Vec<Finding> {
 pub fn stale_runs(state_dir: &Path) -> Vec<Finding> {
     list_runs(state_dir)
         .into_iter()
-        .filter(|run| run.status == RunStatus::Running)
-        .filter(|run| !process_alive(run.record.get("pid").and_then(|p| p.as_u64())))
+        .filter(|run| run.status == RunStatus::Abandoned)
         .map(|run| {
             Finding::new(
                 Severity::Warning,
@@ -47,10 +45,4 @@ pub fn stale_runs(state_dir: &Path) -> Vec<Finding> {
             ))
         })
         .collect()
-}
-
-/// Whether the process `pid` still exists (Linux `/proc`); a record without a pid was written
-/// by an older operator and is taken as abandoned.
-fn process_alive(pid: Option<u64>) -> bool {
-    pid.is_some_and(|pid| fs::metadata(format!("/proc/{pid}")).is_ok())
 }

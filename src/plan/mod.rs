@@ -113,7 +113,7 @@ impl Plan {
         self.packs
             .iter()
             .flat_map(|p| &p.steps)
-            .filter(|s| s.disposition != Disposition::Run)
+            .filter(|s| matches!(s.disposition, Disposition::Skip { .. }))
             .count()
     }
 

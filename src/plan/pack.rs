@@ -130,6 +130,13 @@ pub struct ContractReport {
     pub verdict: Option<ContractVerdict>,
 }
 
+impl ContractReport {
+    /// Whether its `apply-answers` accepted the answers and its configuration was kept.
+    pub fn configured(&self) -> bool {
+        matches!(self.verdict, Some(ContractVerdict::Configured { .. }))
+    }
+}
+
 /// Where a provider's device-code login stands (never a token, never the device code).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoginState {
@@ -259,7 +266,12 @@ pub struct FlowStep {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Disposition {
     Run,
-    Skip { reason: SkipReason },
+    Skip {
+        reason: SkipReason,
+    },
+    /// (update) The pack has no flow for the step and its provider's `apply-answers` does it:
+    /// no flow runs, and the provider's verdict is the pack's `contract`.
+    Contract,
 }
 
 /// Why a flow does not run.

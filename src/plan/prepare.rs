@@ -9,7 +9,7 @@ use crate::pack::domains::Action;
 use crate::pack::manifest::APPLY_ANSWERS_OP;
 use crate::pack::manifest::PackInfo;
 use crate::plan::contract::{self, ContractError, ProviderCall, Rejection};
-use crate::plan::{PackError, Plan, PlannedPack, SecretPresence};
+use crate::plan::{Disposition, PackError, Plan, PlannedPack, SecretPresence};
 use crate::setup::answers::{
     self, AnswerChange, AnswerLayers, AnswerSource, AnswersFile, FormError, PUBLIC_BASE_URL,
     SetupForm, StoredAnswersError,
@@ -62,6 +62,9 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
                 if typed_url.is_none() {
                     typed_url = prompted_url(&setup);
                 }
+                if !pack.runs_anything() {
+                    mark_contract_steps(pack);
+                }
                 setups.insert(index, setup);
             }
             Ok(None) => {}
@@ -71,9 +74,19 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
     setups
 }
 
-/// Whether `pack`'s answers are gathered: its flow runs, or (update) its provider takes them
-/// through `apply-answers` without one.
-fn takes_answers(pack: &PlannedPack, action: Action) -> bool {
+/// (update) A pack without an `update` flow whose provider takes the answers through
+/// `apply-answers`: its step is the contract's, not a skipped flow.
+fn mark_contract_steps(pack: &mut PlannedPack) {
+    for step in &mut pack.steps {
+        if matches!(step.disposition, Disposition::Skip { .. }) {
+            step.disposition = Disposition::Contract;
+        }
+    }
+}
+
+/// Whether `pack`'s answers are gathered (and so what an `--answers` file may answer): its
+/// flow runs, or (update) its provider takes them through `apply-answers` without one.
+pub fn takes_answers(pack: &PlannedPack, action: Action) -> bool {
     let through_contract = || {
         pack.error.is_none()
             && pack
@@ -128,12 +141,7 @@ fn prepare_pack(
     let mut setup = gather_answers(info, form, sources, typed_url)?;
     pack.answers = setup.answers.statuses.clone();
     pack.ignored_answers = setup.answers.ignored.clone();
-    if let Some(mut error) = answers_verdict(&setup) {
-        if sources.action == Action::Update && !setup.config_path.exists() {
-            error = format!(
-                "nothing is stored for it in this tenant and team yet (set it up with `dev setup` first): {error}"
-            );
-        }
+    if let Some(error) = answers_verdict(&setup) {
         pack.contract = call.map(|c| c.report);
         pack.fail(PackError::Setup(error));
         return Ok(None);
@@ -209,6 +217,13 @@ pub enum PrepareError {
     StoredAnswers(#[from] StoredAnswersError),
     #[error(transparent)]
     Secrets(#[from] SecretsError),
+    /// (update) Nothing of the provider is stored in this tenant and team: there is nothing
+    /// to update, and its setup flow never ran.
+    #[error(
+        "nothing is stored for it in this tenant and team yet (set it up with `dev setup` first); \
+         dev update changes a provider that is set up"
+    )]
+    NeverSetUp,
 }
 
 /// Merges one provider's answers from every source and asks for what is missing;
@@ -240,6 +255,11 @@ fn gather_answers(
             stored_secrets.insert(read.key.clone(), value);
         }
     }
+    let nothing_stored = stored.is_empty() && stored_secrets.is_empty() && !config_path.exists();
+    // A provider without questions keeps nothing, so whether it was set up cannot be told.
+    if sources.action == Action::Update && nothing_stored && !form.questions.is_empty() {
+        return Err(PrepareError::NeverSetUp);
+    }
     let layers = AnswerLayers {
         stored: Some(&stored),
         stored_secrets,
@@ -265,6 +285,7 @@ fn gather_answers(
         }
         _ => {}
     }
+    merged.drop_hidden();
     if sources.action == Action::Update {
         mark_changes(&mut merged, &stored, &layers.stored_secrets);
     }
@@ -278,6 +299,8 @@ fn gather_answers(
 }
 
 /// (update) Each answer against the stored one: the plan says which change, never a value.
+/// The stored value is read as the answer is, typed by the question's kind (`"true"` and
+/// `true` are one answer to a text question), so an answer kept as it was reads `unchanged`.
 fn mark_changes(
     merged: &mut answers::MergedAnswers,
     stored: &serde_json::Map<String, serde_json::Value>,
@@ -290,6 +313,9 @@ fn mark_changes(
                 .map(|v| serde_json::Value::String(v.clone())),
             false => stored.get(&status.name).cloned(),
         };
+        let previous = previous
+            .filter(|v| !v.is_null())
+            .map(|v| answers::coerce(status.kind, v));
         status.change = AnswerChange::of(previous.as_ref(), merged.values.get(&status.name));
     }
 }

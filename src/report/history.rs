@@ -9,7 +9,7 @@ use super::style::{Styles, paint};
 use super::table::render_table;
 use crate::cli::request::ColorChoice;
 use crate::cli::request::OutputFormat;
-use crate::state::history::RunEntry;
+use crate::state::history::{RunEntry, RunStatus};
 
 /// `dev show` was given a run id that is not recorded; returns the exit code.
 pub fn no_such_run(run: &str, state_dir: &std::path::Path, format: OutputFormat) -> u8 {
@@ -139,6 +139,14 @@ fn show_text(run: &RunEntry, outputs: &[(String, Value)], styles: &Styles) -> St
     out.push_str(&format!("  started:  {}\n", run.started_at));
     if let Some(ms) = run.duration_ms {
         out.push_str(&format!("  duration: {:.3}s\n", ms as f64 / 1000.0));
+    }
+    if run.status == RunStatus::Abandoned {
+        let pid = run.record["pid"]
+            .as_u64()
+            .map_or_else(|| "its process".to_string(), |pid| format!("process {pid}"));
+        out.push_str(&format!(
+            "  error:    {pid} ended without finishing it (killed, or a second Ctrl-C); it never will\n"
+        ));
     }
     out.push_str(&errors(&run.record["outcome"]));
     if !outputs.is_empty() {

@@ -78,6 +78,7 @@ fn flow_case(pack: &PlannedPack, step: &FlowStep, execution: Option<&Execution>)
     });
     let status = match (&step.disposition, record) {
         (Disposition::Skip { reason }, _) => skipped(reason.describe()),
+        (Disposition::Contract, _) => contract_status(pack, execution.is_some()),
         (Disposition::Run, Some(record)) if record.outcome.is_success() => {
             TestCaseStatus::success()
         }
@@ -97,6 +98,17 @@ fn flow_case(pack: &PlannedPack, step: &FlowStep, execution: Option<&Execution>)
         status,
         record.map_or(Duration::ZERO, |r| r.duration),
     )
+}
+
+/// (update) A step the provider's `apply-answers` did: passes once it configured the provider
+/// (a refusal is the pack's error case); a dry run only says it would.
+fn contract_status(pack: &PlannedPack, ran: bool) -> TestCaseStatus {
+    let configured = pack.contract.as_ref().is_some_and(|c| c.configured());
+    match (configured, ran) {
+        (true, _) => TestCaseStatus::success(),
+        (false, false) => skipped("dry run: its provider's apply-answers would do it"),
+        (false, true) => skipped("not done: its provider's apply-answers was not called"),
+    }
 }
 
 fn login_case(action: &ActionRecord) -> TestCase {

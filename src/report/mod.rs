@@ -19,6 +19,7 @@ mod text;
 
 use std::error::Error;
 
+use crate::base::interrupt::Notices;
 use crate::base::prompter::Prompter;
 use crate::cli::request::{ColorChoice, OutputFormat, Request};
 use crate::pack::domains::{Action, Domains};
@@ -83,6 +84,29 @@ pub fn error_document(
         document::print(&document);
     }
     document.exit_code
+}
+
+/// What a signal makes the command say: on stderr, that running work is asked to stop; when it
+/// ends the process, the `interrupted` error document (`--format json`) or a line on stderr.
+pub fn interrupt_notices(format: OutputFormat) -> Notices {
+    Notices {
+        stopping: Box::new(|| {
+            eprintln!(
+                "interrupted: no new flow starts, running ones get --grace-period to finish; \
+                 interrupt again to exit at once"
+            );
+        }),
+        exiting: Box::new(move || {
+            let message = "interrupted (Ctrl-C or SIGTERM): the command ended at once".to_string();
+            match format {
+                OutputFormat::Json => {
+                    let document = ErrorDocument::new(ErrorKind::Interrupted, message, Vec::new());
+                    document::print_last(&document);
+                }
+                OutputFormat::Text => eprintln!("\n{message}"),
+            }
+        }),
+    }
 }
 
 /// What a command's edge hands to the core to talk to a person.

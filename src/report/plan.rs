@@ -110,6 +110,9 @@ fn pack_rows(pack: &PlannedPack) -> Vec<[String; 4]> {
         let mut what = match step.disposition {
             Disposition::Run => "run".to_string(),
             Disposition::Skip { reason } => format!("skip: {}", reason.describe()),
+            Disposition::Contract => {
+                "no flow: its provider's apply-answers does it (see its contract)".to_string()
+            }
         };
         if step.flow != step.step {
             what.push_str(&format!(" (the pack's flow for {})", step.step));

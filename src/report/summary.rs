@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::style::{Styles, paint};
-use crate::plan::Plan;
+use crate::plan::{Disposition, Plan};
 use crate::run::events::Execution;
 use crate::run::outcome::FlowOutcome;
 use crate::run::records::FlowRecord;
@@ -18,7 +18,7 @@ pub fn seconds(d: Duration) -> String {
 /// The summary line, then each failure and pack error with where to look.
 pub fn render_summary(plan: &Plan, execution: Option<&Execution>, styles: &Styles) -> String {
     let Some(execution) = execution else {
-        return dry_run_line(plan) + &pack_errors(plan, styles);
+        return dry_run_line(plan) + &contract_steps(plan, false) + &pack_errors(plan, styles);
     };
     let mut out = counts(plan, execution, styles);
     let failures: Vec<_> = execution
@@ -94,6 +94,7 @@ fn counts(plan: &Plan, execution: &Execution, styles: &Styles) -> String {
             stats.removals_done, stats.removals_kept, stats.removals_failed
         ));
     }
+    out.push_str(&contract_steps(plan, true));
     if stats.interrupted {
         out.push_str(&format!(
             "Interrupted: {} planned flow{} not started\n",
@@ -102,6 +103,35 @@ fn counts(plan: &Plan, execution: &Execution, styles: &Styles) -> String {
         ));
     }
     out
+}
+
+/// (update) The providers whose step their `apply-answers` did, having no flow for it: what
+/// changed without a flow run.
+fn contract_steps(plan: &Plan, ran: bool) -> String {
+    let packs: Vec<&str> = plan
+        .packs
+        .iter()
+        .filter(|p| {
+            p.steps
+                .iter()
+                .any(|s| s.disposition == Disposition::Contract)
+        })
+        .filter(|p| !ran || p.contract.as_ref().is_some_and(|c| c.configured()))
+        .map(|p| p.label.as_str())
+        .collect();
+    if packs.is_empty() {
+        return String::new();
+    }
+    let lead = if ran {
+        "Configured"
+    } else {
+        "Would be configured"
+    };
+    format!(
+        "{lead} through the provider's apply-answers (no {} flow): {}\n",
+        plan.action,
+        packs.join(", ")
+    )
 }
 
 /// One flow that did not pass: its headline, every failed node when the headline does not

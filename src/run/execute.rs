@@ -16,7 +16,7 @@ use crate::pack::domains::Action;
 use crate::plan::Plan;
 use crate::run::events::{Event, Execution};
 use crate::run::input::{FlowContext, FlowSubject, flow_input};
-use crate::run::outcome::FlowOutcome;
+use crate::run::outcome::{FlowOutcome, runner_wall_limit};
 use crate::run::records::{FlowRecord, write_run_end, write_run_start};
 use crate::run::runner_exec::{FlowRunSpec, run_provider_pack_flow};
 use crate::run::schedule::{FlowRunner, PlannedFlow, ScheduleSettings, schedule};
@@ -246,7 +246,9 @@ fn run_watched(spec: FlowRunSpec, watch: &Watch<'_>) -> (FlowOutcome, Option<Run
     }) {
         Watched::Done(Ok(result)) => (FlowOutcome::from_run(&result), Some(result)),
         // The runner's own wall limit is the same timeout and may fire first.
-        Watched::Done(Err(_)) if watch.past_deadline() => {
+        Watched::Done(Err(err))
+            if watch.past_deadline() || runner_wall_limit(&format!("{err:#}")).is_some() =>
+        {
             (FlowOutcome::TimedOut { limit_ms }, None)
         }
         Watched::Done(Err(err)) => load_error(format!("{err:#}")),

@@ -10,6 +10,18 @@ use crate::pack::manifest::{ExportVerdict, PackInfo, component_exports};
 /// What the runner host says of a component whose exports it does not know.
 const UNSUPPORTED_WORLD: &str = "component exports neither";
 
+/// What greentic-runner-desktop says when its own wall limit ends a run: `run exceeded
+/// max_run_wall_time_ms (1500 ms) and was aborted` (`run_with_wall_limit`).
+const RUNNER_WALL_LIMIT: &str = "exceeded max_run_wall_time_ms (";
+
+/// The limit, in milliseconds, of a runner error saying its own wall limit ended the run. The
+/// operator sets that limit to `--timeout`, so such a run timed out: whether the runner's limit
+/// or the operator's watch fires first is a race, and both are the same verdict.
+pub fn runner_wall_limit(error: &str) -> Option<u64> {
+    let (_, rest) = error.split_once(RUNNER_WALL_LIMIT)?;
+    rest.split_once(" ms)")?.0.trim().parse().ok()
+}
+
 /// A failing node, as the runner reported it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NodeFailureInfo {
@@ -186,7 +198,12 @@ impl FlowOutcome {
     /// The runner's traps are handled here: `Success` with zero nodes is not a pass (it is what
     /// an undeclared flow yields), and a failed node gives `PartialFailure` with `error: None`,
     /// its details only in `failures`.
+    ///
+    /// A run the runner's own wall limit ended is [`FlowOutcome::TimedOut`] with that limit.
     pub fn from_run(result: &RunResult) -> Self {
+        if let Some(limit_ms) = result.error.as_deref().and_then(runner_wall_limit) {
+            return FlowOutcome::TimedOut { limit_ms };
+        }
         let failed_nodes: Vec<NodeFailureInfo> = result
             .failures
             .iter()
@@ -210,5 +227,45 @@ impl FlowOutcome {
                 failed_nodes,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(status: RunStatus, error: Option<&str>) -> RunResult {
+        RunResult {
+            session_id: String::new(),
+            pack_id: "messaging-endless".into(),
+            pack_version: "1.0.0".into(),
+            flow_id: "setup_default".into(),
+            started_at_utc: String::new(),
+            finished_at_utc: String::new(),
+            status,
+            error: error.map(str::to_string),
+            node_summaries: Vec::new(),
+            failures: Default::default(),
+            artifacts_dir: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_run_the_runners_own_wall_limit_ended_timed_out_with_that_limit() {
+        // greentic-runner-desktop 1.2.2's words (`run_with_wall_limit`).
+        let ended = "run exceeded max_run_wall_time_ms (1500 ms) and was aborted";
+        assert_eq!(
+            FlowOutcome::from_run(&run(RunStatus::Failure, Some(ended))),
+            FlowOutcome::TimedOut { limit_ms: 1500 }
+        );
+        assert_eq!(
+            runner_wall_limit(&format!("failed to run the flow: {ended}")),
+            Some(1500)
+        );
+        let other = run(RunStatus::Failure, Some("component trapped"));
+        assert!(matches!(
+            FlowOutcome::from_run(&other),
+            FlowOutcome::Failed { .. }
+        ));
     }
 }

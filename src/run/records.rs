@@ -15,6 +15,7 @@ use crate::pack::domains::{Action, Domain};
 use crate::run::outcome::FlowOutcome;
 use crate::setup::contract::apply::ContractVerdict;
 use crate::state::atomic_file::write_record;
+use crate::state::history::process_started;
 use crate::state::redact::Redactor;
 use crate::state::state_layout::RunPaths;
 
@@ -97,8 +98,10 @@ pub fn write_run_start(
         "env": started.env,
         "started_at": started.started_at,
         "outcome": {"status": "running"},
-        // Lets `dev doctor` tell a run still going from one whose process died.
+        // Lets `dev runs`, `dev show` and `dev doctor` tell a run still going from one whose
+        // process died; the process's start time tells a reused pid from the writer.
         "pid": std::process::id(),
+        "pid_started": process_started(u64::from(std::process::id())),
     });
     write_record(&paths.run_json(), &pretty_json(&running)?)
 }

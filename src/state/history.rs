@@ -28,8 +28,8 @@ pub struct RunEntry {
     pub record: Value,
 }
 
-/// How a recorded run ended: the outcome's `status` in `run.json`, or `running` for a folder
-/// whose process never finished it.
+/// How a recorded run ended: the outcome's `status` in `run.json`; `running` while the process
+/// that writes it runs, `abandoned` once that process is gone without finishing it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
@@ -40,6 +40,9 @@ pub enum RunStatus {
     TimedOut,
     Interrupted,
     Running,
+    /// `running` in its `run.json`, but the process that wrote it is gone (killed, or ended
+    /// at once by a second Ctrl-C): it will never finish. Never written, only read so.
+    Abandoned,
     /// Written by another version of the operator.
     #[serde(other)]
     Unknown,
@@ -55,6 +58,7 @@ impl RunStatus {
             RunStatus::TimedOut => "timed_out",
             RunStatus::Interrupted => "interrupted",
             RunStatus::Running => "running",
+            RunStatus::Abandoned => "abandoned",
             RunStatus::Unknown => "unknown",
         }
     }
@@ -73,6 +77,8 @@ struct RunFile {
     team: Option<String>,
     env: Option<String>,
     pack_path: Option<PathBuf>,
+    pid: Option<u64>,
+    pid_started: Option<u64>,
     #[serde(default)]
     started_at: String,
     duration: Option<u64>,
@@ -139,11 +145,39 @@ fn read_entry(dir: &Path) -> Option<RunEntry> {
         team: file.team,
         env: file.env,
         pack_path: file.pack_path,
-        status: file.outcome.map_or(RunStatus::Unknown, |o| o.status),
+        status: match file.outcome.map_or(RunStatus::Unknown, |o| o.status) {
+            RunStatus::Running if !writer_alive(file.pid, file.pid_started) => RunStatus::Abandoned,
+            status => status,
+        },
         started_at: file.started_at,
         duration_ms: file.duration,
         record,
     })
+}
+
+/// Whether the process that wrote a `running` record still runs (Linux `/proc`): its pid
+/// exists and, where the record says when it started, started then (a pid is reused, in a
+/// restarted container first of all). A record without a pid was written by an older
+/// operator and is taken as gone.
+fn writer_alive(pid: Option<u64>, started: Option<u64>) -> bool {
+    let Some(pid) = pid else {
+        return false;
+    };
+    match (started, process_started(pid)) {
+        (Some(recorded), Some(now)) => recorded == now,
+        (None, _) => fs::metadata(format!("/proc/{pid}")).is_ok(),
+        (Some(_), None) => false,
+    }
+}
+
+/// When process `pid` started, in clock ticks since boot (`/proc/<pid>/stat`'s 22nd field):
+/// with the pid, it names one process for as long as the machine runs. `None` when there is
+/// no such process (or no `/proc`).
+pub fn process_started(pid: u64) -> Option<u64> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces or parentheses itself.
+    let (_, after_name) = stat.rsplit_once(')')?;
+    after_name.split_whitespace().nth(19)?.parse().ok()
 }
 
 /// Why [`find_run`] names no single run.
@@ -191,4 +225,27 @@ pub fn flow_outputs(run_dir: &Path) -> Vec<(String, Value)> {
             (node, event["outputs"].clone())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_running_record_is_its_writers_only_while_that_very_process_runs() {
+        let me = u64::from(std::process::id());
+        let started = process_started(me);
+        assert!(started.is_some(), "this process has a start time");
+        assert!(writer_alive(Some(me), started));
+        assert!(
+            writer_alive(Some(me), None),
+            "an older record: the pid alone"
+        );
+        let reused = started.map(|t| t + 1);
+        assert!(
+            !writer_alive(Some(me), reused),
+            "another process with that pid"
+        );
+        assert!(!writer_alive(None, None));
+    }
 }

@@ -31,6 +31,18 @@ fn run_json(state: &Path, pack: &str) -> Option<(PathBuf, Value)> {
     Some((dir, value))
 }
 
+/// Waits (a minute at most) until `pack`'s flow has started: its run.json says `running`.
+fn wait_until_running(state: &Path, pack: &str) {
+    let started = Instant::now();
+    while run_json(state, pack).is_none_or(|(_, v)| v["outcome"]["status"] != "running") {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the flow never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn a_flow_over_its_timeout_fails_with_a_complete_run_folder_and_the_next_flows_run() {
     let p = Project::new();
@@ -103,16 +115,7 @@ fn an_interrupt_starts_no_new_flow_marks_the_running_one_and_exits_130() {
         .unwrap();
 
     // Wait until the endless flow has started (its run.json says so), then interrupt.
-    let started = Instant::now();
-    while run_json(&p.state(), "messaging-endless")
-        .is_none_or(|(_, v)| v["outcome"]["status"] != "running")
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the flow never started"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until_running(&p.state(), "messaging-endless");
     let run = interrupt(child);
 
     run.code(exit_code::INTERRUPTED)
@@ -154,4 +157,165 @@ fn the_timeout_flag_beats_an_inherited_wasm_deadline() {
     run.code(exit_code::FAILURE)
         .stdout_has("messaging-endless setup_default: did not finish within 3s (--timeout)")
         .stderr_has("GREENTIC_WASM_MAX_EXEC_SECS=\"5\" for the runner (was Some(\"1\"))");
+}
+
+#[test]
+fn a_flow_over_its_timeout_is_timed_out_whichever_limit_fires_first() {
+    // The runner's own wall limit and the operator's watch are both `--timeout`: when the
+    // runner's fires first, its run ends `Failure` "exceeded max_run_wall_time_ms", which is
+    // the same timeout.
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "a-endless.gtpack",
+        &endless("messaging-endless"),
+    );
+    for limit in ["1500ms", "1s"] {
+        let run = p.run(&[
+            "dev",
+            "setup",
+            "messaging",
+            "--tenant",
+            "acme",
+            "--timeout",
+            limit,
+            "--format",
+            "json",
+            "--junit",
+            "report.xml",
+        ]);
+        let doc = run.code(exit_code::FAILURE).json();
+        let outcome = &doc["results"][0]["outcome"];
+        let ms = humantime::parse_duration(limit).unwrap().as_millis() as u64;
+        assert_eq!(
+            outcome["status"], "timed_out",
+            "--timeout {limit}: {outcome}"
+        );
+        assert_eq!(outcome["limit_ms"], ms);
+        let junit = std::fs::read_to_string(p.root().join("report.xml")).unwrap();
+        assert!(junit.contains("(--timeout)"), "{junit}");
+    }
+    let runs = p.run(&["dev", "runs", "--format", "json"]).json();
+    for entry in runs["runs"].as_array().unwrap() {
+        assert_eq!(entry["status"], "timed_out", "{entry}");
+    }
+}
+
+/// The lines of a child's stderr, as they come.
+fn lines_of(stderr: std::process::ChildStderr) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            if line.map(|line| tx.send(line)).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits (a minute at most) until `lines` has shown one holding `text`.
+fn wait_for_line(lines: &std::sync::mpsc::Receiver<String>, text: &str) {
+    let mut seen = String::new();
+    while !seen.contains(text) {
+        match lines.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) => seen.push_str(&(line + "\n")),
+            Err(_) => panic!("stderr never showed {text:?}:\n{seen}"),
+        }
+    }
+}
+
+#[test]
+fn a_second_interrupt_prints_the_interrupted_document_and_the_run_reads_abandoned() {
+    use std::io::Read;
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "a-endless.gtpack",
+        &endless("messaging-endless"),
+    );
+    let mut child = p.spawn(&[
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--format",
+        "json",
+        "--grace-period",
+        "10m",
+        "--timeout",
+        "2m",
+    ]);
+    wait_until_running(&p.state(), "messaging-endless");
+    let stderr = lines_of(child.stderr.take().unwrap());
+    let signal = |child: &std::process::Child| {
+        // SAFETY: kill(2) on our own child, not yet waited for.
+        assert_eq!(
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
+            0
+        );
+    };
+    signal(&child);
+    wait_for_line(&stderr, "interrupt again to exit at once");
+    signal(&child);
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(i32::from(exit_code::INTERRUPTED)));
+    let doc = crate::support::schema::valid_document("error", &stdout);
+    assert_eq!(doc["error"]["kind"], "interrupted");
+    assert_eq!(doc["exit_code"], 130);
+
+    // The flow's run.json still says `running`, and its process is gone.
+    let runs = p.run(&["dev", "runs", "--format", "json"]).json();
+    assert_eq!(runs["runs"][0]["status"], "abandoned", "{runs}");
+    p.run(&["dev", "runs"]).stdout_has("abandoned");
+    p.run(&["dev", "show", "latest"])
+        .code(exit_code::SUCCESS)
+        .stdout_has("status:   abandoned")
+        .stdout_has("ended without finishing it");
+    p.run(&["dev", "doctor"])
+        .stdout_has("was left `running` by a process that no longer runs");
+}
+
+#[test]
+fn ctrl_c_at_a_setup_prompt_prints_the_interrupted_document() {
+    use crate::support::terminal::Terminal;
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "ask.gtpack",
+        &PackBuilder::new("messaging-ask")
+            .entry(
+                "assets/setup.yaml",
+                b"questions:\n  - {name: channel, title: Channel, required: true}\n",
+            )
+            .passing("setup_default"),
+    );
+    let args = [
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--format",
+        "json",
+    ];
+    let mut term = Terminal::start(&p, &args);
+    term.expect("Channel");
+    term.interrupt();
+    let (code, screen) = term.finish();
+    assert_eq!(code, i32::from(exit_code::INTERRUPTED), "{screen}");
+    assert!(
+        screen.contains(r#""kind": "interrupted""#) && screen.contains(r#""exit_code": 130"#),
+        "{screen}"
+    );
+    assert!(!p.state().join("config").exists(), "nothing was kept");
 }

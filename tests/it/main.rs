@@ -4,6 +4,7 @@
 mod support;
 
 mod all_domains;
+mod answers_file;
 mod bench_packs;
 mod concurrency;
 mod contract;
@@ -28,4 +29,6 @@ mod secrets;
 mod setup_answers;
 mod steps;
 mod update;
+mod update_contract;
 mod usage;
+mod visibility;

@@ -225,3 +225,35 @@ fn updating_a_provider_never_set_up_says_to_set_it_up_first() {
         "nothing is stored for it in this tenant and team yet (set it up with `dev setup` first)",
     );
 }
+
+#[test]
+fn a_provider_never_set_up_is_refused_even_with_every_answer_given_and_nothing_is_kept() {
+    let p = project();
+    p.file(
+        "complete.yaml",
+        b"messaging-telegram:\n  public_base_url: https://bot.example\n  bot_token: 111:gamma\n  default_chat_id: \"1\"\n",
+    );
+    p.run(&[
+        "dev",
+        "update",
+        "messaging",
+        "--provider",
+        "telegram",
+        "--tenant",
+        "gamma",
+        "--answers",
+        "complete.yaml",
+    ])
+    .code(exit_code::FAILURE)
+    .stdout_has(
+        "nothing is stored for it in this tenant and team yet (set it up with `dev setup` first)",
+    );
+    assert!(
+        !p.state().join("config/dev/gamma").exists(),
+        "no setup-answers.json was written"
+    );
+    assert_eq!(
+        p.secret("secrets://dev/gamma/_/messaging_telegram/bot_token"),
+        None
+    );
+}

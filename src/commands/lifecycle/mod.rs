@@ -289,8 +289,9 @@ fn warn_ignored_answers(plan: &Plan, emit: &mut dyn FnMut(Event<'_>)) {
     }
 }
 
-/// `--answers FILE`, read for the providers whose setup runs; a provider it names that is not
-/// in the plan is a warning.
+/// `--answers FILE`, read for the providers that take answers (their flow runs, or their
+/// provider's `apply-answers` takes them); a provider it names that is not in the plan is a
+/// warning.
 fn answers_file(
     request: &Request,
     plan: &Plan,
@@ -302,7 +303,7 @@ fn answers_file(
     let runnable: Vec<&str> = plan
         .packs
         .iter()
-        .filter(|p| p.runs_anything())
+        .filter(|p| prepare::takes_answers(p, request.action))
         .filter_map(|p| p.info.as_ref().map(|i| i.pack_id.as_str()))
         .collect();
     let file = load_answers_file(path, &runnable).map_err(|e| Stop::Usage(e.to_string()))?;

@@ -73,6 +73,9 @@ pub enum RunStatusView {
     TimedOut,
     Interrupted,
     Running,
+    /// `running` in its `run.json`, but the process that wrote it is gone: it will never
+    /// finish.
+    Abandoned,
     /// Written by another version of the operator.
     Unknown,
 }
@@ -87,6 +90,7 @@ impl From<RunStatus> for RunStatusView {
             RunStatus::TimedOut => RunStatusView::TimedOut,
             RunStatus::Interrupted => RunStatusView::Interrupted,
             RunStatus::Running => RunStatusView::Running,
+            RunStatus::Abandoned => RunStatusView::Abandoned,
             RunStatus::Unknown => RunStatusView::Unknown,
         }
     }

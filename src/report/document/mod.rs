@@ -17,6 +17,7 @@ pub mod secrets;
 
 use std::borrow::Cow;
 use std::io::Write;
+use std::sync::{Mutex, PoisonError};
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
@@ -25,7 +26,7 @@ use crate::pack::domains::{Action, Domain, Domains};
 
 /// Version of every JSON document the commands print; bumped with any change of one of them
 /// (a field added, renamed, retyped or gone), together with its schema.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The `format_version` field: always [`FORMAT_VERSION`], and so in the schema.
 #[derive(Debug, Clone, Copy, Default)]
@@ -127,11 +128,33 @@ pub fn millis(duration: std::time::Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// Whether a document is on stdout; held while one is written, so that a signal's document
+/// (see [`print_last`]) never interleaves with the command's own.
+static PRINTED: Mutex<bool> = Mutex::new(false);
+
 /// Writes `document` to stdout, pretty, then a newline: the whole of stdout in JSON mode.
 pub fn print<T: Serialize>(document: &T) {
+    let mut printed = PRINTED.lock().unwrap_or_else(PoisonError::into_inner);
+    write_document(document);
+    *printed = true;
+}
+
+/// Writes `document` unless the command already printed its own, as the process is about to
+/// end (a signal): stdout then holds exactly one document either way. Nothing may print after
+/// it, so the guard is kept until the process exits.
+pub fn print_last<T: Serialize>(document: &T) {
+    let printed = PRINTED.lock().unwrap_or_else(PoisonError::into_inner);
+    if !*printed {
+        write_document(document);
+    }
+    std::mem::forget(printed);
+}
+
+fn write_document<T: Serialize>(document: &T) {
     let mut out = std::io::stdout().lock();
     let _ = serde_json::to_writer_pretty(&mut out, document);
     let _ = writeln!(out);
+    let _ = out.flush();
 }
 
 /// Every document, by the name of its schema file (`<name>.schema.json`), with its schema.

@@ -136,7 +136,12 @@ pub struct StepView {
 #[serde(tag = "disposition", rename_all = "snake_case")]
 pub enum DispositionView {
     Run,
-    Skip { reason: SkipReasonView },
+    Skip {
+        reason: SkipReasonView,
+    },
+    /// (update) No flow: the provider's `apply-answers` does the step; its verdict is the
+    /// pack's `contract`.
+    Contract,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
@@ -158,6 +163,7 @@ impl From<&FlowStep> for StepView {
                     SkipReason::MissingSetupAllowed => SkipReasonView::MissingSetupAllowed,
                 },
             },
+            Disposition::Contract => DispositionView::Contract,
         };
         Self {
             flow: step.flow.clone(),

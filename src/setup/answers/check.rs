@@ -1,6 +1,8 @@
 //! Answers typed and checked against the provider's own rules (qa-spec's `validate`): kind,
 //! choices, `validate` constraints, required-ness, and `visible_if` (a hidden question is
-//! neither required nor checked).
+//! neither required nor checked, and a question shown by a hidden one's answer is hidden too).
+
+use std::collections::BTreeMap;
 
 use qa_spec::{FormSpec, QuestionSpec, QuestionType, ValidationError};
 use serde_json::{Map, Number, Value};
@@ -85,9 +87,11 @@ pub fn form_spec(provider_id: &str, questions: &[Question]) -> FormSpec {
     }
 }
 
-/// Every rule the answers break, by question id, in question order.
+/// Every rule the answers break, by question id, in question order. A hidden question's
+/// answer is neither required nor checked (see [`visibility`]).
 pub fn check(form: &FormSpec, answers: &Map<String, Value>) -> Vec<(String, Broken)> {
-    let result = qa_spec::validate(form, &Value::Object(answers.clone()));
+    let (_, seen) = resolve(form, answers);
+    let result = qa_spec::validate(form, &Value::Object(seen));
     let mut broken: Vec<(String, Broken)> = Vec::new();
     for error in &result.errors {
         let Some(id) = error.question_id.clone() else {
@@ -124,11 +128,46 @@ pub fn check_one(question: &QuestionSpec, value: &Value) -> Option<Broken> {
         .map(|(_, broken)| broken)
 }
 
-/// Whether `id` is shown for these answers (`visible_if`).
-pub fn is_visible(form: &FormSpec, answers: &Map<String, Value>, id: &str) -> bool {
-    let answers = Value::Object(answers.clone());
-    let map = qa_spec::resolve_visibility(form, &answers, qa_spec::VisibilityMode::Visible);
-    map.get(id).copied().unwrap_or(true)
+/// Whether each question is shown for these answers, by id (`visible_if`). A hidden question's
+/// answer counts as unset for the questions that depend on it: one shown only when a hidden
+/// question has some value is hidden too, however far down the chain (qa-spec alone would read
+/// the hidden question's default and show it).
+pub fn visibility(form: &FormSpec, answers: &Map<String, Value>) -> BTreeMap<String, bool> {
+    resolve(form, answers).0
+}
+
+/// The visibility of every question, and the answers as the rules read them: each hidden
+/// question's answer `null` (an unset answer would read as "unknown", which qa-spec shows).
+/// Each round hides the questions that read a newly hidden one: one round per question at
+/// most (bounded, whatever the expressions).
+fn resolve(
+    form: &FormSpec,
+    answers: &Map<String, Value>,
+) -> (BTreeMap<String, bool>, Map<String, Value>) {
+    let mut seen = answers.clone();
+    for _ in 0..=form.questions.len() {
+        let shown = qa_spec::resolve_visibility(
+            form,
+            &Value::Object(seen.clone()),
+            qa_spec::VisibilityMode::Visible,
+        );
+        let mut settled = true;
+        for (id, visible) in &shown {
+            if !visible && seen.get(id) != Some(&Value::Null) {
+                seen.insert(id.clone(), Value::Null);
+                settled = false;
+            }
+        }
+        if settled {
+            return (shown.into_iter().collect(), seen);
+        }
+    }
+    let shown = qa_spec::resolve_visibility(
+        form,
+        &Value::Object(seen.clone()),
+        qa_spec::VisibilityMode::Visible,
+    );
+    (shown.into_iter().collect(), seen)
 }
 
 fn describe(question: &QuestionSpec, path: &str, error: &ValidationError) -> Broken {
@@ -205,5 +244,45 @@ mod tests {
         assert_eq!(coerce(QuestionType::Boolean, json!("yes")), json!(true));
         assert_eq!(coerce(QuestionType::String, json!(42)), json!("42"));
         assert_eq!(coerce(QuestionType::Number, json!("many")), json!("many"));
+    }
+
+    /// `mode` (default `simple`) shows `transport` (choices grpc/http, default grpc) only when
+    /// `advanced`; `transport` shows the required `grpc_port` only when `grpc`.
+    fn chain() -> FormSpec {
+        let yaml = "questions:
+  - {name: mode, kind: choice, choices: [simple, advanced], default: simple}
+  - {name: transport, kind: choice, choices: [grpc, http], default: grpc,
+     visible_if: {field: mode, eq: advanced}}
+  - {name: grpc_port, kind: number, required: true, visible_if: {field: transport, eq: grpc}}
+";
+        let questions = super::super::parse_setup_spec(&crate::pack::manifest::PackText {
+            entry: "assets/setup.yaml",
+            text: yaml.to_string(),
+        })
+        .unwrap();
+        form_spec("p", &questions)
+    }
+
+    fn answers(value: Value) -> Map<String, Value> {
+        value.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn a_question_shown_by_a_hidden_one_is_hidden_and_neither_required_nor_checked() {
+        let form = chain();
+        let simple = answers(json!({"mode": "simple", "transport": "grpc"}));
+        let shown = visibility(&form, &simple);
+        assert_eq!((shown["transport"], shown["grpc_port"]), (false, false));
+        assert_eq!(check(&form, &simple), [], "grpc_port is not required");
+        let pigeon = answers(json!({"mode": "simple", "transport": "pigeon"}));
+        assert_eq!(check(&form, &pigeon), [], "a hidden answer is not checked");
+        let advanced = answers(json!({"mode": "advanced", "transport": "grpc"}));
+        assert!(visibility(&form, &advanced)["grpc_port"]);
+        assert_eq!(
+            check(&form, &advanced),
+            [("grpc_port".to_string(), Broken::Missing)]
+        );
+        let http = answers(json!({"mode": "advanced", "transport": "http"}));
+        assert_eq!(check(&form, &http), []);
     }
 }

@@ -28,6 +28,21 @@ pub enum AnswersFileError {
         path.display()
     )]
     FlatNeedsOneProvider { path: PathBuf, count: usize },
+    #[error(
+        "answers file {} mixes answers keyed by provider ({}) with answers outside any provider ({}); \
+         which provider those are for cannot be told, so nothing of it is used: put each under its \
+         provider's id (e.g. {{\"{}\": {{\"{}\": ...}}}})",
+        path.display(),
+        sections.join(", "),
+        loose.join(", "),
+        sections[0],
+        loose[0]
+    )]
+    Mixed {
+        path: PathBuf,
+        sections: Vec<String>,
+        loose: Vec<String>,
+    },
     #[error(transparent)]
     Fetch(#[from] super::fetch::FetchError),
 }
@@ -53,8 +68,13 @@ impl AnswersFile {
 /// Loads `path`, a file or an `http(s)://` URL (as greentic-setup's `--answers` takes).
 /// The shape comes from the document alone, never from which packs the project has:
 /// greentic-setup's document (`{"tenant","team","env","setup_answers":{"<provider_id>":{...}}}`),
-/// a map keyed by provider id (every value an object: `gtc setup --answers`), or a flat object
-/// of answers, which fits only when exactly one provider (`providers`) is selected.
+/// a map keyed by provider id (every value an object: `gtc setup --answers`, greentic-setup's
+/// `tenant`, `team` and `env` beside them), or a flat object of answers, which fits only when
+/// exactly one provider (`providers`) is selected.
+///
+/// No answer is an object, so an object value is a provider's section: a file with sections and
+/// loose answers beside them is refused, naming both, rather than guessing whose the loose
+/// ones are (a secret given to the wrong provider is worse than a clear error).
 pub fn load_answers_file(path: &Path, providers: &[&str]) -> Result<AnswersFile, AnswersFileError> {
     let text = match path.to_str().filter(|p| super::fetch::is_url(p)) {
         Some(url) => super::fetch::fetch_text(url)?,
@@ -80,7 +100,21 @@ pub fn load_answers_file(path: &Path, providers: &[&str]) -> Result<AnswersFile,
     };
     let per_provider = if let Some(Value::Object(setup)) = doc.remove("setup_answers") {
         keyed(setup)
-    } else if !doc.is_empty() && doc.values().all(Value::is_object) {
+    } else if doc.values().any(Value::is_object) {
+        let names = |keep: &dyn Fn(&String, &Value) -> bool| -> Vec<String> {
+            doc.iter()
+                .filter(|(k, v)| keep(k, v))
+                .map(|(k, _)| k.clone())
+                .collect()
+        };
+        let loose = names(&|k, v| !v.is_object() && !DOCUMENT_KEYS.contains(&k.as_str()));
+        if !loose.is_empty() {
+            return Err(AnswersFileError::Mixed {
+                path: path.to_path_buf(),
+                sections: names(&|_, v| v.is_object()),
+                loose,
+            });
+        }
         keyed(doc)
     } else if providers.len() == 1 {
         BTreeMap::from([(providers[0].to_string(), doc)])
@@ -95,6 +129,10 @@ pub fn load_answers_file(path: &Path, providers: &[&str]) -> Result<AnswersFile,
         per_provider,
     })
 }
+
+/// greentic-setup's document keys that may sit beside providers' sections: where the answers
+/// are for, never an answer.
+const DOCUMENT_KEYS: [&str; 3] = ["tenant", "team", "env"];
 
 /// JSON when the first non-blank character opens a JSON object or array, else YAML (a JSON
 /// document is also YAML, but JSON's errors point better at JSON mistakes).
@@ -160,6 +198,37 @@ mod tests {
         assert_eq!(keyed.unknown_providers(&["p"]), ["elsewhere"]);
         let keyed = load("elsewhere:\n  x: 1\n", &["p"]).unwrap();
         assert!(!keyed.per_provider.contains_key("p"));
+    }
+
+    #[test]
+    fn a_file_mixing_provider_sections_and_loose_answers_is_refused_naming_both() {
+        let mixed = "messaging-bot:\n  bot_token: t\n  region: eu\ngreeting: hi\n";
+        let err = load(mixed, &["messaging-bot"]).unwrap_err();
+        let AnswersFileError::Mixed {
+            sections, loose, ..
+        } = &err
+        else {
+            panic!("{err}");
+        };
+        assert_eq!(
+            (sections.as_slice(), loose.as_slice()),
+            (
+                &["messaging-bot".to_string()][..],
+                &["greeting".to_string()][..]
+            )
+        );
+        assert!(
+            err.to_string()
+                .contains(r#"(e.g. {"messaging-bot": {"greeting": ...}})"#),
+            "{err}"
+        );
+        // greentic-setup's document keys are not answers.
+        let keyed = load(
+            "tenant: acme\nmessaging-bot:\n  region: eu\n",
+            &["messaging-bot"],
+        )
+        .unwrap();
+        assert_eq!(keyed.per_provider["messaging-bot"]["region"], "eu");
     }
 
     #[test]

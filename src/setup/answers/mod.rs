@@ -12,7 +12,7 @@ mod read_keys;
 mod requirements;
 mod stored;
 
-pub use check::{Broken, check, check_one, coerce, form_spec, is_visible};
+pub use check::{Broken, check, check_one, coerce, form_spec, visibility};
 pub use fetch::{FetchError, MAX_ANSWERS_BYTES, is_url};
 pub use file::{AnswersFile, AnswersFileError, load_answers_file};
 pub use form::{SetupSpecError, looks_secret, parse_setup_spec, provider_question};
@@ -374,9 +374,18 @@ impl MergedAnswers {
     pub fn check(&mut self, form: &SetupForm) {
         let spec = form.spec();
         let broken: BTreeMap<String, Broken> = check(&spec, &self.values).into_iter().collect();
+        let shown = visibility(&spec, &self.values);
         for status in &mut self.statuses {
-            status.hidden = !is_visible(&spec, &self.values, &status.name);
+            status.hidden = !shown.get(&status.name).copied().unwrap_or(true);
             status.broken = broken.get(&status.name).cloned();
+        }
+    }
+
+    /// Forgets the answers of hidden questions: a question nobody is shown is not kept, nor
+    /// passed to the provider or its flows (its default or stored value included).
+    pub fn drop_hidden(&mut self) {
+        for status in self.statuses.iter().filter(|s| s.hidden) {
+            self.values.remove(&status.name);
         }
     }
 }

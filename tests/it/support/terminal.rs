@@ -141,6 +141,13 @@ impl Terminal {
         self
     }
 
+    /// Sends the operator SIGINT, as Ctrl-C at its terminal does.
+    pub fn interrupt(&self) {
+        // SAFETY: kill(2) on our own child's pid, which has not been waited for, so not reused.
+        let sent = unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGINT) };
+        assert_eq!(sent, 0, "kill failed");
+    }
+
     /// Waits for the operator to exit; returns its exit code and the whole screen. An
     /// operator still running after [`PROMPT_WAIT`] (waiting at a prompt nobody expected) is
     /// killed and the test fails with what the terminal showed.
