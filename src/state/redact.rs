@@ -3,6 +3,7 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::RwLock;
 
 /// What replaces a secret value: the same marker the runner writes.
 pub const MARKER: &str = "__REDACTED__";
@@ -11,16 +12,56 @@ pub const MARKER: &str = "__REDACTED__";
 /// characters everywhere would mangle every file, and such values protect nothing.
 const MIN_LEN: usize = 4;
 
+/// Every secret value this process has come to know (store reads and writes, secret answers,
+/// login outputs, values a flow read or wrote): what stderr, log lines included, is cleaned
+/// of. Values are only added; the process ends with the command.
+static KNOWN: RwLock<Option<Redactor>> = RwLock::new(None);
+
+/// Adds `values` to the secret values every stderr line is cleaned of ([`redact_known`]).
+pub fn note_secrets<I, S>(values: I)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let fresh: Vec<String> = values
+        .into_iter()
+        .map(|v| v.as_ref().to_string())
+        .filter(|v| v.len() >= MIN_LEN)
+        .collect();
+    let mut known = KNOWN.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let current = known.get_or_insert_with(Redactor::default);
+    if fresh.iter().all(|v| current.originals.contains(v)) {
+        return;
+    }
+    let mut all = current.originals.clone();
+    all.extend(fresh);
+    *current = Redactor::new(all);
+}
+
+/// `text` with every secret value noted so far ([`note_secrets`]) replaced.
+pub fn redact_known(text: &str) -> String {
+    let known = KNOWN.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+    match known.as_ref() {
+        Some(redactor) => redactor.redact(text),
+        None => text.to_string(),
+    }
+}
+
 /// Replaces known secret values in text.
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
     /// Values, longest first, so a secret containing another is replaced whole.
     values: Vec<String>,
+    /// The values as given (before their JSON spellings were added), to add more later.
+    originals: Vec<String>,
 }
 
 impl Redactor {
     pub fn new(values: impl IntoIterator<Item = String>) -> Self {
         let mut values: Vec<String> = values.into_iter().filter(|v| v.len() >= MIN_LEN).collect();
+        values.sort();
+        values.dedup();
+        let originals = values.clone();
         // Also the JSON-escaped spellings, for values with quotes or backslashes: once (a
         // value in a JSON file) and twice (in `answers_json`, JSON inside a JSON string).
         let escape = |v: &String| {
@@ -34,7 +75,7 @@ impl Redactor {
         values.extend(twice);
         values.sort_by_key(|v| std::cmp::Reverse(v.len()));
         values.dedup();
-        Self { values }
+        Self { values, originals }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -125,6 +166,17 @@ mod tests {
             b"\xff\x00\xfe"
         );
         assert!(!to.path().join("blob.bin").exists());
+    }
+
+    #[test]
+    fn noted_values_are_replaced_in_every_later_line() {
+        assert_eq!(redact_known("nothing noted: hunter2-x"), "nothing noted: hunter2-x");
+        note_secrets(["hunter2-x"]);
+        note_secrets(vec!["tok\"en-9".to_string(), "ab".to_string()]);
+        assert_eq!(
+            redact_known(r#"a hunter2-x b tok"en-9 c {"t":"tok\"en-9"} ab"#),
+            format!(r#"a {MARKER} b {MARKER} c {{"t":"{MARKER}"}} ab"#)
+        );
     }
 
     #[test]
