@@ -28,7 +28,9 @@ where
         .map(|v| v.as_ref().to_string())
         .filter(|v| v.len() >= MIN_LEN)
         .collect();
-    let mut known = KNOWN.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut known = KNOWN
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let current = known.get_or_insert_with(Redactor::default);
     if fresh.iter().all(|v| current.originals.contains(v)) {
         return;
@@ -40,7 +42,9 @@ where
 
 /// `text` with every secret value noted so far ([`note_secrets`]) replaced.
 pub fn redact_known(text: &str) -> String {
-    let known = KNOWN.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let known = KNOWN
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     match known.as_ref() {
         Some(redactor) => redactor.redact(text),
         None => text.to_string(),
@@ -170,7 +174,10 @@ mod tests {
 
     #[test]
     fn noted_values_are_replaced_in_every_later_line() {
-        assert_eq!(redact_known("nothing noted: hunter2-x"), "nothing noted: hunter2-x");
+        assert_eq!(
+            redact_known("nothing noted: hunter2-x"),
+            "nothing noted: hunter2-x"
+        );
         note_secrets(["hunter2-x"]);
         note_secrets(vec!["tok\"en-9".to_string(), "ab".to_string()]);
         assert_eq!(

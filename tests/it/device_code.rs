@@ -648,10 +648,17 @@ fn no_stderr_line_holds_a_token_of_the_login_at_any_verbosity() {
         let run = p.run_env(&args, &env, None);
         run.code(exit_code::SUCCESS)
             .stdout_has("Logins: 1 complete, 0 pending, 0 failed");
-        assert!(run.stderr.lines().count() > 10, "{flag} {env:?}: {}", run.stderr);
+        assert!(
+            run.stderr.lines().count() > 10,
+            "{flag} {env:?}: {}",
+            run.stderr
+        );
         for secret in [ACCESS, REFRESH, DEVICE_CODE] {
             let leaks: Vec<&str> = run.stderr.lines().filter(|l| l.contains(secret)).collect();
-            assert!(leaks.is_empty(), "{flag} {env:?}: {secret} on stderr:\n{leaks:#?}");
+            assert!(
+                leaks.is_empty(),
+                "{flag} {env:?}: {secret} on stderr:\n{leaks:#?}"
+            );
         }
     }
 }

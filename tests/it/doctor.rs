@@ -135,7 +135,10 @@ fn an_ingress_component_is_judged_by_the_extension_that_calls_it() {
         PackBuilder::new(pack_id)
             .passing("setup_default")
             .passing("diagnostics")
-            .component(wasm::component_manifest_with_world(id, wasm::INGRESS_WORLD), wasm)
+            .component(
+                wasm::component_manifest_with_world(id, wasm::INGRESS_WORLD),
+                wasm,
+            )
             .extension(
                 "messaging.provider_ingress.v1",
                 json!({
@@ -148,7 +151,11 @@ fn an_ingress_component_is_judged_by_the_extension_that_calls_it() {
             )
     };
     let p = Project::new();
-    p.pack("messaging", "real.gtpack", &declaring("messaging-real", wasm::ingress_component()));
+    p.pack(
+        "messaging",
+        "real.gtpack",
+        &declaring("messaging-real", wasm::ingress_component()),
+    );
     let run = doctor(&p, &["messaging"]);
     run.code(exit_code::SUCCESS)
         .stdout_has("1 packs: 0 errors, 0 warnings")
@@ -157,7 +164,11 @@ fn an_ingress_component_is_judged_by_the_extension_that_calls_it() {
 
     // One that lacks the function is a warning: this operator never calls it.
     let p = Project::new();
-    p.pack("messaging", "hollow.gtpack", &declaring("messaging-hollow", wasm::empty_component()));
+    p.pack(
+        "messaging",
+        "hollow.gtpack",
+        &declaring("messaging-hollow", wasm::empty_component()),
+    );
     doctor(&p, &["messaging"])
         .code(exit_code::SUCCESS)
         .stdout_has("warning providers/messaging/hollow.gtpack: component messaging-ingress-telegram (the webhook ingress messaging.provider_ingress.v1 declares, world greentic:messaging-ingress-telegram/messaging-ingress-telegram@0.0.1) does not export handle-webhook (it exports no function): a host serving webhooks cannot call it");

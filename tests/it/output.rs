@@ -440,11 +440,17 @@ fn log_lines_are_coloured_only_where_the_rest_of_the_output_is() {
         let lines = log_lines(&screen);
         assert!(!lines.is_empty(), "{screen}");
         assert!(
-            lines.iter().all(|l| !l.contains("\u{1b}[2m") && !l.contains("\u{1b}[32m")),
+            lines
+                .iter()
+                .all(|l| !l.contains("\u{1b}[2m") && !l.contains("\u{1b}[32m")),
             "{flags} {env:?}: {lines:?}"
         );
     }
 
     let forced = p.run(&[&["--color", "always"], &args[..]].concat());
-    assert!(forced.stderr.contains("\u{1b}[32m INFO"), "{}", forced.stderr);
+    assert!(
+        forced.stderr.contains("\u{1b}[32m INFO"),
+        "{}",
+        forced.stderr
+    );
 }

@@ -340,7 +340,10 @@ fn greentics_published_events_packs_of_november_2025_are_named_as_the_older_form
     let p = Project::new();
     let json_only = Project::new();
     for pack in &PUBLISHED {
-        p.file(&format!("providers/events/{}.gtpack", pack.name), &pack.build());
+        p.file(
+            &format!("providers/events/{}.gtpack", pack.name),
+            &pack.build(),
+        );
         let manifest_json = vec![("manifest.json".to_string(), pack.manifest_json())];
         let file = format!("providers/events/{}.gtpack", pack.name);
         json_only.file(&file, &zip_entries(&manifest_json));

@@ -477,7 +477,11 @@ fn no_stderr_line_holds_a_secret_answer_at_any_verbosity() {
         args.extend(["--non-interactive", "--answers", "answers.yaml"]);
         let run = p.run_env(&args, &env, None);
         run.code(exit_code::SUCCESS);
-        assert!(run.stderr.lines().count() > 10, "{flag} {env:?}: {}", run.stderr);
+        assert!(
+            run.stderr.lines().count() > 10,
+            "{flag} {env:?}: {}",
+            run.stderr
+        );
         assert!(
             !run.stderr.contains(TOKEN),
             "{flag} {env:?}: the token is on stderr:\n{}",

@@ -123,7 +123,9 @@ impl OlderPack {
             ("description", text(self.description)),
             (
                 "authors",
-                Cbor::Array(vec![text("Greentic Engineering <engineering@greentic.dev>")]),
+                Cbor::Array(vec![text(
+                    "Greentic Engineering <engineering@greentic.dev>",
+                )]),
             ),
             ("license", text("MIT")),
             ("imports", Cbor::Array(Vec::new())),
