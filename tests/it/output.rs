@@ -454,3 +454,37 @@ fn log_lines_are_coloured_only_where_the_rest_of_the_output_is() {
         forced.stderr
     );
 }
+
+/// `-vv` is the operator's and Greentic's details, not the compiler's: a first setup (its
+/// component compiled, the cache empty) logs the variables set for the runner and no line of
+/// wasmtime or cranelift, unless `RUST_LOG` names them.
+#[test]
+fn verbose_logs_are_greentics_and_the_compiler_speaks_only_when_named() {
+    let pack = PackBuilder::new("messaging-compiled")
+        .component(wasm::component_manifest("echo"), wasm::component("{}", 0))
+        .flow("setup_default", FlowBody::Component("echo".into()));
+    let compiler = |stderr: &str| {
+        let lines = stderr.lines().filter(|l| {
+            l.contains(" cranelift") || l.contains(" wasmtime") || l.contains(" regalloc2")
+        });
+        lines.count()
+    };
+    let args = ["-vv", "dev", "setup", "messaging", "--tenant", "acme"];
+    let p = Project::new();
+    p.pack("messaging", "compiled.gtpack", &pack);
+    let first = p.run(&args);
+    first
+        .code(exit_code::SUCCESS)
+        .stderr_has("GREENTIC_CACHE_DIR=");
+    assert_eq!(compiler(&first.stderr), 0, "{}", first.stderr);
+
+    let p = Project::new();
+    p.pack("messaging", "compiled.gtpack", &pack);
+    let named = p.run_env(
+        &args,
+        &[("RUST_LOG", "debug,cranelift_codegen=debug")],
+        None,
+    );
+    named.code(exit_code::SUCCESS);
+    assert!(compiler(&named.stderr) > 0, "{}", named.stderr);
+}
