@@ -26,6 +26,7 @@ const BUILTINS: [&str; 8] = [
 pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
     let mut findings = node_findings(info);
     findings.extend(hint_findings(info));
+    findings.extend(super::ingress::unlisted(info));
     if info.form == ManifestForm::Older {
         // Its components sit where its manifest's `file_wasm` says, for a runner of before
         // 1.0; the pack's own error already says this runner cannot run it.

@@ -8,7 +8,9 @@ use std::io::{Read, Seek};
 use zip::ZipArchive;
 
 use super::{Finding, Severity};
-use crate::pack::manifest::{INGRESS_EXTENSION, IngressDeclaration, exported_functions_in};
+use crate::pack::manifest::{
+    INGRESS_EXTENSION, IngressDeclaration, PackInfo, exported_functions_in,
+};
 
 /// What the component of `ingress` exports, judged by the function its declaration names.
 pub(super) fn finding<R: Read + Seek>(
@@ -54,6 +56,25 @@ pub(super) fn finding<R: Read + Seek>(
         )
         .fix("rebuild the pack with the provider's real ingress component"),
     }
+}
+
+/// An ingress naming a component the pack does not list: a webhook host would find nothing.
+pub(super) fn unlisted(info: &PackInfo) -> Vec<Finding> {
+    info.ingress
+        .iter()
+        .filter(|ingress| info.component_world(&ingress.component_ref).is_none())
+        .map(|ingress| {
+            Finding::new(
+                Severity::Warning,
+                format!(
+                    "its webhook ingress ({INGRESS_EXTENSION}) names component {}, which the \
+                     pack does not list: a host serving webhooks cannot call it",
+                    ingress.component_ref
+                ),
+            )
+            .fix("rebuild the pack with its ingress component")
+        })
+        .collect()
 }
 
 /// The ingress `id` is the component of, when no flow node calls it and no provider runs

@@ -169,8 +169,14 @@ fn an_ingress_component_is_judged_by_the_extension_that_calls_it() {
         "hollow.gtpack",
         &declaring("messaging-hollow", wasm::empty_component()),
     );
+    let unlisted = clean().extension(
+        "messaging.provider_ingress.v1",
+        json!({"component_ref": "messaging-ingress-absent", "export": "handle-webhook"}),
+    );
+    p.pack("messaging", "unlisted.gtpack", &unlisted);
     doctor(&p, &["messaging"])
         .code(exit_code::SUCCESS)
+        .stdout_has("warning providers/messaging/unlisted.gtpack: its webhook ingress (messaging.provider_ingress.v1) names component messaging-ingress-absent, which the pack does not list")
         .stdout_has("warning providers/messaging/hollow.gtpack: component messaging-ingress-telegram (the webhook ingress messaging.provider_ingress.v1 declares, world greentic:messaging-ingress-telegram/messaging-ingress-telegram@0.0.1) does not export handle-webhook (it exports no function): a host serving webhooks cannot call it");
 }
 
