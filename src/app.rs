@@ -9,8 +9,8 @@ use clap::{CommandFactory, Parser};
 use clap_complete::Shell;
 
 use crate::base::interrupt;
-use crate::base::logging;
-use crate::cli::request::{DevRequest, OutputFormat};
+use crate::base::logging::{self, LogSettings};
+use crate::cli::request::{ColorChoice, DevRequest, OutputFormat};
 use crate::cli::{Cli, Command, dev_request};
 use crate::commands;
 use crate::commands::lifecycle;
@@ -18,12 +18,14 @@ use crate::report;
 use crate::report::document::error::ErrorKind;
 use crate::run::runner_env::{EnvChange, RunnerEnv};
 use crate::state::file_lock;
+use crate::state::redact;
 use crate::state::state_layout::StateLayout;
 
 /// A parsed command line, not yet run.
 pub struct Invocation {
     verbose: u8,
     quiet: bool,
+    color: ColorChoice,
     command: Parsed,
 }
 
@@ -58,6 +60,7 @@ pub fn parse(
     Ok(Invocation {
         verbose: cli.verbose,
         quiet: cli.quiet,
+        color: cli.color.into(),
         command,
     })
 }
@@ -88,7 +91,12 @@ impl Invocation {
 
 /// Runs a parsed command; `env_changes` are what `main` set for the runner (logged).
 pub fn run(invocation: Invocation, env_changes: &[EnvChange]) -> ExitCode {
-    logging::init(invocation.verbose, invocation.quiet);
+    logging::init(LogSettings {
+        verbose: invocation.verbose,
+        quiet: invocation.quiet,
+        ansi: invocation.color.for_stderr(),
+        redact: redact::redact_known,
+    });
     for change in env_changes {
         tracing::debug!(
             "{}={:?} for the runner (was {:?})",

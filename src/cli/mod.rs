@@ -32,7 +32,7 @@ pub struct Cli {
     /// Only errors on stderr.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Colour in human output (NO_COLOR is honoured by `auto`).
+    /// Colour in human output and log lines (`auto`: on a terminal, unless NO_COLOR or CI is set).
     #[arg(
         long,
         global = true,
@@ -206,7 +206,7 @@ pub struct ShowArgs {
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
-    /// Colour when the output is a terminal and `NO_COLOR` is not set.
+    /// Colour when the output is a terminal, `NO_COLOR` is not set and `CI` is not.
     Auto,
     Always,
     Never,

@@ -189,7 +189,7 @@ pub struct RemoveOptions {
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ColorChoice {
-    /// Colour when the output is a terminal and `NO_COLOR` is not set.
+    /// Colour when the output is a terminal, `NO_COLOR` is not set and `CI` is not.
     #[default]
     Auto,
     Always,
@@ -203,12 +203,18 @@ impl ColorChoice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+                is_terminal && !set("NO_COLOR") && !set("CI")
             }
         }
     }
 
     pub fn for_stdout(self) -> bool {
         self.enabled(std::io::stdout().is_terminal())
+    }
+
+    /// For stderr: progress, warnings and log lines.
+    pub fn for_stderr(self) -> bool {
+        self.enabled(std::io::stderr().is_terminal())
     }
 }

@@ -7,7 +7,9 @@ use std::path::Path;
 
 use super::{Finding, Severity};
 use crate::pack::domains::lifecycle_steps;
-use crate::pack::manifest::{ExportVerdict, PackInfo, ProviderContract, exports_in, open_archive};
+use crate::pack::manifest::{
+    ExportVerdict, ManifestForm, PackInfo, ProviderContract, exports_in, open_archive,
+};
 
 /// Node types the runner provides itself (no wasm).
 const BUILTINS: [&str; 8] = [
@@ -24,38 +26,49 @@ const BUILTINS: [&str; 8] = [
 pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
     let mut findings = node_findings(info);
     findings.extend(hint_findings(info));
+    findings.extend(super::ingress::unlisted(info));
+    if info.form == ManifestForm::Older {
+        // Its components sit where its manifest's `file_wasm` says, for a runner of before
+        // 1.0; the pack's own error already says this runner cannot run it.
+        return findings;
+    }
     let Ok(mut archive) = open_archive(path) else {
         return findings; // already reported as a pack error
     };
     for component in &info.components {
-        findings.push(match exports_in(&mut archive, &component.id) {
-            // A provider's runtime component is called through its contract, not as a flow
-            // node: it is judged by the world its extension declares.
-            Ok(exports) => match provider_run_by(info, &component.id) {
+        let id = &component.id;
+        // A component no flow node calls is judged by the extension that calls it: a
+        // provider's runtime by the world of its contract, a webhook ingress by its function.
+        let by_node = called_by_node(info, id);
+        let ingress = super::ingress::declared_for(&info.ingress, id).filter(|_| !by_node);
+        let provider = provider_run_by(info, id).filter(|_| !by_node);
+        if let (Some(ingress), None) = (ingress, provider) {
+            findings.push(super::ingress::finding(&mut archive, ingress));
+            continue;
+        }
+        findings.push(match exports_in(&mut archive, id) {
+            Ok(exports) => match provider {
                 Some(provider) => super::contract::runtime_finding(provider, exports),
-                None => export_finding(&component.id, &component.world, exports),
+                None => export_finding(id, &component.world, exports),
             },
-            Err(err) => Finding::new(
-                Severity::Error,
-                format!("component {}: {err}", component.id),
-            )
-            .fix("rebuild the pack with `greentic-pack build`"),
+            Err(err) => Finding::new(Severity::Error, format!("component {id}: {err}"))
+                .fix("rebuild the pack with `greentic-pack build`"),
         });
     }
     findings
 }
 
-/// The provider whose runtime component `id` is, when no flow node calls it too.
-fn provider_run_by<'a>(info: &'a PackInfo, id: &str) -> Option<&'a ProviderContract> {
-    let called = info
-        .flow_nodes
+fn called_by_node(info: &PackInfo, id: &str) -> bool {
+    info.flow_nodes
         .values()
-        .any(|nodes| nodes.values().any(|component| component == id));
-    let provider = info
-        .providers
+        .any(|nodes| nodes.values().any(|component| component == id))
+}
+
+/// The provider whose runtime component `id` is.
+fn provider_run_by<'a>(info: &'a PackInfo, id: &str) -> Option<&'a ProviderContract> {
+    info.providers
         .iter()
-        .find(|p| p.runtime.component_ref == id);
-    provider.filter(|_| !called)
+        .find(|p| p.runtime.component_ref == id)
 }
 
 /// Nodes of lifecycle flows calling a component the pack does not list.

@@ -6,6 +6,7 @@
 
 mod components;
 mod contract;
+mod ingress;
 mod project;
 mod setup;
 mod store;

@@ -139,6 +139,8 @@ fn prepare_pack(
         }
     };
     let mut setup = gather_answers(info, form, sources, typed_url)?;
+    // Known before any provider op or flow sees them: every later stderr line is cleaned.
+    crate::state::redact::note_secrets(setup.answers.secret_values().into_iter().map(|(_, v)| v));
     pack.answers = setup.answers.statuses.clone();
     pack.ignored_answers = setup.answers.ignored.clone();
     if let Some(error) = answers_verdict(&setup) {

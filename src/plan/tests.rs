@@ -15,6 +15,7 @@ fn info(id: &str, flows: &[&str]) -> PackInfo {
         oauth_device_code: None,
         providers: Vec::new(),
         flow_hints: Default::default(),
+        ingress: Vec::new(),
     }
 }
 

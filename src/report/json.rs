@@ -17,7 +17,7 @@ impl Reporter for JsonReporter {
     fn report_event(&mut self, event: &Event<'_>) {
         match event {
             Event::PlanReady { plan, request } => self.plan(plan, request),
-            Event::DeviceCode { prompt } => eprint!("{}", super::render_device_code(prompt)),
+            Event::DeviceCode { prompt } => super::to_stderr(&super::render_device_code(prompt)),
             Event::RunFinished {
                 plan,
                 execution,
@@ -39,7 +39,7 @@ impl Reporter for JsonReporter {
 impl JsonReporter {
     fn plan(&mut self, plan: &Plan, request: &Request) {
         for line in plan_warnings(plan, request) {
-            eprintln!("{line}");
+            super::to_stderr(&format!("{line}\n"));
         }
         self.command = Some(CommandView::from(request));
     }

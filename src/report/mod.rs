@@ -36,13 +36,21 @@ pub trait Reporter {
     fn report_event(&mut self, event: &Event<'_>);
 }
 
+/// Writes `text` on stderr, cleaned of every secret value the command knows: every line the
+/// operator writes there goes through here (log lines through the logger's own writer).
+pub(crate) fn to_stderr(text: &str) {
+    use std::io::Write as _;
+    let clean = crate::state::redact::redact_known(text);
+    let _ = std::io::stderr().lock().write_all(clean.as_bytes());
+}
+
 /// What every reporter prints the same way, on stderr: usage errors, fatal errors, warnings.
 /// Returns false for the events it leaves to the reporter.
 fn report_common(event: &Event<'_>) -> bool {
     match event {
-        Event::UsageError { message } => eprintln!("error: {message}"),
-        Event::Fatal { error } => eprintln!("{}", error_chain(*error)),
-        Event::Warning { message } => eprintln!("warning: {message}"),
+        Event::UsageError { message } => to_stderr(&format!("error: {message}\n")),
+        Event::Fatal { error } => to_stderr(&format!("{}\n", error_chain(*error))),
+        Event::Warning { message } => to_stderr(&format!("warning: {message}\n")),
         _ => return false,
     }
     true
@@ -57,14 +65,14 @@ pub fn usage_error(format: OutputFormat, message: &str) -> u8 {
 /// An error said in one sentence: `error: <message>` on stderr and, with `--format json`, the
 /// error document on stdout. Returns the exit code `kind` means.
 pub fn message_error(format: OutputFormat, kind: ErrorKind, message: &str) -> u8 {
-    eprintln!("error: {message}");
+    to_stderr(&format!("error: {message}\n"));
     error_document(format, kind, message.to_string(), Vec::new())
 }
 
 /// An error that ends a command: its chain on stderr and, with `--format json`, the error
 /// document on stdout. Returns the exit code `kind` means.
 pub fn command_error(format: OutputFormat, kind: ErrorKind, error: &dyn Error) -> u8 {
-    eprintln!("{}", error_chain(error));
+    to_stderr(&format!("{}\n", error_chain(error)));
     let causes = crate::base::error_chain::causes(error)
         .map(|cause| cause.to_string())
         .collect();
@@ -132,10 +140,10 @@ pub fn for_format(format: OutputFormat, color: ColorChoice) -> Terminal {
 /// Said once on stderr when a process has waited about a second for a lock that another
 /// operator process holds (see `file_lock`).
 pub fn lock_wait_notice(lock_file: &std::path::Path) {
-    eprintln!(
-        "waiting for {}: another greentic-operator is changing the file it guards (Ctrl-C to stop)",
+    to_stderr(&format!(
+        "waiting for {}: another greentic-operator is changing the file it guards (Ctrl-C to stop)\n",
         lock_file.display()
-    );
+    ));
 }
 
 /// `error: <error>` then one `caused by: <source>` line per source.

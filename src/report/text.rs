@@ -68,7 +68,7 @@ impl Reporter for TextReporter {
 impl TextReporter {
     fn plan(&mut self, plan: &Plan, request: &Request) {
         for line in plan_warnings(plan, request) {
-            eprintln!("{line}");
+            super::to_stderr(&format!("{line}\n"));
         }
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(render_plan(plan, request, &self.styles).as_bytes());
@@ -97,7 +97,7 @@ impl TextReporter {
                 self.running
                     .push(format!("{} login (waiting)", prompt.pack_id));
                 let text = super::render_device_code(prompt);
-                let write = || eprint!("{text}");
+                let write = || super::to_stderr(&text);
                 self.progress.suspend(write);
             }
             Event::ActionFinished { record } => self.action_finished(record),
@@ -136,10 +136,10 @@ impl TextReporter {
         for file in &record.withheld_artifacts {
             let path = record.run_dir.join("artifacts").join(file);
             self.progress.suspend(|| {
-                eprintln!(
-                    "warning: {name}: the runner's {} is a binary file holding a secret value; it was not kept",
+                super::to_stderr(&format!(
+                    "warning: {name}: the runner's {} is a binary file holding a secret value; it was not kept\n",
                     path.display()
-                )
+                ))
             });
         }
         if let Some(bar) = self.progress.get() {

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::RwLock;
 
 use greentic_secrets_lib::canonical_secret_name;
 use serde_json::Value;
@@ -20,6 +21,45 @@ pub const MARKER: &str = "__REDACTED__";
 /// characters everywhere would mangle every file. In JSON they are replaced by key and by
 /// whole value instead.
 const MIN_LEN: usize = 4;
+
+/// Every secret value this process has come to know (store reads and writes, secret answers,
+/// login outputs, values a flow read or wrote): what stderr, log lines included, is cleaned
+/// of. Values are only added; the process ends with the command.
+static KNOWN: RwLock<Option<Redactor>> = RwLock::new(None);
+
+/// Adds `values` to the secret values every stderr line is cleaned of ([`redact_known`]).
+pub fn note_secrets<I, S>(values: I)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let fresh: Vec<String> = values
+        .into_iter()
+        .map(|v| v.as_ref().to_string())
+        .filter(|v| v.len() >= MIN_LEN)
+        .collect();
+    let mut known = KNOWN
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let current = known.get_or_insert_with(Redactor::default);
+    if fresh.iter().all(|v| current.whole.contains(v)) {
+        return;
+    }
+    let mut all: Vec<String> = current.whole.iter().cloned().collect();
+    all.extend(fresh);
+    *current = Redactor::new(all);
+}
+
+/// `text` with every secret value noted so far ([`note_secrets`]) replaced.
+pub fn redact_known(text: &str) -> String {
+    let known = KNOWN
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    match known.as_ref() {
+        Some(redactor) => redactor.redact(text),
+        None => text.to_string(),
+    }
+}
 
 /// Replaces known secret values in text and JSON.
 #[derive(Debug, Clone, Default)]
@@ -251,6 +291,20 @@ mod tests {
             b"\xff\x00\xfe"
         );
         assert!(!to.path().join("blob.bin").exists());
+    }
+
+    #[test]
+    fn noted_values_are_replaced_in_every_later_line() {
+        assert_eq!(
+            redact_known("nothing noted: hunter2-x"),
+            "nothing noted: hunter2-x"
+        );
+        note_secrets(["hunter2-x"]);
+        note_secrets(vec!["tok\"en-9".to_string(), "ab".to_string()]);
+        assert_eq!(
+            redact_known(r#"a hunter2-x b tok"en-9 c {"t":"tok\"en-9"} ab"#),
+            format!(r#"a {MARKER} b {MARKER} c {{"t":"{MARKER}"}} ab"#)
+        );
     }
 
     #[test]

@@ -635,3 +635,30 @@ fn a_login_another_operator_is_running_is_reported_pending_not_started_twice() {
     drop(held);
     setup(&p, &[]).code(exit_code::SUCCESS).stdout_has("DONE");
 }
+
+/// A login at `-vv` and with `RUST_LOG=trace` (the HTTP client, the runner host finalizing
+/// with the tokens): no token nor device code on stderr, log lines included.
+#[test]
+fn no_stderr_line_holds_a_token_of_the_login_at_any_verbosity() {
+    for (flag, env) in [("-vv", vec![]), ("-v", vec![("RUST_LOG", "trace")])] {
+        let server = AuthServer::start(vec![tokens(ACCESS, REFRESH)]);
+        let p = project(&server, metadata(&server.uri()), &accepting());
+        let mut args = vec![flag];
+        args.extend(SETUP_ARGS);
+        let run = p.run_env(&args, &env, None);
+        run.code(exit_code::SUCCESS)
+            .stdout_has("Logins: 1 complete, 0 pending, 0 failed");
+        assert!(
+            run.stderr.lines().count() > 10,
+            "{flag} {env:?}: {}",
+            run.stderr
+        );
+        for secret in [ACCESS, REFRESH, DEVICE_CODE] {
+            let leaks: Vec<&str> = run.stderr.lines().filter(|l| l.contains(secret)).collect();
+            assert!(
+                leaks.is_empty(),
+                "{flag} {env:?}: {secret} on stderr:\n{leaks:#?}"
+            );
+        }
+    }
+}

@@ -125,6 +125,61 @@ fn components_missing_from_the_archive_empty_or_built_for_another_runner_are_err
         .stdout_has("error   providers/messaging/hollow.gtpack: component good: the pack holds no components/good.wasm");
 }
 
+/// Greentic's published messaging packs declare a webhook ingress component
+/// (`messaging.provider_ingress.v1`: `component_ref`, `export: handle-webhook`, `world`) that
+/// no flow node calls: the doctor judges it by that function, not as a node for the runner.
+#[test]
+fn an_ingress_component_is_judged_by_the_extension_that_calls_it() {
+    let declaring = |pack_id: &str, wasm: Vec<u8>| {
+        let id = "messaging-ingress-telegram";
+        PackBuilder::new(pack_id)
+            .passing("setup_default")
+            .passing("diagnostics")
+            .component(
+                wasm::component_manifest_with_world(id, wasm::INGRESS_WORLD),
+                wasm,
+            )
+            .extension(
+                "messaging.provider_ingress.v1",
+                json!({
+                    "capabilities": {"content_types": ["application/json"],
+                                     "supports_webhook_validation": true},
+                    "component_ref": id,
+                    "export": "handle-webhook",
+                    "world": wasm::INGRESS_WORLD,
+                }),
+            )
+    };
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "real.gtpack",
+        &declaring("messaging-real", wasm::ingress_component()),
+    );
+    let run = doctor(&p, &["messaging"]);
+    run.code(exit_code::SUCCESS)
+        .stdout_has("1 packs: 0 errors, 0 warnings")
+        .stdout_has("info    providers/messaging/real.gtpack: component messaging-ingress-telegram (the webhook ingress messaging.provider_ingress.v1 declares, world greentic:messaging-ingress-telegram/messaging-ingress-telegram@0.0.1) exports provider:common/ingress@0.0.2#handle-webhook, the function a webhook host calls");
+    assert!(!run.stdout.contains("another runner"), "{}", run.stdout);
+
+    // One that lacks the function is a warning: this operator never calls it.
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "hollow.gtpack",
+        &declaring("messaging-hollow", wasm::empty_component()),
+    );
+    let unlisted = clean().extension(
+        "messaging.provider_ingress.v1",
+        json!({"component_ref": "messaging-ingress-absent", "export": "handle-webhook"}),
+    );
+    p.pack("messaging", "unlisted.gtpack", &unlisted);
+    doctor(&p, &["messaging"])
+        .code(exit_code::SUCCESS)
+        .stdout_has("warning providers/messaging/unlisted.gtpack: its webhook ingress (messaging.provider_ingress.v1) names component messaging-ingress-absent, which the pack does not list")
+        .stdout_has("warning providers/messaging/hollow.gtpack: component messaging-ingress-telegram (the webhook ingress messaging.provider_ingress.v1 declares, world greentic:messaging-ingress-telegram/messaging-ingress-telegram@0.0.1) does not export handle-webhook (it exports no function): a host serving webhooks cannot call it");
+}
+
 const SETUP_YAML: &str = "questions:
   - name: public_base_url
     title: Public base URL

@@ -408,3 +408,83 @@ fn show_refuses_an_id_two_runs_share_and_names_both_folders() {
         .code(exit_code::SUCCESS)
         .stdout_has("messaging-b");
 }
+
+/// Log lines take the same colour decision as the rest of the output: plain when stderr is a
+/// file or a pipe (also without `--color`), plain with `--color never` or in CI at a terminal,
+/// coloured with `--color always`.
+#[test]
+fn log_lines_are_coloured_only_where_the_rest_of_the_output_is() {
+    let p = two_packs();
+    let args = ["-v", "dev", "setup", "messaging", "--tenant", "acme"];
+    let logged = |stderr: &str| stderr.lines().any(|l| l.contains("INFO"));
+    let mut cmd = operator();
+    cmd.args(args)
+        .current_dir(p.root())
+        .env_remove("NO_COLOR")
+        .env_remove("CI");
+    let piped = Run::from(cmd.output().unwrap());
+    assert!(logged(&piped.stderr), "{}", piped.stderr);
+    assert!(!piped.stderr.contains('\u{1b}'), "{}", piped.stderr);
+
+    // At a terminal: the log lines (not the progress bar's cursor moves) carry no escape.
+    let log_lines = |screen: &str| -> Vec<String> {
+        let lines = screen.lines().filter(|l| l.contains("INFO"));
+        lines.map(str::to_string).collect()
+    };
+    for (flags, env) in [("--color never", vec![]), ("", vec![("CI", "true")])] {
+        let screen = in_terminal(
+            &p,
+            &format!("{flags} -v dev setup messaging --tenant acme"),
+            &env,
+        );
+        let lines = log_lines(&screen);
+        assert!(!lines.is_empty(), "{screen}");
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.contains("\u{1b}[2m") && !l.contains("\u{1b}[32m")),
+            "{flags} {env:?}: {lines:?}"
+        );
+    }
+
+    let forced = p.run(&[&["--color", "always"], &args[..]].concat());
+    assert!(
+        forced.stderr.contains("\u{1b}[32m INFO"),
+        "{}",
+        forced.stderr
+    );
+}
+
+/// `-vv` is the operator's and Greentic's details, not the compiler's: a first setup (its
+/// component compiled, the cache empty) logs the variables set for the runner and no line of
+/// wasmtime or cranelift, unless `RUST_LOG` names them.
+#[test]
+fn verbose_logs_are_greentics_and_the_compiler_speaks_only_when_named() {
+    let pack = PackBuilder::new("messaging-compiled")
+        .component(wasm::component_manifest("echo"), wasm::component("{}", 0))
+        .flow("setup_default", FlowBody::Component("echo".into()));
+    let compiler = |stderr: &str| {
+        let lines = stderr.lines().filter(|l| {
+            l.contains(" cranelift") || l.contains(" wasmtime") || l.contains(" regalloc2")
+        });
+        lines.count()
+    };
+    let args = ["-vv", "dev", "setup", "messaging", "--tenant", "acme"];
+    let p = Project::new();
+    p.pack("messaging", "compiled.gtpack", &pack);
+    let first = p.run(&args);
+    first
+        .code(exit_code::SUCCESS)
+        .stderr_has("GREENTIC_CACHE_DIR=");
+    assert_eq!(compiler(&first.stderr), 0, "{}", first.stderr);
+
+    let p = Project::new();
+    p.pack("messaging", "compiled.gtpack", &pack);
+    let named = p.run_env(
+        &args,
+        &[("RUST_LOG", "debug,cranelift_codegen=debug")],
+        None,
+    );
+    named.code(exit_code::SUCCESS);
+    assert!(compiler(&named.stderr) > 0, "{}", named.stderr);
+}

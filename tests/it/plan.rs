@@ -330,6 +330,49 @@ fn an_older_pack_is_named_as_such_in_manifest_cbor_and_in_manifest_json() {
     }
 }
 
+/// Greentic's four published events packs of November 2025, with their manifests' exact
+/// content (a self-describing CBOR tag, `null`s, kind `messaging`): each is named as the older
+/// format with the flows it declares, whether its `manifest.cbor` or its `manifest.json` is read.
+#[test]
+fn greentics_published_events_packs_of_november_2025_are_named_as_the_older_format() {
+    use crate::support::older_packs::PUBLISHED;
+    use crate::support::packs::zip_entries;
+    let p = Project::new();
+    let json_only = Project::new();
+    for pack in &PUBLISHED {
+        p.file(
+            &format!("providers/events/{}.gtpack", pack.name),
+            &pack.build(),
+        );
+        let manifest_json = vec![("manifest.json".to_string(), pack.manifest_json())];
+        let file = format!("providers/events/{}.gtpack", pack.name);
+        json_only.file(&file, &zip_entries(&manifest_json));
+    }
+    for project in [&p, &json_only] {
+        let doc = dry(project, &["setup", "events"]);
+        let packs = doc["plan"]["packs"].as_array().unwrap();
+        assert_eq!(packs.len(), PUBLISHED.len(), "{doc:#}");
+        for (planned, pack) in packs.iter().zip(&PUBLISHED) {
+            assert_eq!(planned["info"]["pack_id"], pack.pack_id(), "{planned:#}");
+            assert_eq!(planned["info"]["form"], "older", "{planned:#}");
+            assert_eq!(planned["info"]["flows"], serde_json::json!(pack.flow_ids()));
+            assert_eq!(planned["error"]["kind"], "older_format", "{planned:#}");
+        }
+        let run = project.run(&["dev", "setup", "events", "--dry-run"]);
+        run.code(exit_code::FAILURE)
+            .stdout_has("timer.gtpack: is an older pack format (greentic-pack before 1.0): it declares flows timer-default, none of them a lifecycle flow")
+            .stdout_has("it declares flows webhook-in-custom, webhook-in-default,")
+            .stdout_has("it declares flows email-in-default, email-out-default,");
+        assert!(!run.stdout.contains("neither"), "{}", run.stdout);
+    }
+    // The doctor says the same, once per pack, and looks for no component where a pack of
+    // greentic-pack 1.x keeps them.
+    p.run(&["dev", "doctor", "events"])
+        .code(exit_code::FAILURE)
+        .stdout_has("error   providers/events/timer.gtpack: pack is an older pack format")
+        .stdout_has("4 packs: 4 errors, 0 warnings");
+}
+
 #[test]
 fn a_manifest_cbor_of_neither_shape_says_what_was_expected_in_words() {
     use crate::support::packs::zip_entries;

@@ -451,3 +451,45 @@ fn at_a_terminal_the_public_url_is_asked_once_for_every_pack_that_needs_it() {
         );
     }
 }
+
+/// Log lines are cleaned like every other stderr line: at `-vv` and with `RUST_LOG=trace`, a
+/// setup whose answers hold a bot token (which the runner sees in the flow's input and the
+/// store hands to the flow) writes it nowhere on stderr.
+#[test]
+fn no_stderr_line_holds_a_secret_answer_at_any_verbosity() {
+    // Its setup flow hands the token to a component: the runner host traces the node's input.
+    let pack = PackBuilder::new("messaging-telegram")
+        .entry("assets/setup.yaml", SETUP_YAML.as_bytes())
+        .secret("TELEGRAM_BOT_TOKEN", true)
+        .component(wasm::component_manifest("echo"), wasm::component("{}", 0))
+        .flow(
+            "setup_default",
+            FlowBody::ComponentWith(
+                "echo".into(),
+                json!({"token": "{{entry.setup_answers.bot_token}}"}),
+            ),
+        );
+    for (flag, env) in [("-vv", vec![]), ("-v", vec![("RUST_LOG", "trace")])] {
+        let p = Project::new();
+        p.pack("messaging", "telegram.gtpack", &pack);
+        p.file("answers.yaml", answers("").as_bytes());
+        let mut args = vec![flag, "dev", "setup", "messaging", "--tenant", "acme"];
+        args.extend(["--non-interactive", "--answers", "answers.yaml"]);
+        let run = p.run_env(&args, &env, None);
+        run.code(exit_code::SUCCESS);
+        assert!(
+            run.stderr.lines().count() > 10,
+            "{flag} {env:?}: {}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains(TOKEN),
+            "{flag} {env:?}: the token is on stderr:\n{}",
+            run.stderr
+                .lines()
+                .filter(|l| l.contains(TOKEN))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}

@@ -118,6 +118,15 @@ pub fn exports_in<R: Read + std::io::Seek>(
     archive: &mut zip::ZipArchive<R>,
     id: &str,
 ) -> Result<Vec<String>, ExportsError> {
+    let (entry, bytes) = component_bytes(archive, id)?;
+    top_level_exports(&bytes).map_err(|source| ExportsError::Invalid { entry, source })
+}
+
+/// The entry of component `id` and its bytes, within the runner's per-entry limit.
+fn component_bytes<R: Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    id: &str,
+) -> Result<(String, Vec<u8>), ExportsError> {
     let entry = format!("components/{id}.wasm");
     let file = archive.by_name(&entry).map_err(|_| ExportsError::Missing {
         entry: entry.clone(),
@@ -129,7 +138,37 @@ pub fn exports_in<R: Read + std::io::Seek>(
             entry: entry.clone(),
             source,
         })?;
-    top_level_exports(&bytes).map_err(|source| ExportsError::Invalid { entry, source })
+    Ok((entry, bytes))
+}
+
+/// The functions component `id` exports, each as `interface#function` when it sits in an
+/// exported interface, else by its own name: what a host calling one function by name (a
+/// webhook ingress's `handle-webhook`) finds. The component is validated to learn them.
+pub fn exported_functions_in<R: Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    id: &str,
+) -> Result<Vec<String>, ExportsError> {
+    let (entry, bytes) = component_bytes(archive, id)?;
+    functions(&bytes).map_err(|source| ExportsError::Invalid { entry, source })
+}
+
+fn functions(bytes: &[u8]) -> Result<Vec<String>, wasmparser::BinaryReaderError> {
+    use wasmparser::component_types::ComponentEntityType;
+    let mut validator = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all());
+    let types = validator.validate_all(bytes)?;
+    let mut functions = Vec::new();
+    for export in top_level_exports(bytes)? {
+        match types.component_entity_type_of_export(&export) {
+            Some(ComponentEntityType::Func(_)) => functions.push(export),
+            Some(ComponentEntityType::Instance(instance)) => {
+                let inside = types[instance].exports.iter();
+                let inside = inside.filter(|(_, ty)| matches!(ty, ComponentEntityType::Func(_)));
+                functions.extend(inside.map(|(name, _)| format!("{export}#{name}")));
+            }
+            _ => {}
+        }
+    }
+    Ok(functions)
 }
 
 /// The names a component exports at its top level (not those of components nested in it); a

@@ -85,6 +85,7 @@ pub(super) fn from_value(
         oauth_device_code: None,
         providers: Vec::new(),
         flow_hints: Default::default(),
+        ingress: Vec::new(),
     })
 }
 

@@ -17,11 +17,16 @@ use zip::result::ZipError;
 mod archive;
 mod exports;
 pub mod flow_hints;
+mod ingress;
 mod legacy_json;
 mod pack_reader;
 mod provider;
 
-pub use exports::{ExportVerdict, ExportsError, RUNNER_VERSION, component_exports, exports_in};
+pub use exports::{
+    ExportVerdict, ExportsError, RUNNER_VERSION, component_exports, exported_functions_in,
+    exports_in,
+};
+pub use ingress::{INGRESS_EXTENSION, IngressDeclaration};
 pub use provider::{
     APPLY_ANSWERS_OP, I18N_BUNDLE_OP, ProviderContract, ProviderRuntime, QA_SPEC_OP, SchemaFile,
     schema_entries,
@@ -93,6 +98,8 @@ pub struct PackInfo {
     pub providers: Vec<ProviderContract>,
     /// The flow the pack names for each lifecycle step (`messaging.provider_flow_hints`).
     pub flow_hints: flow_hints::FlowHints,
+    /// The webhook ingress the pack declares (`messaging.provider_ingress.v1`).
+    pub ingress: Vec<IngressDeclaration>,
 }
 
 /// One secret a pack declares it needs.
@@ -335,6 +342,7 @@ fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
         oauth_device_code: device_code_payload(&manifest),
         providers: provider::declared_providers(&manifest),
         flow_hints: flow_hints::read(&manifest),
+        ingress: ingress::declared(&manifest),
     })
 }
 
@@ -344,7 +352,7 @@ fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
 fn from_older_cbor(raw: &[u8], decoder_error: &str) -> Result<PackInfo, ManifestError> {
     let generic: Option<Value> = ciborium::from_reader::<ciborium::Value, _>(raw)
         .ok()
-        .and_then(|value| serde_json::to_value(value).ok());
+        .and_then(|value| serde_json::to_value(untagged(value)).ok());
     match generic {
         Some(doc) if legacy_json::is_older_shape(&doc) => {
             legacy_json::from_value(&doc, CBOR_MANIFEST, ManifestForm::Older)
@@ -352,6 +360,24 @@ fn from_older_cbor(raw: &[u8], decoder_error: &str) -> Result<PackInfo, Manifest
         _ => Err(ManifestError::Cbor {
             message: decoder_words(decoder_error),
         }),
+    }
+}
+
+/// `value` without its CBOR tags, at any depth. Greentic's older packs open with the
+/// self-describing tag (55799, bytes `d9 d9 f7`), which serde would otherwise turn into a
+/// `{"@@TAGGED@@": [55799, ...]}` object instead of the manifest it wraps.
+fn untagged(value: ciborium::Value) -> ciborium::Value {
+    use ciborium::Value as Cbor;
+    match value {
+        Cbor::Tag(_, inner) => untagged(*inner),
+        Cbor::Array(items) => Cbor::Array(items.into_iter().map(untagged).collect()),
+        Cbor::Map(entries) => Cbor::Map(
+            entries
+                .into_iter()
+                .map(|(key, value)| (untagged(key), untagged(value)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 

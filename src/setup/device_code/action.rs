@@ -23,7 +23,7 @@ use super::state::{ActionState, ActionStatus, DeviceSession, PendingStage, State
 use crate::base::interrupt::Interrupt;
 use crate::base::prompter::Prompter;
 use crate::setup::answers::value_text;
-use crate::state::redact::Redactor;
+use crate::state::redact::{self, Redactor};
 use crate::state::secrets::{DevSecrets, SecretScope};
 
 /// Everything one action needs besides the pack.
@@ -211,6 +211,7 @@ impl<'a> Run<'a> {
             ),
         };
         self.redactor_values.push(session.device_code.clone());
+        redact::note_secrets(&self.redactor_values);
         self.state.session = Some(session.clone());
         self.state.mark_pending(PendingStage::Login, None);
         self.save()?;
@@ -311,6 +312,7 @@ impl<'a> Run<'a> {
         let secrets = mapped(&metadata.secrets_out);
         let mut config = mapped(&metadata.config_out);
         self.redactor_values.extend(secrets.values().cloned());
+        redact::note_secrets(&self.redactor_values);
 
         let mut known = answers.clone();
         known.extend(config.clone());

@@ -42,6 +42,7 @@ impl Run<'_> {
                 return Err(ActionError::OutputGone { key: key.clone() });
             };
             self.redactor_values.push(value.clone());
+            crate::state::redact::note_secrets([&value]);
             request_answers.insert(key.clone(), Value::String(value));
         }
         self.state = previous;

@@ -92,7 +92,11 @@ impl StoreFile {
         }
         let store = DevStore::with_path(&self.path).map_err(|e| self.open_error(e))?;
         match now(store.get(uri))? {
-            Ok(bytes) => Ok(Some(bytes)),
+            Ok(bytes) => {
+                // A value read is one this command knows: stderr is cleaned of it from now.
+                crate::state::redact::note_secrets([String::from_utf8_lossy(&bytes)]);
+                Ok(Some(bytes))
+            }
             Err(greentic_secrets_lib::core::Error::NotFound { .. }) => Ok(None),
             Err(err) => Err(SecretsError::Read {
                 uri: uri.to_string(),
@@ -131,6 +135,8 @@ impl StoreFile {
         if puts.is_empty() {
             return Ok(());
         }
+        let written = puts.iter().map(|put| String::from_utf8_lossy(put.value));
+        crate::state::redact::note_secrets(written);
         self.replace(|staged| {
             copy_current(&self.path, staged).map_err(|e| self.open_error(e))?;
             let store = DevStore::with_path(staged).map_err(|e| self.open_error(e))?;

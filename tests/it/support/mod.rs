@@ -3,6 +3,7 @@
 pub mod auth_server;
 pub mod demo;
 pub mod normalise;
+pub mod older_packs;
 pub mod packs;
 pub mod project;
 pub mod schema;

@@ -26,6 +26,9 @@ pub enum FlowBody {
     Empty,
     /// One node calling operation `run` of the given component of the pack.
     Component(String),
+    /// [`FlowBody::Component`] whose node input is the mapping given (templates filled by the
+    /// runner, as `{{entry.setup_answers.<key>}}`).
+    ComponentWith(String, Value),
 }
 
 /// Builds a `.gtpack` holding `manifest.cbor` and, optionally, components.
@@ -194,6 +197,9 @@ fn flow_entry(id: &str, body: &FlowBody) -> PackFlowEntry {
         ),
         FlowBody::Empty => ("session.wait".to_string(), None, json!({})),
         FlowBody::Component(component) => (component.clone(), Some("run".to_string()), json!({})),
+        FlowBody::ComponentWith(component, mapping) => {
+            (component.clone(), Some("run".to_string()), mapping.clone())
+        }
     };
     let node = Node {
         id: node_id.clone(),

@@ -264,3 +264,44 @@ pub fn provider_component(qa_spec: &str, apply: &str) -> Vec<u8> {
     let module = wat::parse_str(wat).expect("valid WAT");
     encode(module, SCHEMA_CORE_WIT)
 }
+
+/// The webhook ingress interface of Greentic's messaging ingress components
+/// (`provider:common/ingress@0.0.2`, from greentic-messaging-providers' `provider-common` WIT).
+const INGRESS_WIT: &str = r#"
+package provider:common@0.0.2;
+
+interface ingress {
+  type normalized-payload-json = string;
+  type ingress-error = string;
+  handle-webhook: func(headers-json: string, body-json: string) -> result<normalized-payload-json, ingress-error>;
+}
+
+world component {
+  export ingress;
+}
+"#;
+
+/// The world Greentic's telegram pack declares for its ingress component.
+pub const INGRESS_WORLD: &str =
+    "greentic:messaging-ingress-telegram/messaging-ingress-telegram@0.0.1";
+
+/// An ingress component as Greentic's real ones are: it exports `provider:common/ingress`
+/// with `handle-webhook` (answering an empty `ok` string), and no interface the runner calls.
+pub fn ingress_component() -> Vec<u8> {
+    let wat = r#"(module
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 32768))
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (local $ptr i32)
+    (local.set $ptr (i32.and (i32.add (global.get $heap) (i32.sub (local.get 2) (i32.const 1)))
+                             (i32.sub (i32.const 0) (local.get 2))))
+    (global.set $heap (i32.add (local.get $ptr) (local.get 3)))
+    (local.get $ptr))
+  (func (export "provider:common/ingress@0.0.2#handle-webhook")
+    (param i32 i32 i32 i32) (result i32)
+    (i32.store (i32.const 64) (i32.const 0))
+    (i32.store (i32.const 68) (i32.const 1024))
+    (i32.store (i32.const 72) (i32.const 0))
+    (i32.const 64)))"#;
+    encode(wat::parse_str(wat).expect("valid WAT"), INGRESS_WIT)
+}
