@@ -18,7 +18,7 @@ use greentic_runner_host::{HostConfig, RunnerWasiPolicy, TenantBindings};
 use greentic_secrets_lib::SecretsManager;
 use serde_json::Value;
 
-use crate::pack::manifest::ProviderContract;
+use crate::pack::manifest::{CBOR_MANIFEST, MAX_MANIFEST_BYTES, ProviderContract, open_zip};
 
 /// Who the calls are made for.
 #[derive(Debug, Clone)]
@@ -185,12 +185,11 @@ fn trimmed_manifest(
     }
     let file = std::fs::File::open(pack_path)
         .with_context(|| format!("failed to open {}", pack_path.display()))?;
-    let Ok(mut archive) = zip::ZipArchive::new(file) else {
-        return Ok(None);
-    };
+    // Opened as every pack archive is: its entry count checked before its directory is read.
+    let mut archive = open_zip(file).with_context(|| format!("pack {}", pack_path.display()))?;
     let mut bytes = Vec::new();
-    match archive.by_name("manifest.cbor") {
-        Ok(mut entry) => entry.read_to_end(&mut bytes)?,
+    match archive.by_name(CBOR_MANIFEST) {
+        Ok(entry) => entry.take(MAX_MANIFEST_BYTES + 1).read_to_end(&mut bytes)?,
         Err(_) => return Ok(None),
     };
     let Ok(mut manifest) = greentic_types::decode_pack_manifest(&bytes) else {
