@@ -22,7 +22,7 @@ use crate::run::input::FlowContext;
 use crate::run::logins;
 use crate::run::removals;
 use crate::run::scratch::Scratch;
-use crate::setup::answers::{AnswerSource, AnswersFile, load_answers_file};
+use crate::setup::answers::{AnswerSource, AnswersFile, load_answers_file, shown_source};
 use crate::setup::device_code::record::ActionRecord;
 use crate::setup::keep::PackSetup;
 use crate::setup::tunnel::resolve_public_base_url;
@@ -304,7 +304,7 @@ fn answers_file(
     if !unknown.is_empty() {
         let message = format!(
             "{} answers providers that are not in the plan (ignored): {}",
-            path.display(),
+            shown_source(path),
             unknown.join(", ")
         );
         emit(Event::Warning { message: &message });
