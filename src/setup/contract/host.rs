@@ -20,8 +20,8 @@ use greentic_secrets_lib::SecretsManager;
 use serde_json::Value;
 
 use crate::base::interrupt::{Interrupt, PROCESS_INTERRUPT};
+use crate::base::watch::{Watch, Watched};
 use crate::pack::manifest::{CBOR_MANIFEST, MAX_MANIFEST_BYTES, ProviderContract, open_zip};
-use crate::run::watch::{Watch, Watched};
 
 /// Who the calls are made for, and the limits each runs under.
 #[derive(Debug, Clone)]
