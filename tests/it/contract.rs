@@ -293,3 +293,17 @@ fn a_provider_stuck_in_its_removal_is_ended_by_the_timeout_and_by_ctrl_c() {
         "nothing deleted, --force or not"
     );
 }
+
+/// `dev setup` asks the provider before any flow runs: a call that never returns is bounded by
+/// `--timeout` too, and the pack is in error with nothing kept.
+#[test]
+fn a_provider_stuck_in_its_setup_fails_its_pack_at_the_timeout() {
+    let p = Project::new();
+    let stuck = provider_pack_of(wasm::stuck_provider_component(QA_SPEC), true);
+    p.pack("messaging", "x.gtpack", &stuck);
+    answers(&p);
+    p.setup_messaging(&["--answers", "answers.json", "--timeout", "2s"])
+        .code(1)
+        .stdout_has("provider messaging.x apply-answers did not finish within 2s (--timeout)");
+    assert!(!p.state().join("config").exists(), "nothing kept");
+}
