@@ -68,19 +68,35 @@ pub fn set_notices(notices: Notices) {
 /// [`PROCESS_INTERRUPT`] and a second one exits without waiting for the grace period. Either
 /// way the [`Notices`] say so.
 pub fn install_handler() -> Result<(), ctrlc::Error> {
-    ctrlc::set_handler(|| {
-        if !GRACEFUL.load(Ordering::SeqCst) || PROCESS_INTERRUPT.is_requested() {
-            remove_registered();
-            if let Some(notices) = NOTICES.get() {
-                (notices.exiting)();
-            }
-            std::process::exit(i32::from(crate::base::exit_code::INTERRUPTED));
-        }
-        PROCESS_INTERRUPT.request();
-        if let Some(notices) = NOTICES.get() {
-            (notices.stopping)();
-        }
-    })
+    ctrlc::set_handler(on_signal)
+}
+
+/// What a signal does (see [`install_handler`]).
+fn on_signal() {
+    if !GRACEFUL.load(Ordering::SeqCst) || PROCESS_INTERRUPT.is_requested() {
+        exit_now();
+    }
+    PROCESS_INTERRUPT.request();
+    if let Some(notices) = NOTICES.get() {
+        (notices.stopping)();
+    }
+}
+
+/// A Ctrl-C that a prompt read as a key (the terminal in raw mode): the same as the signal the
+/// terminal library then raises, decided here on the prompt's own thread, so that the command
+/// never goes on with a missing answer before the handler's thread has run.
+pub fn at_prompt() {
+    on_signal();
+}
+
+/// Ends the process as a signal outside graceful work does: the registered folders removed,
+/// the notices' last word said, exit code 130.
+fn exit_now() -> ! {
+    remove_registered();
+    if let Some(notices) = NOTICES.get() {
+        (notices.exiting)();
+    }
+    std::process::exit(i32::from(crate::base::exit_code::INTERRUPTED));
 }
 
 /// From now on a first signal asks the running work to stop instead of ending the process.

@@ -9,6 +9,7 @@ use crate::base::exit_code;
 use crate::base::prompter::{Prompter, TextQuestion};
 use crate::cli::request::{SecretsAction, SecretsRequest};
 use crate::pack::domains::Domain;
+use crate::pack::ids::{CollidingPack, IdCollision};
 use crate::pack::names_pack;
 use crate::report::secrets as render;
 use crate::report::usage_error;
@@ -30,15 +31,20 @@ pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
         tenant: request.tenant.clone(),
         team: request.team.clone(),
     };
+    let project = project_packs(&request.project_root, &Domain::ALL);
     let result = match &request.action {
-        SecretsAction::List { domains, providers } => list(request, &scope, domains, providers),
+        SecretsAction::List { domains, providers } => {
+            list(request, &scope, &project, domains, providers)
+        }
         SecretsAction::Set { provider, key } => {
-            let provider = pack_id_named(request, provider);
-            set(request, &scope, &provider, key, prompter)
+            let provider = pack_id_named(&project, provider);
+            refuse_shared(request, &project, |p| same_provider(p, &provider))
+                .and_then(|()| set(request, &scope, &provider, key, prompter))
         }
         SecretsAction::Delete { provider, key } => {
-            let provider = pack_id_named(request, provider);
-            delete(request, &scope, &provider, key)
+            let provider = pack_id_named(&project, provider);
+            refuse_shared(request, &project, |p| same_provider(p, &provider))
+                .and_then(|()| delete(request, &scope, &provider, key))
         }
     };
     match result {
@@ -54,9 +60,46 @@ pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
 
 type Outcome = Result<u8, Box<dyn std::error::Error>>;
 
+/// Refuses when two packs of the project the store cannot tell apart (`messaging-alpha`,
+/// `messaging_alpha`) include one the command `concerns`: their keys are one provider's.
+fn refuse_shared(
+    request: &SecretsRequest,
+    project: &[ProjectPack],
+    concerns: impl Fn(&ProjectPack) -> bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let named: Vec<CollidingPack> = project
+        .iter()
+        .map(|p| CollidingPack {
+            file: p
+                .path
+                .strip_prefix(&request.project_root)
+                .unwrap_or(&p.path)
+                .display()
+                .to_string(),
+            pack_id: p.info.pack_id.clone(),
+        })
+        .collect();
+    let concerned = |c: &IdCollision| {
+        project
+            .iter()
+            .zip(&named)
+            .any(|(p, n)| c.packs.contains(n) && concerns(p))
+    };
+    match IdCollision::among(&named).into_iter().find(concerned) {
+        Some(collision) => Err(Box::new(collision)),
+        None => Ok(()),
+    }
+}
+
+/// Whether `pack`'s keys are filed under the same store provider as `provider`'s.
+fn same_provider(pack: &ProjectPack, provider: &str) -> bool {
+    store_segment(&pack.info.pack_id) == store_segment(provider)
+}
+
 fn list(
     request: &SecretsRequest,
     scope: &SecretScope,
+    project: &[ProjectPack],
     domains: &[Domain],
     providers: &[String],
 ) -> Outcome {
@@ -69,13 +112,20 @@ fn list(
         }
         None => Vec::new(),
     };
-    let packs = project_packs(&request.project_root, domains);
+    let packs: Vec<ProjectPack> = project
+        .iter()
+        .filter(|p| domains.contains(&p.domain))
+        .cloned()
+        .collect();
     let keys = of_domains(keys, &packs, domains);
     let wanted = match wanted_segments(providers, &packs, &keys) {
         Ok(wanted) => wanted,
         Err(message) => return Ok(usage_error(request.format, &message)),
     };
     let chosen = |segment: &str| wanted.as_ref().is_none_or(|w| w.contains(segment));
+    refuse_shared(request, project, |p| {
+        domains.contains(&p.domain) && chosen(&store_segment(&p.info.pack_id))
+    })?;
     let needs: Vec<_> = needs_of(&packs)
         .into_iter()
         .filter(|n| chosen(&store_segment(&n.pack_id)))
@@ -166,8 +216,7 @@ fn unmatched(value: &str, packs: &[ProjectPack], keys: &[StoredKey]) -> String {
 /// The provider `set` and `delete` mean: the pack id of the project's pack whose id, file name
 /// or stem `named` is (`telegram` -> `messaging-telegram`), else `named` as typed (a provider
 /// whose pack is not in the project).
-fn pack_id_named(request: &SecretsRequest, named: &str) -> String {
-    let packs = project_packs(&request.project_root, &Domain::ALL);
+fn pack_id_named(packs: &[ProjectPack], named: &str) -> String {
     let ids: BTreeSet<&str> = packs
         .iter()
         .filter(|p| names_pack(named, Some(&p.info.pack_id), Some(&p.path)))

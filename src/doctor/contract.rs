@@ -11,7 +11,7 @@ use crate::pack::domains::Action;
 use crate::pack::manifest::{PackInfo, ProviderContract};
 use crate::plan::contract::{ask, contract_mode};
 use crate::setup::answers::SetupForm;
-use crate::setup::contract::host::{CallScope, PackHost};
+use crate::setup::contract::host::{CallLimits, CallScope, PackHost};
 use crate::setup::contract::schema::ConfigSchema;
 use crate::state::secrets::manager_or_empty;
 
@@ -111,6 +111,8 @@ fn question_findings(path: &Path, info: &PackInfo) -> Vec<Finding> {
     let scope = CallScope {
         tenant: "doctor".to_string(),
         team: None,
+        // The doctor has no --timeout: a provider's qa-spec gets a lifecycle command's default.
+        limits: CallLimits::default(),
     };
     let component = &provider.runtime.component_ref;
     let host = PackHost::load(path, component, scope, manager_or_empty(None));

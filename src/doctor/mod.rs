@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::pack::domains::{Action, Domain, discover};
+use crate::pack::ids::{CollidingPack, IdCollision, shared_store_names};
 use crate::plan::{
     PlanOptions, PlannedPack, ScannedPack, UnmatchedProvider, build_plan, every_provider_matches,
     matches_provider,
@@ -112,12 +113,45 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
     }
     let providers_root = settings.project_root.join("providers");
     every_provider_matches(&seen, &settings.providers, &providers_root)?;
+    findings.extend(shared_across_domains(&seen, &settings.providers));
     findings.extend(project::stale_runs(&settings.state_dir));
     Ok(Diagnosis {
         findings,
         packs,
         elapsed: started.elapsed(),
     })
+}
+
+/// Packs of different domains whose ids the secrets store cannot tell apart (each domain's plan
+/// already puts its own in error): one finding per collision a wanted pack is part of.
+fn shared_across_domains(seen: &[PlannedPack], providers: &[String]) -> Vec<Finding> {
+    let readable: Vec<&PlannedPack> = seen.iter().filter(|p| p.info.is_some()).collect();
+    let named: Vec<CollidingPack> = readable
+        .iter()
+        .map(|p| CollidingPack {
+            file: format!("providers/{}/{}", p.domain, p.file_name),
+            pack_id: p.info.as_ref().map_or(String::new(), |i| i.pack_id.clone()),
+        })
+        .collect();
+    let wanted = |pack: &PlannedPack| {
+        providers.is_empty() || providers.iter().any(|w| matches_provider(pack, w))
+    };
+    let mut findings = Vec::new();
+    for (store_name, group) in shared_store_names(named.iter().map(|p| p.pack_id.as_str())) {
+        let domains: Vec<Domain> = group.iter().map(|&i| readable[i].domain).collect();
+        if domains.iter().all(|d| *d == domains[0]) || !group.iter().any(|&i| wanted(readable[i])) {
+            continue;
+        }
+        let collision = IdCollision {
+            store_name,
+            packs: group.iter().map(|&i| named[i].clone()).collect(),
+        };
+        let first = readable[group[0]];
+        findings.push(
+            Finding::new(Severity::Error, collision.to_string()).about(first.domain, &first.path),
+        );
+    }
+    findings
 }
 
 /// What one domain gave: its findings, how many packs were examined, and every pack found

@@ -4,6 +4,7 @@
 //! Pure values: nothing here runs a flow, writes a file or asks a person. May use `base`.
 
 pub mod domains;
+pub mod ids;
 pub mod manifest;
 
 use std::path::Path;

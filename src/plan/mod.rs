@@ -4,11 +4,11 @@
 //!
 //! May use `base`, `pack`, `state` and `setup`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::base::names::path_segment;
 use crate::pack::domains::{Action, Discovery, Domain, Domains};
+use crate::pack::ids::shared_store_names;
 use crate::pack::manifest::{ManifestError, ManifestForm, PackInfo};
 
 /// What one command will do.
@@ -153,8 +153,8 @@ pub fn build_plan(
     }));
     packs.sort_by(|a, b| a.file_name.cmp(&b.file_name));
 
-    keep_wanted_providers(&mut packs, &options.providers, &discovery.dir)?;
     mark_duplicate_ids(&mut packs);
+    keep_wanted_providers(&mut packs, &options.providers, &discovery.dir)?;
     for pack in packs.iter_mut().filter(|p| p.error.is_none()) {
         plan_steps(pack, domain, action, options);
     }
@@ -188,8 +188,8 @@ impl Plan {
             sections.extend(plan.sections);
             packs.extend(plan.packs);
         }
-        keep_wanted_providers(&mut packs, providers, &providers_root)?;
         mark_duplicate_ids(&mut packs);
+        keep_wanted_providers(&mut packs, providers, &providers_root)?;
         Ok(Plan {
             domain: Domains::All,
             action,
@@ -347,15 +347,19 @@ pub fn matches_provider(pack: &PlannedPack, wanted: &str) -> bool {
 }
 
 /// Two packs declaring one pack id would write to the same state folders and confuse every
-/// later command: both are put in error, each naming the other file.
+/// later command, and two whose ids the secrets store spells alike (`messaging-alpha`,
+/// `messaging_alpha`) would share one provider's secrets: all are put in error, each naming
+/// the others. Marked before `--provider` keeps some, so a removal of one never runs.
 fn mark_duplicate_ids(packs: &mut [PlannedPack]) {
-    let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (index, pack) in packs.iter().enumerate() {
-        if let Some(info) = &pack.info {
-            by_id.entry(info.pack_id.clone()).or_default().push(index);
-        }
-    }
-    for (id, indexes) in by_id.into_iter().filter(|(_, v)| v.len() > 1) {
+    let with_ids: Vec<usize> = (0..packs.len())
+        .filter(|&i| packs[i].info.is_some())
+        .collect();
+    let ids = with_ids.iter().map(|&i| pack_id(&packs[i]));
+    let groups: Vec<(String, Vec<usize>)> = shared_store_names(ids)
+        .into_iter()
+        .map(|(name, group)| (name, group.into_iter().map(|g| with_ids[g]).collect()))
+        .collect();
+    for (store_name, indexes) in groups {
         // Across domains a file is named with its domain (`events/x.gtpack`).
         let one_domain = indexes
             .iter()
@@ -364,20 +368,42 @@ fn mark_duplicate_ids(packs: &mut [PlannedPack]) {
             true => pack.file_name.clone(),
             false => format!("{}/{}", pack.domain, pack.file_name),
         };
-        let files: Vec<String> = indexes.iter().map(|&i| name(&packs[i])).collect();
+        let same_id = indexes
+            .iter()
+            .all(|&i| pack_id(&packs[i]) == pack_id(&packs[indexes[0]]));
+        let described: Vec<(String, String)> = indexes
+            .iter()
+            .map(|&i| {
+                let file = name(&packs[i]);
+                match same_id {
+                    true => (file.clone(), file),
+                    false => (file.clone(), format!("{file}'s {:?}", pack_id(&packs[i]))),
+                }
+            })
+            .collect();
         for &i in &indexes {
             let own = name(&packs[i]);
-            let others: Vec<&str> = files
+            let others: Vec<&str> = described
                 .iter()
-                .filter(|f| **f != own)
-                .map(String::as_str)
+                .filter(|(file, _)| *file != own)
+                .map(|(_, text)| text.as_str())
                 .collect();
-            packs[i].fail(PackError::DuplicateId {
-                id: id.clone(),
-                others: others.join(", "),
+            let id = pack_id(&packs[i]).to_string();
+            let others = others.join(", ");
+            packs[i].fail(match same_id {
+                true => PackError::DuplicateId { id, others },
+                false => PackError::StoreNameShared {
+                    id,
+                    store_name: store_name.clone(),
+                    others,
+                },
             });
         }
     }
+}
+
+fn pack_id(pack: &PlannedPack) -> &str {
+    pack.info.as_ref().map_or("", |info| info.pack_id.as_str())
 }
 
 fn file_name(path: &Path) -> String {

@@ -180,6 +180,16 @@ pub enum PackError {
     NotAPack(String),
     #[error("declares pack id {id:?}, as does {others}; keep one of them")]
     DuplicateId { id: String, others: String },
+    /// Its id and another pack's differ but are one provider in the secrets store
+    /// (`messaging-alpha`, `messaging_alpha`): `others` names each other file and its id.
+    #[error(
+        "declares pack id {id:?}, which the secrets store files as {store_name}, as it does {others}: one's secrets would be the other's; keep one of them, or give one another pack id"
+    )]
+    StoreNameShared {
+        id: String,
+        store_name: String,
+        others: String,
+    },
     #[error(
         "does not declare {missing} (declared: {declared}); pass --allow-missing-setup to skip it"
     )]
@@ -216,7 +226,7 @@ impl PackError {
         match self {
             PackError::Unreadable(_) => "unreadable",
             PackError::NotAPack(_) => "not a pack",
-            PackError::DuplicateId { .. } => "duplicate id",
+            PackError::DuplicateId { .. } | PackError::StoreNameShared { .. } => "duplicate id",
             PackError::MissingFlows { .. } => "missing flow",
             PackError::LegacyOnly => "no manifest.cbor",
             PackError::OlderFormat { .. } => "older format",

@@ -14,7 +14,7 @@ use crate::setup::answers::{
     self, AnswerChange, AnswerLayers, AnswerSource, AnswersFile, FormError, PUBLIC_BASE_URL,
     SetupForm, StoredAnswersError,
 };
-use crate::setup::contract::host::{CallScope, HostError, PackHost};
+use crate::setup::contract::host::{CallLimits, CallScope, HostError, PackHost};
 use crate::setup::keep::PackSetup;
 use crate::setup::secret_needs::pack_needs;
 use crate::state::redact::Redactor;
@@ -37,6 +37,8 @@ pub struct SetupSources<'a> {
     pub prompter: Option<&'a dyn Prompter>,
     /// A dry run asks providers their questions but never calls `apply-answers`.
     pub dry_run: bool,
+    /// The limits each provider op runs under (`--timeout`, the grace period).
+    pub limits: CallLimits,
 }
 
 /// Gathers and checks the answers of every pack whose setup flow runs. A pack whose questions
@@ -106,6 +108,7 @@ fn load_contract_hosts(
     let scope = CallScope {
         tenant: sources.scope.tenant.clone(),
         team: sources.scope.team.clone(),
+        limits: sources.limits,
     };
     let wanted = |p: &PlannedPack| takes_answers(p, sources.action);
     contract::load_plan_hosts(plan, &wanted, &scope, &manager_or_empty(sources.secrets))

@@ -7,7 +7,7 @@ use crate::pack::manifest::PackInfo;
 use crate::plan::contract;
 use crate::plan::{Plan, PlannedPack, ProviderNeeds, QuestionNeed, ReadKeyNeed, SecretNeedState};
 use crate::setup::answers::{self, FormError, PUBLIC_BASE_URL, Question, SetupForm};
-use crate::setup::contract::host::CallScope;
+use crate::setup::contract::host::{CallLimits, CallScope};
 use crate::setup::secret_needs::pack_needs;
 use crate::state::secrets::{DevSecrets, SecretScope, SecretsError, manager_or_empty, secret_uri};
 use crate::state::state_layout::StateLayout;
@@ -33,6 +33,8 @@ pub fn attach_needs(
     let call_scope = CallScope {
         tenant: scope.tenant.clone(),
         team: scope.team.clone(),
+        // `dev requirements` has no --timeout: the defaults, as the doctor's.
+        limits: CallLimits::default(),
     };
     let readable = |p: &PlannedPack| p.error.is_none();
     let mut hosts =

@@ -172,6 +172,30 @@ fn duplicate_pack_ids_put_both_packs_in_error() {
     assert_eq!(p.count_errors(), 2);
 }
 
+#[test]
+fn ids_the_secrets_store_spells_alike_are_refused_even_when_provider_keeps_one() {
+    let opts = PlanOptions {
+        providers: vec!["messaging_alpha".into()],
+        ..PlanOptions::default()
+    };
+    let p = plan(
+        Domain::Messaging,
+        Action::Remove,
+        vec![
+            scan("a.gtpack", Ok(info("messaging-alpha", &["remove"]))),
+            scan("b.gtpack", Ok(info("messaging_alpha", &["remove"]))),
+        ],
+        opts,
+    );
+    assert_eq!(p.packs.len(), 1);
+    let error = p.packs[0].error.as_ref().expect("refused");
+    assert_eq!(
+        error.to_string(),
+        "declares pack id \"messaging_alpha\", which the secrets store files as messaging_alpha, as it does a.gtpack's \"messaging-alpha\": one's secrets would be the other's; keep one of them, or give one another pack id"
+    );
+    assert!(!p.packs[0].runs_anything());
+}
+
 /// (step, flow, runs) of each pack's first step.
 fn first_steps(p: &Plan) -> Vec<(&str, &str, bool)> {
     p.packs

@@ -5,6 +5,7 @@ use dialoguer::theme::SimpleTheme;
 use dialoguer::{Confirm, Input, Password, Select};
 
 use super::progress::SharedProgress;
+use crate::base::interrupt;
 use crate::base::prompter::{Prompter, TextQuestion};
 
 /// Prompts at the terminal; shares the text reporter's progress bar to suspend it.
@@ -28,7 +29,7 @@ impl Prompter for TerminalPrompter {
                     .allow_empty_password(question.allow_empty)
                     .validate_with(|text: &String| validate(text))
                     .interact()
-                    .ok();
+                    .map_or_else(unanswered, Some);
             }
             let mut input = Input::<String>::with_theme(&SimpleTheme)
                 .with_prompt(question.label)
@@ -37,7 +38,7 @@ impl Prompter for TerminalPrompter {
             if let Some(default) = &question.default {
                 input = input.default(default.clone());
             }
-            input.interact_text().ok()
+            input.interact_text().map_or_else(unanswered, Some)
         })
     }
 
@@ -47,7 +48,7 @@ impl Prompter for TerminalPrompter {
             if let Some(default) = default {
                 prompt = prompt.default(default);
             }
-            prompt.interact_opt().ok().flatten()
+            prompt.interact_opt().unwrap_or_else(unanswered)
         })
     }
 
@@ -58,8 +59,16 @@ impl Prompter for TerminalPrompter {
                 .items(items)
                 .default(default)
                 .interact_opt()
-                .ok()
-                .flatten()
+                .unwrap_or_else(unanswered)
         })
     }
+}
+
+/// No answer from a prompt that failed; a Ctrl-C read as a key is the interrupt it means.
+fn unanswered<T>(err: dialoguer::Error) -> Option<T> {
+    let dialoguer::Error::IO(io) = &err;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        interrupt::at_prompt();
+    }
+    None
 }

@@ -12,6 +12,7 @@ use greentic_runner_desktop::RunResult;
 use serde_json::Value;
 
 use crate::base::interrupt::Interrupt;
+use crate::base::watch::{Watch, Watched};
 use crate::pack::domains::Action;
 use crate::plan::Plan;
 use crate::run::events::{Event, Execution};
@@ -21,7 +22,6 @@ use crate::run::records::{FlowRecord, write_run_end, write_run_start};
 use crate::run::runner_exec::{FlowRunSpec, run_provider_pack_flow};
 use crate::run::schedule::{FlowRunner, PlannedFlow, ScheduleSettings, schedule};
 use crate::run::scratch::Scratch;
-use crate::run::watch::{Watch, Watched};
 use crate::setup::contract::apply::ContractVerdict;
 use crate::setup::keep::{PackSetup, persist};
 use crate::state::history::flow_outputs;

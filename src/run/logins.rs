@@ -9,6 +9,7 @@ use crate::base::interrupt::Interrupt;
 use crate::base::prompter::Prompter;
 use crate::plan::{LoginState, LoginStatus, PackError, Plan, PlannedPack};
 use crate::run::events::{Event, Execution};
+use crate::setup::contract::host::CallLimits;
 use crate::setup::device_code::action::{ActionContext, ActionPack};
 use crate::setup::device_code::exclusive::run_exclusive;
 use crate::setup::device_code::metadata::DeviceCodeMetadata;
@@ -46,6 +47,8 @@ pub struct ActionSettings<'a> {
     pub prompter: Option<&'a dyn Prompter>,
     pub poll_limit: Option<Duration>,
     pub relogin: bool,
+    /// The limits the provider's finalizing op runs under.
+    pub limits: CallLimits,
 }
 
 /// Runs the device-code action of every pack that declares one, in plan order, once its
@@ -162,6 +165,7 @@ impl ActionSettings<'_> {
             relogin: self.relogin,
             interrupt,
             runtime,
+            limits: self.limits,
         }
     }
 }

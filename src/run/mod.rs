@@ -1,4 +1,4 @@
-//! Where a flow runs: the scheduler and its limits ([`schedule`], [`watch`]), the one real
+//! Where a flow runs: the scheduler and its limits ([`schedule`], `base::watch`), the one real
 //! runner ([`execute`]) over greentic-runner-desktop ([`runner_exec`], its environment in
 //! [`runner_env`]), the flow's input ([`input`]), its verdict ([`outcome`]), its run folder
 //! ([`records`]), the private scratch folder ([`scratch`]), the device-code logins over a
@@ -21,4 +21,3 @@ pub mod runner_env;
 pub mod runner_exec;
 pub mod schedule;
 pub mod scratch;
-pub mod watch;

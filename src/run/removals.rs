@@ -15,7 +15,7 @@ use crate::run::events::{Event, Execution};
 use crate::run::removal_record::{RemovalOutcome, RemovalRecord};
 use crate::setup::answers;
 use crate::setup::contract::apply::{Applied, interpret};
-use crate::setup::contract::host::{CallScope, HostError, PackHost};
+use crate::setup::contract::host::{CallLimits, CallScope, HostError, PackHost};
 use crate::state::file_lock;
 use crate::state::secrets::{
     DevSecrets, SecretScope, SecretsError, manager_or_empty, store_segment,
@@ -114,6 +114,8 @@ pub struct RemovalSettings<'a> {
     pub secrets: Option<&'a DevSecrets>,
     pub scope: &'a SecretScope,
     pub force: bool,
+    /// The limits the provider's `apply-answers` runs under.
+    pub limits: CallLimits,
 }
 
 /// Each planned pack's removal, after every `remove` flow, in plan order: a pack whose flow
@@ -139,6 +141,7 @@ pub fn run_removals(
                         provider_named = named;
                         None
                     }
+                    ProviderWord::Interrupted => Some(INTERRUPTED.to_string()),
                     ProviderWord::Refuses(_) | ProviderWord::Unreachable(_) if settings.force => {
                         None
                     }
@@ -170,9 +173,14 @@ enum ProviderWord {
         named: Vec<String>,
     },
     Refuses(String),
-    /// It could not be asked (the pack did not load, the call failed).
+    /// It could not be asked (the pack did not load, the call failed or overstayed
+    /// `--timeout`).
     Unreachable(String),
+    /// The command was interrupted while it was asked: nothing is deleted, `--force` or not.
+    Interrupted,
 }
+
+const INTERRUPTED: &str = "interrupted before its data was removed";
 
 /// `apply-answers` in mode `remove`, where the provider declares it, with the stored
 /// configuration.
@@ -187,8 +195,12 @@ fn provider_word(
     let scope = CallScope {
         tenant: settings.scope.tenant.clone(),
         team: settings.scope.team.clone(),
+        limits: settings.limits,
     };
     let unreachable = |err: HostError| {
+        if err.is_interrupted() {
+            return ProviderWord::Interrupted;
+        }
         ProviderWord::Unreachable(format!(
             "its provider {} could not be asked about its removal ({err}), so nothing was deleted (pass --force to remove the data anyway)",
             provider.provider_type
@@ -251,7 +263,7 @@ fn kept_because(
     interrupt: &Interrupt,
 ) -> Option<String> {
     if interrupt.is_requested() {
-        return Some("interrupted before its data was removed".to_string());
+        return Some(INTERRUPTED.to_string());
     }
     let failed_flow =
         pack.steps

@@ -8,10 +8,10 @@ use std::sync::mpsc::{self, Sender};
 use std::time::{Duration, Instant};
 
 use crate::base::interrupt::Interrupt;
+use crate::base::watch::Watch;
 use crate::plan::{Plan, PlannedPack};
 use crate::run::events::{Event, Execution, RunStats};
 use crate::run::records::FlowRecord;
-use crate::run::watch::Watch;
 
 /// Runs and records one planned flow at a time; the scheduler may call it from several threads.
 pub trait FlowRunner: Sync {

@@ -8,10 +8,10 @@ use std::sync::mpsc::Receiver;
 use chrono::Utc;
 
 use super::*;
+use crate::base::watch::Watched;
 use crate::plan::fixtures::{pack, setup_plan};
 use crate::plan::{Disposition, SkipReason};
 use crate::run::outcome::FlowOutcome;
-use crate::run::watch::Watched;
 
 /// Longer than any test runs: a limit that is never reached.
 const LONG: Duration = Duration::from_secs(600);

@@ -19,6 +19,11 @@ const SCHEMA: &str = r#"{"$schema":"http://json-schema.org/draft-07/schema#","ty
 
 /// A pack whose provider answers `apply` to `apply-answers`; its setup flow passes, or fails.
 fn provider_pack(apply: &str, flow_passes: bool) -> PackBuilder {
+    provider_pack_of(wasm::provider_component(QA_SPEC, apply), flow_passes)
+}
+
+/// A pack whose provider is `provider` (a component from WAT).
+fn provider_pack_of(provider: Vec<u8>, flow_passes: bool) -> PackBuilder {
     let component =
         wasm::component_manifest_with_world("messaging-provider-x", wasm::PROVIDER_WORLD);
     let extension = json!({"providers": [{
@@ -35,7 +40,7 @@ fn provider_pack(apply: &str, flow_passes: bool) -> PackBuilder {
         )
         .entry(SCHEMA_REF, SCHEMA.as_bytes())
         .extension("greentic.provider-extension.v1", extension)
-        .component(component, wasm::provider_component(QA_SPEC, apply))
+        .component(component, provider)
         .passing("diagnostics");
     if flow_passes {
         pack.flow(
@@ -323,4 +328,79 @@ fn a_providers_config_keeps_no_secret_in_clear_nested_in_a_url_or_marked_by_its_
         assert!(holding.is_empty(), "{secret} in clear in {holding:?}");
         assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
     }
+}
+
+/// A provider whose `apply-answers` never returns is a flow that never ends: `dev remove` gives
+/// it `--timeout`, and after Ctrl-C the grace period, then exits 130; its data stays.
+#[test]
+fn a_provider_stuck_in_its_removal_is_ended_by_the_timeout_and_by_ctrl_c() {
+    let p = set_up_then_answering(r#"{"ok":true}"#);
+    let stuck = provider_pack_of(wasm::stuck_provider_component(QA_SPEC), true).passing("remove");
+    p.pack("messaging", "x.gtpack", &stuck);
+    let uri = "secrets://dev/acme/_/messaging_x/api_token";
+
+    remove_x(&p, &["--timeout", "2s"])
+        .code(1)
+        .stdout_has("KEPT")
+        .stdout_has("provider messaging.x apply-answers did not finish within 2s (--timeout)");
+    assert_eq!(p.secret(uri).as_deref(), Some(TOKEN), "nothing deleted");
+
+    // The remove flow passes first (a run folder of its own beside the first command's); its
+    // provider is asked right after.
+    let flows = p.state().join("runs/messaging/messaging-x/remove");
+    let runs = || {
+        let dirs = fs::read_dir(&flows).into_iter().flatten().flatten();
+        dirs.map(|d| d.path()).collect::<Vec<_>>()
+    };
+    let earlier = runs();
+    let child = p.spawn(&[
+        "dev",
+        "remove",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--yes",
+        "--force",
+        "--grace-period",
+        "300ms",
+    ]);
+    let passed = || {
+        runs()
+            .into_iter()
+            .filter(|dir| !earlier.contains(dir))
+            .filter_map(|dir| fs::read(dir.join("run.json")).ok())
+            .filter_map(|b| serde_json::from_slice::<Value>(&b).ok())
+            .any(|run| run["outcome"]["status"] == "passed")
+    };
+    let started = std::time::Instant::now();
+    while !passed() {
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "the remove flow never passed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let run = crate::support::project::interrupt_within(child, std::time::Duration::from_secs(60));
+    run.code(130)
+        .stdout_has("KEPT")
+        .stdout_has("interrupted before its data was removed");
+    assert_eq!(
+        p.secret(uri).as_deref(),
+        Some(TOKEN),
+        "nothing deleted, --force or not"
+    );
+}
+
+/// `dev setup` asks the provider before any flow runs: a call that never returns is bounded by
+/// `--timeout` too, and the pack is in error with nothing kept.
+#[test]
+fn a_provider_stuck_in_its_setup_fails_its_pack_at_the_timeout() {
+    let p = Project::new();
+    let stuck = provider_pack_of(wasm::stuck_provider_component(QA_SPEC), true);
+    p.pack("messaging", "x.gtpack", &stuck);
+    answers(&p);
+    p.setup_messaging(&["--answers", "answers.json", "--timeout", "2s"])
+        .code(1)
+        .stdout_has("provider messaging.x apply-answers did not finish within 2s (--timeout)");
+    assert!(!p.state().join("config").exists(), "nothing kept");
 }

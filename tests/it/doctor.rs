@@ -372,3 +372,23 @@ fn every_declared_lifecycle_flow_is_checked_update_remove_and_the_others_include
         run.stdout
     );
 }
+
+/// Packs of two domains whose ids the secrets store spells alike share one provider's secrets:
+/// the doctor names both, though each domain's packs alone are fine; `dev setup all` refuses
+/// them as it refuses two packs of one id.
+#[test]
+fn pack_ids_of_two_domains_the_store_cannot_tell_apart_are_an_error() {
+    let p = Project::new();
+    let pack = |id: &str| PackBuilder::new(id).passing("setup_default");
+    p.pack("messaging", "alpha.gtpack", &pack("messaging-alpha"));
+    p.pack("events", "alpha.gtpack", &pack("Messaging.Alpha"));
+    doctor(&p, &[]).code(exit_code::FAILURE).stdout_has(
+        "share the secrets store's provider name messaging_alpha: one's secrets would be the other's",
+    );
+    p.run(&["dev", "setup", "all", "--tenant", "acme", "--dry-run"])
+        .code(exit_code::FAILURE)
+        .stdout_has("which the secrets store files as messaging_alpha");
+    doctor(&p, &["--provider", "messaging-alpha"])
+        .code(exit_code::FAILURE)
+        .stdout_has("providers/events/alpha.gtpack (id \"Messaging.Alpha\")");
+}

@@ -72,6 +72,42 @@ fn symlink_entry() -> Vec<u8> {
     writer.finish().unwrap().into_inner()
 }
 
+/// `bytes` (a zip archive) whose end record declares `count` entries, its central directory
+/// left as it is: parsing that many records from it would fail, so only a count read before
+/// the directory is parsed gives the count's refusal.
+fn declaring(mut bytes: Vec<u8>, count: u16) -> Vec<u8> {
+    let eocd = bytes.len() - 22;
+    assert_eq!(&bytes[eocd..eocd + 4], b"PK\x05\x06");
+    for field in [eocd + 8, eocd + 10] {
+        bytes[field..field + 2].copy_from_slice(&count.to_le_bytes());
+    }
+    bytes
+}
+
+/// `bytes` (a zip archive) with a zip64 end record and locator declaring `total` entries,
+/// the 32-bit counts saturated as a zip64 writer leaves them.
+fn declaring_zip64(bytes: &[u8], total: u64) -> Vec<u8> {
+    let eocd_at = bytes.len() - 22;
+    let eocd = &bytes[eocd_at..];
+    let word = |at: usize| u64::from(u32::from_le_bytes(eocd[at..at + 4].try_into().unwrap()));
+    let mut out = bytes[..eocd_at].to_vec();
+    out.extend_from_slice(b"PK\x06\x06");
+    out.extend_from_slice(&44u64.to_le_bytes());
+    out.extend_from_slice(&[45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    out.extend_from_slice(&total.to_le_bytes());
+    out.extend_from_slice(&total.to_le_bytes());
+    out.extend_from_slice(&word(12).to_le_bytes());
+    out.extend_from_slice(&word(16).to_le_bytes());
+    out.extend_from_slice(b"PK\x06\x07");
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(&(eocd_at as u64).to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    let mut end = eocd.to_vec();
+    end[8..12].copy_from_slice(&[0xFF; 4]);
+    out.extend_from_slice(&end);
+    out
+}
+
 /// (file name, bytes, the reason expected after the file's path).
 fn corpus() -> Vec<(&'static str, Vec<u8>, String)> {
     let good_bytes = good().build();
@@ -175,6 +211,16 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, String)> {
             "many-entries.gtpack",
             zip_entries(&many),
             "holds 10001 entries; at most 10000 are allowed".into(),
+        ),
+        (
+            "declared-count.gtpack",
+            declaring(other().build(), 60_000),
+            "holds 60000 entries; at most 10000 are allowed".into(),
+        ),
+        (
+            "declared-zip64-count.gtpack",
+            declaring_zip64(&other().build(), 780_000),
+            "holds 780000 entries; at most 10000 are allowed".into(),
         ),
         (
             "dotdot.gtpack",

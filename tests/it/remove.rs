@@ -244,3 +244,66 @@ fn a_failing_remove_flow_keeps_the_data_unless_forced() {
     );
     assert!(!answers_file(&p, "acme", "messaging-telegram").exists());
 }
+
+/// `messaging-alpha` and `messaging_alpha` are one provider in the secrets store: a second pack
+/// whose id collides with a configured one is refused by every command that gathers packs, and
+/// a removal of one never runs, so the other's keys stay.
+#[test]
+fn two_pack_ids_the_store_cannot_tell_apart_are_refused_and_nothing_is_deleted() {
+    let p = Project::new();
+    let pack = |id: &str| crate::support::packs::PackBuilder::new(id).passing("remove");
+    p.pack("messaging", "alpha.gtpack", &pack("messaging-alpha"));
+    let set = |provider: &str, key: &str| {
+        p.run_with_stdin(
+            &["dev", "secrets", "set", provider, key, "--tenant", "acme"],
+            "value-of-alpha\n",
+        )
+    };
+    set("messaging-alpha", "bot_token").code(exit_code::SUCCESS);
+    const ALPHA_KEY: &str = "secrets://dev/acme/_/messaging_alpha/bot_token";
+    assert!(p.secret(ALPHA_KEY).is_some());
+
+    p.pack("messaging", "alpha2.gtpack", &pack("messaging_alpha"));
+    let both = "packs providers/messaging/alpha.gtpack (id \"messaging-alpha\") and providers/messaging/alpha2.gtpack (id \"messaging_alpha\") share the secrets store's provider name messaging_alpha";
+    set("messaging_alpha", "api_key")
+        .code(exit_code::FAILURE)
+        .stderr_has(both);
+    p.run(&[
+        "dev",
+        "secrets",
+        "delete",
+        "messaging_alpha",
+        "bot_token",
+        "--tenant",
+        "acme",
+    ])
+    .code(exit_code::FAILURE)
+    .stderr_has(both);
+    p.run(&["dev", "secrets", "list", "--tenant", "acme"])
+        .code(exit_code::FAILURE)
+        .stderr_has(both);
+
+    let removal = p.run(&[
+        "dev",
+        "remove",
+        "messaging",
+        "--provider",
+        "messaging_alpha",
+        "--tenant",
+        "acme",
+        "--yes",
+    ]);
+    removal.code(exit_code::FAILURE).stdout_has(
+        "declares pack id \"messaging_alpha\", which the secrets store files as messaging_alpha, as it does alpha.gtpack's \"messaging-alpha\"",
+    );
+    assert!(
+        !p.state().join("runs").exists(),
+        "no flow may run: {}",
+        removal.stdout
+    );
+    assert_eq!(p.secret(ALPHA_KEY).as_deref(), Some("value-of-alpha"));
+
+    p.run(&["dev", "doctor", "messaging"])
+        .code(exit_code::FAILURE)
+        .stdout_has("which the secrets store files as messaging_alpha");
+}

@@ -261,6 +261,71 @@ fn an_answers_url_is_fetched_and_one_that_does_not_answer_is_a_clear_error() {
         .stderr_has("offline? download it and pass the file instead");
 }
 
+/// A redirect may stay on its host; one to another host (127.0.0.1 and localhost are two) is
+/// refused unless that URL is passed itself; no message shows a URL's credentials or query.
+#[test]
+fn an_answers_url_redirecting_to_another_host_is_refused_and_credentials_never_shown() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(MockServer::start());
+    let port = server.address().port();
+    let elsewhere = format!("http://localhost:{port}/setup-answers.json");
+    let redirect = |to: &str| ResponseTemplate::new(302).insert_header("Location", to);
+    runtime.block_on(async {
+        Mock::given(method("GET"))
+            .and(path("/setup-answers.json"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(bundle_answers()))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/moved"))
+            .respond_with(redirect("/setup-answers.json"))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/away"))
+            .respond_with(redirect(&elsewhere))
+            .mount(&server)
+            .await;
+    });
+    let p = Project::new();
+    p.pack("messaging", "slack.gtpack", &slack());
+    let at = |path: &str| format!("http://127.0.0.1:{port}{path}");
+
+    setup(&p, &["--answers", &at("/moved")]).code(exit_code::SUCCESS);
+    let refused = setup(&p, &["--answers", &at("/away")]);
+    refused.code(exit_code::USAGE).stderr_has(&format!(
+        "answers file {} redirects to {elsewhere}, another host; not followed: pass that URL as --answers if you trust it",
+        at("/away")
+    ));
+    setup(&p, &["--answers", &elsewhere]).code(exit_code::SUCCESS);
+
+    let secret = format!("http://ops:pa55word@127.0.0.1:{port}/nope.json?token=t0ken-in-query");
+    let run = setup(&p, &["--answers", &secret]);
+    run.code(exit_code::USAGE).stderr_has(&format!(
+        "answers file http://***@127.0.0.1:{port}/nope.json?*** answered HTTP 404"
+    ));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!(
+        "http://ops:pa55word@{}/a.json?token=t0ken-in-query",
+        closed.local_addr().unwrap()
+    );
+    drop(closed);
+    let unreachable = setup(&p, &["--answers", &dead]);
+    unreachable
+        .code(exit_code::USAGE)
+        .stderr_has("failed to fetch answers file http://***@");
+    for run in [&run, &unreachable] {
+        for text in [&run.stdout, &run.stderr] {
+            assert!(
+                !text.contains("pa55word") && !text.contains("t0ken-in-query"),
+                "a credential shown: {text}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_dry_run_shows_which_answers_are_present_never_their_values() {
     let p = Project::new();

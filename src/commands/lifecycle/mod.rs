@@ -22,7 +22,8 @@ use crate::run::input::FlowContext;
 use crate::run::logins;
 use crate::run::removals;
 use crate::run::scratch::Scratch;
-use crate::setup::answers::{AnswerSource, AnswersFile, load_answers_file};
+use crate::setup::answers::{AnswerSource, AnswersFile, load_answers_file, shown_source};
+use crate::setup::contract::host::CallLimits;
 use crate::setup::device_code::record::ActionRecord;
 use crate::setup::keep::PackSetup;
 use crate::setup::tunnel::resolve_public_base_url;
@@ -237,6 +238,7 @@ fn prepare_phase(
                     public_base_url: prepared.public_base_url.clone(),
                     prompter: edge.answers_prompter(),
                     dry_run: request.dry_run,
+                    limits: call_limits(request),
                 },
             );
             warn_unscoped_answers(&prepared.layout, &prepared.setups, emit);
@@ -311,7 +313,7 @@ fn answers_file(
     if !unknown.is_empty() {
         let message = format!(
             "{} answers providers that are not in the plan (ignored): {}",
-            path.display(),
+            shown_source(path),
             unknown.join(", ")
         );
         emit(Event::Warning { message: &message });
@@ -367,11 +369,17 @@ fn run_phase(
             secrets: settings.secrets.as_ref(),
             scope: &settings.scope,
             force: request.remove.force,
+            limits: call_limits(request),
         };
         let done = removals::run_removals(plan, &execution, &removal, &PROCESS_INTERRUPT, emit);
         execution.add_removals(done, &PROCESS_INTERRUPT);
     }
     Ok(execution)
+}
+
+/// The limits of a provider's op outside a flow: a flow's (`--timeout`, `--grace-period`).
+fn call_limits(request: &Request) -> CallLimits {
+    CallLimits::new(request.timeout, request.grace_period)
 }
 
 /// `dev remove` deletes secrets: a person at the terminal says yes to the plan they were
@@ -424,6 +432,7 @@ fn logins_phase(
         prompter: edge.login_prompter(),
         poll_limit,
         relogin: request.setup.relogin,
+        limits: call_limits(request),
     };
     logins::run_actions(
         plan,

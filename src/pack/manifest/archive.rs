@@ -32,9 +32,13 @@ pub(super) fn first_text<R: Read + io::Seek>(
 pub(super) fn check_entries<R: Read + io::Seek>(
     archive: &mut ZipArchive<R>,
 ) -> Result<(), ManifestError> {
+    // The count was checked from the end record before the directory was parsed; this catches
+    // an archive whose end record the zip crate found elsewhere.
     let count = archive.len();
     if count > MAX_ENTRIES {
-        return Err(ManifestError::TooManyEntries { count });
+        return Err(ManifestError::TooManyEntries {
+            count: count as u64,
+        });
     }
     for index in 0..count {
         let entry = archive
@@ -69,33 +73,6 @@ pub(super) fn check_entries<R: Read + io::Seek>(
         }
     }
     Ok(())
-}
-
-/// The entry count the archive's end-of-central-directory record declares, when it can be
-/// read (not for ZIP64 archives). The zip crate keeps one entry per name, silently dropping
-/// duplicates, so comparing the two is the only way to see that names repeat.
-pub(super) fn central_directory_records<R: Read + io::Seek>(reader: &mut R) -> Option<u64> {
-    const EOCD_SIGNATURE: &[u8] = b"PK\x05\x06";
-    const EOCD_MIN: u64 = 22;
-    const MAX_COMMENT: u64 = u16::MAX as u64;
-    let len = reader.seek(io::SeekFrom::End(0)).ok()?;
-    // The end record is the last 22 bytes unless the archive has a comment: look there first,
-    // and through the longest comment only when it is not.
-    let found = [EOCD_MIN, EOCD_MIN + MAX_COMMENT]
-        .into_iter()
-        .find_map(|span| {
-            let tail_len = len.min(span);
-            reader.seek(io::SeekFrom::Start(len - tail_len)).ok()?;
-            let mut tail = vec![0; tail_len as usize];
-            reader.read_exact(&mut tail).ok()?;
-            let at = tail
-                .windows(EOCD_SIGNATURE.len())
-                .rposition(|w| w == EOCD_SIGNATURE)?;
-            let total = tail.get(at + 10..at + 12)?;
-            Some(u16::from_le_bytes([total[0], total[1]]))
-        });
-    reader.seek(io::SeekFrom::Start(0)).ok()?;
-    found.filter(|&total| total != u16::MAX).map(u64::from)
 }
 
 fn unsafe_name_reason(name: &str) -> Option<&'static str> {

@@ -15,6 +15,7 @@ use zip::ZipArchive;
 use zip::result::ZipError;
 
 mod archive;
+mod end_record;
 mod exports;
 pub mod flow_hints;
 mod ingress;
@@ -34,7 +35,8 @@ pub use provider::{
 
 use pack_reader::PackReader;
 
-use archive::{central_directory_records, check_entries, first_text, read_entry};
+use archive::{check_entries, first_text, read_entry};
+use end_record::declared_entries;
 use legacy_json::from_json;
 
 /// The entry holding the canonical manifest.
@@ -47,7 +49,8 @@ pub const OLDER_JSON_MANIFEST: &str = "manifest.json";
 /// Largest pack file opened. The runner refuses archives whose content exceeds 64 MiB, so a
 /// bigger file can never run; refusing it here keeps planning cheap.
 pub const MAX_PACK_BYTES: u64 = 64 * 1024 * 1024;
-/// Most entries in one pack. Real packs hold tens; the zip's central directory is read whole.
+/// Most entries in one pack. Real packs hold tens; the count is read from the zip's end record
+/// before its central directory is parsed.
 pub const MAX_ENTRIES: usize = 10_000;
 /// Largest manifest entry read, uncompressed. Matches the runner's per-entry limit.
 pub const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
@@ -193,7 +196,9 @@ pub enum ManifestError {
     #[error("is not a readable zip archive: {0}")]
     NotAZip(#[source] ZipError),
     #[error("holds {count} entries; at most {MAX_ENTRIES} are allowed")]
-    TooManyEntries { count: usize },
+    TooManyEntries { count: u64 },
+    #[error("is not a readable zip archive: {0}")]
+    BadEndRecord(&'static str),
     #[error("has an unsafe entry name {name:?}: {reason}")]
     UnsafeEntry { name: String, reason: &'static str },
     #[error("has duplicate entry names ({records} entries, {distinct} distinct names)")]
@@ -257,21 +262,31 @@ pub fn open_archive(path: &Path) -> Result<ZipArchive<impl Read + io::Seek>, Man
         return Err(ManifestError::TooLarge { bytes });
     }
     let reader = PackReader::new(file, bytes).map_err(ManifestError::Open)?;
-    ZipArchive::new(reader).map_err(ManifestError::NotAZip)
+    open_zip(reader)
 }
 
-/// Reads the manifest of a pack held by any seekable reader (a file, or bytes in memory).
-pub fn read_pack_info_from<R: Read + io::Seek>(mut reader: R) -> Result<PackInfo, ManifestError> {
-    let records = central_directory_records(&mut reader);
-    let mut archive = ZipArchive::new(reader).map_err(ManifestError::NotAZip)?;
-    if let Some(records) = records
-        && records > archive.len() as u64
+/// The archive in `reader`, its entry count checked from the end record before the zip crate
+/// parses (and keeps in memory) its whole central directory. Every pack archive is opened
+/// through here.
+pub fn open_zip<R: Read + io::Seek>(mut reader: R) -> Result<ZipArchive<R>, ManifestError> {
+    let declared = declared_entries(&mut reader)?;
+    let archive = ZipArchive::new(reader).map_err(ManifestError::NotAZip)?;
+    // The zip crate keeps one entry per name, silently dropping duplicates, so comparing the
+    // two is the only way to see that names repeat.
+    if let Some(declared) = declared
+        && declared.parsed > archive.len() as u64
     {
         return Err(ManifestError::DuplicateEntries {
-            records,
+            records: declared.parsed,
             distinct: archive.len(),
         });
     }
+    Ok(archive)
+}
+
+/// Reads the manifest of a pack held by any seekable reader (a file, or bytes in memory).
+pub fn read_pack_info_from<R: Read + io::Seek>(reader: R) -> Result<PackInfo, ManifestError> {
+    let mut archive = open_zip(reader)?;
     check_entries(&mut archive)?;
 
     let mut info = if archive.index_for_name(CBOR_MANIFEST).is_some() {

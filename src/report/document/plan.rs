@@ -201,7 +201,9 @@ impl From<&PackError> for PackErrorView {
         let kind = match error {
             PackError::Unreadable(_) => PackErrorKind::Unreadable,
             PackError::NotAPack(_) => PackErrorKind::NotAPack,
-            PackError::DuplicateId { .. } => PackErrorKind::DuplicateId,
+            PackError::DuplicateId { .. } | PackError::StoreNameShared { .. } => {
+                PackErrorKind::DuplicateId
+            }
             PackError::MissingFlows { .. } => PackErrorKind::MissingFlows,
             PackError::LegacyOnly => PackErrorKind::LegacyOnly,
             PackError::OlderFormat { .. } => PackErrorKind::OlderFormat,

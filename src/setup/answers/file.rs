@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use super::fetch::shown_source;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AnswersFileError {
     #[error("failed to read answers file {}: {source}", path.display())]
@@ -14,18 +16,18 @@ pub enum AnswersFileError {
         #[source]
         source: std::io::Error,
     },
-    #[error("answers file {} is not valid {format}: {message}", path.display())]
+    #[error("answers file {} is not valid {format}: {message}", shown_source(path))]
     Parse {
         path: PathBuf,
         format: &'static str,
         message: String,
     },
-    #[error("answers file {} must hold an object, not {found}", path.display())]
+    #[error("answers file {} must hold an object, not {found}", shown_source(path))]
     NotAnObject { path: PathBuf, found: &'static str },
     #[error(
         "answers file {} is a flat object, which fits exactly one provider, but {count} are selected; \
          key it by provider id or pick one with --provider",
-        path.display()
+        shown_source(path)
     )]
     FlatNeedsOneProvider { path: PathBuf, count: usize },
     #[error(

@@ -13,7 +13,7 @@ mod requirements;
 mod stored;
 
 pub use check::{Broken, check, check_one, coerce, form_spec, visibility};
-pub use fetch::{FetchError, MAX_ANSWERS_BYTES, is_url};
+pub use fetch::{FetchError, MAX_ANSWERS_BYTES, is_url, redacted, shown_source};
 pub use file::{AnswersFile, AnswersFileError, load_answers_file};
 pub use form::{SetupSpecError, looks_secret, parse_setup_spec, provider_question};
 pub use merge::{AnswerLayers, merge};

@@ -23,6 +23,7 @@ use super::state::{ActionState, ActionStatus, DeviceSession, PendingStage, State
 use crate::base::interrupt::Interrupt;
 use crate::base::prompter::Prompter;
 use crate::setup::answers::value_text;
+use crate::setup::contract::host::CallLimits;
 use crate::state::redact::{self, Redactor};
 use crate::state::secrets::{DevSecrets, SecretScope};
 
@@ -41,6 +42,8 @@ pub struct ActionContext<'a> {
     pub relogin: bool,
     pub interrupt: &'a Interrupt,
     pub runtime: &'a tokio::runtime::Runtime,
+    /// The limits the provider's finalizing op runs under (`--timeout`, the grace period).
+    pub limits: CallLimits,
 }
 
 /// The pack whose action runs.

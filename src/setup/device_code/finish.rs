@@ -94,6 +94,7 @@ impl Run<'_> {
         let scope = CallScope {
             tenant: self.ctx.scope.tenant.clone(),
             team: self.ctx.scope.team.clone(),
+            limits: self.ctx.limits,
         };
         call_operation(
             self.pack.pack_path,

@@ -306,6 +306,28 @@ impl Project {
     }
 }
 
+/// Sends SIGINT to a child started by [`Project::spawn`] and waits for its output, at most
+/// `limit` (a bound far past any grace period the test gives: a child still running then is
+/// killed and the test fails, rather than hanging).
+pub fn interrupt_within(mut child: std::process::Child, limit: std::time::Duration) -> Run {
+    // SAFETY: kill(2) on our own child's pid, which has not been waited for, so not reused.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(sent, 0, "kill failed");
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            let run = Run::from(child.wait_with_output().unwrap());
+            panic!(
+                "still running {limit:?} after Ctrl-C; stdout:\n{}\nstderr:\n{}",
+                run.stdout, run.stderr
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Run::from(child.wait_with_output().unwrap())
+}
+
 /// Sends SIGINT to a child started by [`Project::spawn`] and waits for its output.
 pub fn interrupt(child: std::process::Child) -> Run {
     // SAFETY: kill(2) on our own child's pid, which has not been waited for, so not reused.

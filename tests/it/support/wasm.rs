@@ -225,6 +225,16 @@ pub const PROVIDER_WORLD: &str = "greentic:provider/schema-core@1.0.0";
 /// A provider component whose `invoke` answers `qa_spec` to `qa-spec` and `apply` to
 /// `apply-answers` (told apart by the op's length, 7 and 13), and `{}` to any other op.
 pub fn provider_component(qa_spec: &str, apply: &str) -> Vec<u8> {
+    provider_module(qa_spec, apply, false)
+}
+
+/// A provider component answering `qa_spec` to `qa-spec` whose `apply-answers` never returns
+/// (it spins until the host gives up on it).
+pub fn stuck_provider_component(qa_spec: &str) -> Vec<u8> {
+    provider_module(qa_spec, "{}", true)
+}
+
+fn provider_module(qa_spec: &str, apply: &str, apply_spins: bool) -> Vec<u8> {
     let hex = |text: &str| -> String { text.bytes().map(|b| format!("\\{b:02x}")).collect() };
     let (qa_len, apply_len) = (qa_spec.len(), apply.len());
     let apply_at = 1024 + qa_len;
@@ -254,12 +264,17 @@ pub fn provider_component(qa_spec: &str, apply: &str) -> Vec<u8> {
   (func (export "{prefix}#healthcheck") (result i32) {empty})
   (func (export "{prefix}#invoke") (param i32 i32 i32 i32) (result i32)
     (if (i32.eq (local.get 1) (i32.const 7)) (then (return {qa_answer})))
-    (if (i32.eq (local.get 1) (i32.const 13)) (then (return {apply_answer})))
+    (if (i32.eq (local.get 1) (i32.const 13)) (then {spin} (return {apply_answer})))
     {empty}))"#,
         qa = hex(qa_spec),
         ap = hex(apply),
         qa_answer = answer(1024, qa_len),
         apply_answer = answer(apply_at, apply_len),
+        spin = if apply_spins {
+            "(loop $spin (br $spin))"
+        } else {
+            ""
+        },
     );
     let module = wat::parse_str(wat).expect("valid WAT");
     encode(module, SCHEMA_CORE_WIT)

@@ -1,6 +1,6 @@
-//! One flow's limits as the scheduler sets them: its blocking work runs on a thread of its own
-//! and is waited for until it ends, `--timeout` passes, or the grace period after an interrupt
-//! runs out.
+//! One flow's limits as the scheduler sets them (and a provider op's, as the contract host sets
+//! them): its blocking work runs on a thread of its own and is waited for until it ends,
+//! `--timeout` passes, or the grace period after an interrupt runs out.
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
