@@ -1,6 +1,7 @@
 //! `dev doctor [<domain>|all]`: examine the project (never writing) and render the findings;
 //! exit 1 when any is an error.
 
+use crate::base::command_line::CommandScope;
 use crate::base::exit_code;
 use crate::cli::request::DoctorRequest;
 use crate::doctor::{DoctorSettings, Severity, examine};
@@ -29,6 +30,13 @@ pub fn run(request: &DoctorRequest) -> u8 {
         }),
         public_base_url,
         providers: request.providers.clone(),
+        command_scope: CommandScope::new(
+            request.tenant.as_deref(),
+            request.team.as_deref(),
+            &request.env,
+            &request.project_root,
+            &request.state_dir,
+        ),
     };
     let diagnosis = match examine(&settings) {
         Ok(diagnosis) => diagnosis,

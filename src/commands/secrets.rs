@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Read};
 
+use crate::base::command_line::CommandScope;
 use crate::base::exit_code;
 use crate::base::prompter::{Prompter, TextQuestion};
 use crate::cli::request::{SecretsAction, SecretsRequest};
@@ -102,7 +103,14 @@ fn list(
         keys: rows,
         missing,
     };
-    render::list(&listing, request.format, request.color);
+    let commands = CommandScope::new(
+        Some(&scope.tenant),
+        scope.team.as_deref(),
+        &scope.env,
+        &request.project_root,
+        &request.project_root.join("state"),
+    );
+    render::list(&listing, &commands, request.format, request.color);
     Ok(exit_code::SUCCESS)
 }
 

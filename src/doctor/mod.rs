@@ -13,6 +13,7 @@ mod store;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::base::command_line::CommandScope;
 use crate::pack::domains::{Action, Domain, discover};
 use crate::plan::{
     PlanOptions, PlannedPack, ScannedPack, UnmatchedProvider, build_plan, every_provider_matches,
@@ -74,6 +75,8 @@ pub struct DoctorSettings {
     pub public_base_url: Option<String>,
     /// `--provider`: only these packs (id, file name or stem), across the domains.
     pub providers: Vec<String>,
+    /// The scope the doctor was asked in, which every command a fix prints carries.
+    pub command_scope: CommandScope,
 }
 
 /// Everything found, in domain and pack order.
@@ -184,6 +187,7 @@ fn examine_domain(
             scope: settings.scope.as_ref(),
             secrets,
             public_base_url: settings.public_base_url.as_deref(),
+            commands: &settings.command_scope,
         };
         findings.extend(setup::check(info, &context).into_iter().map(at));
     }

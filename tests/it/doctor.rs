@@ -161,7 +161,7 @@ fn setup_questions_defaults_stored_answers_secrets_and_the_public_url_are_checke
         .stdout_has("warning providers/messaging/clean.gtpack: the stored answer public_base_url (")
         .stdout_has("does not match ^https://")
         .stdout_has("warning providers/messaging/clean.gtpack: asks for public_base_url and the project has none")
-        .stdout_has("warning providers/messaging/clean.gtpack: secret CLEAN_BOT_TOKEN is not in the dev store for tenant acme (fix: greentic-operator dev secrets set messaging-clean bot_token --tenant acme");
+        .stdout_has("warning providers/messaging/clean.gtpack: secret CLEAN_BOT_TOKEN is not in the dev store for tenant acme (fix: run `greentic-operator dev secrets set messaging-clean bot_token --tenant acme`");
 
     // The same secret set by hand, and the project's URL given: both settled.
     p.run_with_stdin(

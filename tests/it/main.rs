@@ -11,6 +11,7 @@ mod demo;
 mod device_code;
 mod doctor;
 mod documents;
+mod fixes;
 mod flags;
 mod hostile;
 mod interrupt;
