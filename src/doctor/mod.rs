@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use crate::base::command_line::CommandScope;
 use crate::pack::domains::{Action, Domain, discover};
 use crate::plan::{
-    PlanOptions, PlannedPack, ScannedPack, UnmatchedProvider, build_plan, every_provider_matches,
-    matches_provider,
+    Plan, PlanOptions, PlannedPack, ScannedPack, UnmatchedProvider, build_plan,
+    every_provider_matches, matches_provider,
 };
 use crate::state::secrets::{DevSecrets, SecretScope};
 
@@ -103,17 +103,31 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
     let store_file = crate::state::secrets::store_path(&settings.project_root);
     let store = store::examine(&store_file, settings.scope.as_ref());
     let mut findings = store.findings;
-    let mut packs = 0;
-    let mut seen = Vec::new();
+    let secrets = store.readable.then_some(store.secrets.as_ref());
+    let mut plans = Vec::new();
+    let mut folder_findings = Vec::new();
     for &domain in &settings.domains {
-        let secrets = store.readable.then_some(store.secrets.as_ref());
-        let examined = examine_domain(domain, settings, secrets);
-        findings.extend(examined.findings);
-        packs += examined.packs;
-        seen.extend(examined.seen);
+        match plan_domain(domain, settings) {
+            Ok((plan, found)) => {
+                plans.push(plan);
+                folder_findings.push((domain, found));
+            }
+            Err(finding) => folder_findings.push((domain, vec![finding])),
+        }
     }
+    // One plan of every domain examined, as `dev setup all` makes it: a pack id declared in
+    // two domains is an error there too (they share the state folders).
     let providers_root = settings.project_root.join("providers");
-    every_provider_matches(&seen, &settings.providers, &providers_root)?;
+    let plan = Plan::combine(plans, providers_root.clone(), &[])?;
+    every_provider_matches(&plan.packs, &settings.providers, &providers_root)?;
+    let mut packs = 0;
+    for (domain, found) in folder_findings {
+        findings.extend(found);
+        for pack in plan.section_packs(domain).filter(|p| wanted(settings, p)) {
+            packs += 1;
+            findings.extend(examine_pack(domain, pack, settings, secrets));
+        }
+    }
     findings.extend(project::stale_runs(&settings.state_dir));
     Ok(Diagnosis {
         findings,
@@ -122,78 +136,53 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
     })
 }
 
-/// What one domain gave: its findings, how many packs were examined, and every pack found
-/// (for `--provider`).
-struct DomainExamined {
-    findings: Vec<Finding>,
-    packs: usize,
-    seen: Vec<PlannedPack>,
+fn wanted(settings: &DoctorSettings, pack: &PlannedPack) -> bool {
+    settings.providers.is_empty() || settings.providers.iter().any(|w| matches_provider(pack, w))
 }
 
-/// The findings of one domain's packs (those `--provider` names, when given).
+/// One domain's plan (of `dev setup`, every pack) and the findings about its folder; the
+/// folder's own problem when it cannot be read.
+fn plan_domain(domain: Domain, settings: &DoctorSettings) -> Result<(Plan, Vec<Finding>), Finding> {
+    let discovery = discover(&settings.project_root, domain)
+        .map_err(|err| Finding::new(Severity::Error, err.to_string()))?;
+    let findings = project::lock_files(domain, &discovery.dir);
+    let scanned = ScannedPack::read_all(&discovery.packs);
+    let options = PlanOptions::default();
+    let plan = build_plan(domain, Action::Setup, &discovery, scanned, &options)
+        .map_err(|unmatched| Finding::new(Severity::Error, unmatched.to_string()))?;
+    Ok((plan, findings))
+}
+
+/// The findings of one pack.
 /// `secrets` is `None` when the store cannot be read (its own finding says so), `Some(None)`
 /// when there is none yet.
-fn examine_domain(
+fn examine_pack(
     domain: Domain,
+    pack: &PlannedPack,
     settings: &DoctorSettings,
     secrets: Option<Option<&DevSecrets>>,
-) -> DomainExamined {
-    let discovery = match discover(&settings.project_root, domain) {
-        Ok(discovery) => discovery,
-        Err(err) => {
-            let findings = vec![Finding::new(Severity::Error, err.to_string())];
-            return DomainExamined {
-                findings,
-                packs: 0,
-                seen: Vec::new(),
-            };
-        }
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(error) = &pack.error {
+        let finding = Finding::new(Severity::Error, format!("pack {error}"))
+            .about(domain, &pack.path)
+            .fix("rebuild the pack, or remove it from the providers folder");
+        findings.push(finding);
+    }
+    let Some(info) = &pack.info else {
+        return findings;
     };
-    let mut findings = project::lock_files(domain, &discovery.dir);
-    let scanned = ScannedPack::read_all(&discovery.packs);
-    let Ok(plan) = build_plan(
+    let at = |f: Finding| f.about(domain, &pack.path);
+    findings.extend(components::check(&pack.path, info).into_iter().map(at));
+    findings.extend(contract::check(&pack.path, info).into_iter().map(at));
+    let context = setup::Context {
         domain,
-        Action::Setup,
-        &discovery,
-        scanned,
-        &PlanOptions::default(),
-    ) else {
-        return DomainExamined {
-            findings,
-            packs: 0,
-            seen: Vec::new(),
-        };
+        state_dir: &settings.state_dir,
+        scope: settings.scope.as_ref(),
+        secrets,
+        public_base_url: settings.public_base_url.as_deref(),
+        commands: &settings.command_scope,
     };
-    let wanted = |pack: &PlannedPack| {
-        settings.providers.is_empty()
-            || settings.providers.iter().any(|w| matches_provider(pack, w))
-    };
-    let mut packs = 0;
-    for pack in plan.packs.iter().filter(|p| wanted(p)) {
-        packs += 1;
-        if let Some(error) = &pack.error {
-            let finding = Finding::new(Severity::Error, format!("pack {error}"))
-                .about(domain, &pack.path)
-                .fix("rebuild the pack, or remove it from the providers folder");
-            findings.push(finding);
-        }
-        let Some(info) = &pack.info else { continue };
-        let at = |f: Finding| f.about(domain, &pack.path);
-        findings.extend(components::check(&pack.path, info).into_iter().map(at));
-        findings.extend(contract::check(&pack.path, info).into_iter().map(at));
-        let context = setup::Context {
-            domain,
-            state_dir: &settings.state_dir,
-            scope: settings.scope.as_ref(),
-            secrets,
-            public_base_url: settings.public_base_url.as_deref(),
-            commands: &settings.command_scope,
-        };
-        findings.extend(setup::check(info, &context).into_iter().map(at));
-    }
-    DomainExamined {
-        findings,
-        packs,
-        seen: plan.packs,
-    }
+    findings.extend(setup::check(info, &context).into_iter().map(at));
+    findings
 }

@@ -317,3 +317,20 @@ fn every_declared_lifecycle_flow_is_checked_update_remove_and_the_others_include
         run.stdout
     );
 }
+
+#[test]
+fn a_pack_id_declared_in_two_domains_is_an_error_as_dev_setup_all_says() {
+    let p = Project::new();
+    p.pack("messaging", "hook.gtpack", &clean());
+    p.pack("events", "hook.gtpack", &clean());
+    p.run(&["dev", "setup", "all", "--dry-run"])
+        .code(exit_code::FAILURE)
+        .stdout_has("duplicate id");
+    doctor(&p, &["all"])
+        .code(exit_code::FAILURE)
+        .stdout_has("error   providers/messaging/hook.gtpack: pack declares pack id \"messaging-clean\", as does events/hook.gtpack")
+        .stdout_has("error   providers/events/hook.gtpack: pack declares pack id \"messaging-clean\", as does messaging/hook.gtpack")
+        .stdout_has("2 packs: 2 errors");
+    // One domain alone has no duplicate.
+    doctor(&p, &["messaging"]).code(exit_code::SUCCESS);
+}
