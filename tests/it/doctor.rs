@@ -334,3 +334,75 @@ fn a_pack_id_declared_in_two_domains_is_an_error_as_dev_setup_all_says() {
     // One domain alone has no duplicate.
     doctor(&p, &["messaging"]).code(exit_code::SUCCESS);
 }
+
+fn node(component: &str, operation: Option<&str>, mapping: serde_json::Value) -> FlowBody {
+    FlowBody::Node {
+        component: component.into(),
+        operation: operation.map(str::to_string),
+        mapping,
+    }
+}
+
+#[test]
+fn nodes_the_runner_dispatches_itself_are_judged_as_it_will_and_setup_runs_them_offline() {
+    let echo = || wasm::component(r#"{"echo": true}"#, 0);
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "emit.gtpack",
+        &PackBuilder::new("messaging-emit").flow(
+            "setup_default",
+            node("emit.text", None, json!({"text": "hi"})),
+        ),
+    );
+    // An id without an operation is `<component>.<operation>` to the runner.
+    p.pack(
+        "messaging",
+        "split.gtpack",
+        &PackBuilder::new("messaging-split")
+            .component(wasm::component_manifest("fixture.echo"), echo())
+            .flow("setup_default", node("fixture.echo.run", None, json!({}))),
+    );
+    // component.exec calls the component its input names.
+    p.pack(
+        "messaging",
+        "exec.gtpack",
+        &PackBuilder::new("messaging-exec")
+            .component(wasm::component_manifest("fixture.echo"), echo())
+            .flow(
+                "setup_default",
+                node(
+                    "component.exec",
+                    None,
+                    json!({"component": "fixture.echo", "operation": "run", "input": {}}),
+                ),
+            ),
+    );
+    let run = doctor(&p, &["messaging"]);
+    run.code(exit_code::SUCCESS)
+        .stdout_has("3 packs: 0 errors, 0 warnings");
+    p.setup_messaging(&[])
+        .code(exit_code::SUCCESS)
+        .stdout_has("3 passed");
+
+    // What the runner cannot find is still named, in the words the runner reads it.
+    let q = Project::new();
+    q.pack(
+        "messaging",
+        "split.gtpack",
+        &PackBuilder::new("messaging-split")
+            .flow("setup_default", node("fixture.other.run", None, json!({}))),
+    );
+    q.pack(
+        "messaging",
+        "exec.gtpack",
+        &PackBuilder::new("messaging-exec").flow(
+            "setup_default",
+            node("component.exec", None, json!({"input": {}})),
+        ),
+    );
+    doctor(&q, &["messaging"])
+        .code(exit_code::SUCCESS)
+        .stdout_has("warning providers/messaging/split.gtpack: flow setup_default node step calls component fixture.other (the runner reads fixture.other.run as component fixture.other), which the pack does not contain")
+        .stdout_has("warning providers/messaging/exec.gtpack: flow setup_default node step is component.exec without a component in its input");
+}

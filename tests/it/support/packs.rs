@@ -26,6 +26,12 @@ pub enum FlowBody {
     Empty,
     /// One node calling operation `run` of the given component of the pack.
     Component(String),
+    /// One node as written: its component id, operation and input mapping.
+    Node {
+        component: String,
+        operation: Option<String>,
+        mapping: Value,
+    },
 }
 
 /// Builds a `.gtpack` holding `manifest.cbor` and, optionally, components.
@@ -194,6 +200,11 @@ fn flow_entry(id: &str, body: &FlowBody) -> PackFlowEntry {
         ),
         FlowBody::Empty => ("session.wait".to_string(), None, json!({})),
         FlowBody::Component(component) => (component.clone(), Some("run".to_string()), json!({})),
+        FlowBody::Node {
+            component,
+            operation,
+            mapping,
+        } => (component.clone(), operation.clone(), mapping.clone()),
     };
     let node = Node {
         id: node_id.clone(),
