@@ -151,7 +151,13 @@ mod tests {
             judge("provider.invoke", None, json!({})),
             NodeTarget::Runner
         );
-        assert_eq!(judge("state.get", None, json!({})), NodeTarget::Runner);
+        assert_eq!(
+            judge("state.get", Some("get"), json!({})),
+            NodeTarget::Runner
+        );
+        // `state.` is not among the prefixes it keeps whole: without an operation the runner
+        // calls component `state` (measured: such a setup fails).
+        assert_eq!(judge("state.get", None, json!({})), c("state"));
         assert_eq!(judge("mcp", None, json!({})), NodeTarget::Runner);
         // No operation: the id is split on its last dot.
         assert_eq!(
