@@ -19,6 +19,7 @@ use crate::plan::{
     Plan, PlanOptions, PlannedPack, ScannedPack, UnmatchedProvider, build_plan,
     every_provider_matches, matches_provider,
 };
+use crate::state::history::{RunEntry, list_runs};
 use crate::state::secrets::{DevSecrets, SecretScope};
 
 /// How much a finding matters: an error makes `dev doctor` exit 1.
@@ -128,12 +129,41 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
             findings.extend(examine_pack(domain, pack, settings, secrets));
         }
     }
-    findings.extend(project::stale_runs(&settings.state_dir));
+    // `--provider` named packs: their runs are those of their pack ids.
+    let ids: Vec<&str> = plan
+        .packs
+        .iter()
+        .filter(|p| wanted(settings, p))
+        .filter_map(|p| p.info.as_ref().map(|i| i.pack_id.as_str()))
+        .collect();
+    let runs: Vec<RunEntry> = list_runs(&settings.state_dir)
+        .into_iter()
+        .filter(|run| in_scope(settings, &ids, run))
+        .collect();
+    findings.extend(project::stale_runs(&runs));
+    findings.extend(project::unreadable_runs(&runs));
     Ok(Diagnosis {
         findings,
         packs,
         elapsed: started.elapsed(),
     })
+}
+
+/// A recorded run of the domains, `--provider` packs (`ids`), tenant and team examined. An unreadable
+/// run does not say its tenant: it is kept whatever the tenant.
+fn in_scope(settings: &DoctorSettings, ids: &[&str], run: &RunEntry) -> bool {
+    let provider = settings.providers.is_empty()
+        || ids.contains(&run.pack_id.as_str())
+        || settings.providers.iter().any(|p| run.is_of_provider(p));
+    let scope = match (&settings.scope, run.unreadable.is_some()) {
+        (Some(scope), false) => {
+            run.tenant.as_deref() == Some(scope.tenant.as_str())
+                && (scope.team.is_none() || run.team == scope.team)
+                && run.env.as_deref().is_none_or(|env| env == scope.env)
+        }
+        _ => true,
+    };
+    settings.domains.contains(&run.domain) && provider && scope
 }
 
 fn wanted(settings: &DoctorSettings, pack: &PlannedPack) -> bool {

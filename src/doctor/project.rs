@@ -1,12 +1,13 @@
 //! Findings about the project rather than one pack: lock files beside the packs, which the
-//! runner would read, and run folders left `running` by a process that died.
+//! runner would read, run folders left `running` by a process that died or whose `run.json`
+//! cannot be read.
 
 use std::fs;
 use std::path::Path;
 
 use super::{Finding, Severity};
 use crate::pack::domains::Domain;
-use crate::state::history::{RunStatus, list_runs};
+use crate::state::history::{RunEntry, RunStatus};
 
 /// `pack.lock` / `pack.lock.json` in a providers folder: the runner reads such a file and
 /// replaces every pack's component table with it.
@@ -27,9 +28,8 @@ pub fn lock_files(domain: Domain, dir: &Path) -> Vec<Finding> {
 }
 
 /// Run folders whose `run.json` still says `running` though the process that wrote it is gone.
-pub fn stale_runs(state_dir: &Path) -> Vec<Finding> {
-    list_runs(state_dir)
-        .into_iter()
+pub fn stale_runs(runs: &[RunEntry]) -> Vec<Finding> {
+    runs.iter()
         .filter(|run| run.status == RunStatus::Running)
         .filter(|run| !process_alive(run.record.get("pid").and_then(|p| p.as_u64())))
         .map(|run| {
@@ -43,6 +43,24 @@ pub fn stale_runs(state_dir: &Path) -> Vec<Finding> {
             .about(run.domain, &run.run_dir)
             .fix(format!(
                 "run the flow again; remove {} when done with it",
+                run.run_dir.display()
+            ))
+        })
+        .collect()
+}
+
+/// Run folders whose `run.json` cannot be read: `dev runs` lists them as `unreadable`.
+pub fn unreadable_runs(runs: &[RunEntry]) -> Vec<Finding> {
+    runs.iter()
+        .filter_map(|run| Some((run, run.unreadable.as_ref()?)))
+        .map(|(run, why)| {
+            Finding::new(
+                Severity::Warning,
+                format!("run {} of {} {}: {why}", run.run_id, run.pack_id, run.flow),
+            )
+            .about(run.domain, &run.run_dir)
+            .fix(format!(
+                "remove {} if the run does not matter, else restore its run.json",
                 run.run_dir.display()
             ))
         })

@@ -33,7 +33,7 @@ pub fn unmatched_provider(
         recorded.iter().copied().collect::<Vec<_>>().join(", ")
     };
     let message = format!(
-        "--provider {unmatched} matches no recorded run in {}; providers with runs: {available}",
+        "--provider {unmatched} matches no recorded run in {} and no pack of the project; providers with runs: {available}",
         state_dir.join("runs").display()
     );
     super::usage_error(format, &message)
@@ -56,15 +56,35 @@ pub fn ambiguous_run(run: &str, matches: &[&RunEntry], format: OutputFormat) -> 
     super::usage_error(format, &text)
 }
 
+/// What `dev runs` found: the runs kept, how many are recorded, the filters given.
+pub struct RunsListing<'a> {
+    pub runs: &'a [RunEntry],
+    /// Every run recorded, before the filters.
+    pub recorded: usize,
+    /// The filters as typed (`messaging`, `--provider x`, `--failed`).
+    pub filters: Vec<String>,
+    pub state_dir: &'a std::path::Path,
+}
+
 /// `dev runs`: the recorded runs as a table, or as a JSON document.
-pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {
+pub fn runs(listing: &RunsListing<'_>, format: OutputFormat, color: ColorChoice) {
+    let runs = listing.runs;
     if format == OutputFormat::Json {
         super::document::print(&RunsDocument::new(runs));
         return;
     }
     let mut out = std::io::stdout().lock();
     if runs.is_empty() {
-        let _ = writeln!(out, "no runs recorded");
+        let runs_dir = listing.state_dir.join("runs");
+        let _ = match listing.recorded {
+            0 => writeln!(out, "no runs recorded in {}", runs_dir.display()),
+            n => writeln!(
+                out,
+                "no runs match {} ({n} recorded in {})",
+                listing.filters.join(", "),
+                runs_dir.display()
+            ),
+        };
         return;
     }
     let styles = Styles::new(color.for_stdout());
@@ -96,6 +116,11 @@ pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {
         paint(style, cell)
     }) {
         let _ = writeln!(out, "{line}");
+    }
+    for run in runs {
+        if let Some(why) = &run.unreadable {
+            let _ = writeln!(out, "{}: {why}", run.run_dir.display());
+        }
     }
 }
 
@@ -132,13 +157,20 @@ fn show_text(run: &RunEntry, outputs: &[(String, Value)], styles: &Styles) -> St
         run.flow,
         run.domain.name()
     ));
-    out.push_str(&format!(
-        "  tenant:   {}\n",
-        run.record["tenant"].as_str().unwrap_or("-")
-    ));
+    let or_dash = |value: &Option<String>| value.clone().unwrap_or_else(|| "-".to_string());
+    out.push_str(&format!("  tenant:   {}\n", or_dash(&run.tenant)));
+    out.push_str(&format!("  team:     {}\n", or_dash(&run.team)));
+    out.push_str(&format!("  env:      {}\n", or_dash(&run.env)));
     out.push_str(&format!("  started:  {}\n", run.started_at));
     if let Some(ms) = run.duration_ms {
         out.push_str(&format!("  duration: {:.3}s\n", ms as f64 / 1000.0));
+    }
+    if let Some(limit) = run.record["outcome"]["limit_ms"].as_u64() {
+        let limit = humantime::format_duration(std::time::Duration::from_millis(limit));
+        out.push_str(&format!("  limit:    {limit} (--timeout)\n"));
+    }
+    if let Some(unreadable) = &run.unreadable {
+        out.push_str(&format!("  error:    {unreadable}\n"));
     }
     out.push_str(&errors(&run.record["outcome"]));
     if !outputs.is_empty() {

@@ -406,3 +406,45 @@ fn nodes_the_runner_dispatches_itself_are_judged_as_it_will_and_setup_runs_them_
         .stdout_has("warning providers/messaging/split.gtpack: flow setup_default node step calls component fixture.other (the runner reads fixture.other.run as component fixture.other), which the pack does not contain")
         .stdout_has("warning providers/messaging/exec.gtpack: flow setup_default node step is component.exec without a component in its input");
 }
+
+#[test]
+fn stale_runs_are_those_of_the_domain_providers_and_tenant_examined() {
+    let p = Project::new();
+    p.pack("messaging", "clean.gtpack", &clean());
+    p.pack(
+        "messaging",
+        "other.gtpack",
+        &PackBuilder::new("messaging-other").passing("setup_default"),
+    );
+    p.pack(
+        "events",
+        "timer.gtpack",
+        &PackBuilder::new("events-timer").passing("setup_default"),
+    );
+    let stale = |domain: &str, pack: &str, id: &str, tenant: &str| {
+        p.file(
+            &format!("state/runs/{domain}/{pack}/setup_default/{id}/run.json"),
+            format!(
+                r#"{{"run_id": "{id}", "pack_id": "{pack}", "flow": "setup_default", "tenant": "{tenant}",
+                    "started_at": "2026-01-01T00:00:00Z", "outcome": {{"status": "running"}}, "pid": 999999999}}"#
+            )
+            .as_bytes(),
+        );
+    };
+    stale("messaging", "messaging-clean", "r1", "acme");
+    stale("messaging", "messaging-other", "r2", "beta");
+    stale("events", "events-timer", "r3", "acme");
+    let named = |args: &[&str]| -> Vec<String> {
+        let run = doctor(&p, args);
+        ["r1", "r2", "r3"]
+            .into_iter()
+            .filter(|id| run.stdout.contains(&format!("run {id} of")))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(named(&["all"]), ["r1", "r2", "r3"]);
+    assert_eq!(named(&["events"]), ["r3"]);
+    assert_eq!(named(&["messaging", "--provider", "other"]), ["r2"]);
+    assert_eq!(named(&["all", "--tenant", "acme"]), ["r1", "r3"]);
+    assert_eq!(named(&["messaging", "--tenant", "acme"]), ["r1"]);
+}

@@ -13,6 +13,7 @@ mod doctor;
 mod documents;
 mod fixes;
 mod flags;
+mod history;
 mod hostile;
 mod interrupt;
 mod layers;
