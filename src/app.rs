@@ -89,6 +89,7 @@ impl Invocation {
 /// Runs a parsed command; `env_changes` are what `main` set for the runner (logged).
 pub fn run(invocation: Invocation, env_changes: &[EnvChange]) -> ExitCode {
     logging::init(invocation.verbose, invocation.quiet);
+    report::set_quiet(invocation.quiet);
     for change in env_changes {
         tracing::debug!(
             "{}={:?} for the runner (was {:?})",

@@ -33,14 +33,14 @@ pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
     };
     let result = match &request.action {
         SecretsAction::List { domains, providers } => list(request, &scope, domains, providers),
-        SecretsAction::Set { provider, key } => {
-            let provider = pack_id_named(request, provider);
-            set(request, &scope, &provider, key, prompter)
-        }
-        SecretsAction::Delete { provider, key } => {
-            let provider = pack_id_named(request, provider);
-            delete(request, &scope, &provider, key)
-        }
+        SecretsAction::Set { provider, key } => match pack_id_named(request, provider) {
+            Ok(provider) => set(request, &scope, &provider, key, prompter),
+            Err(message) => Ok(usage_error(request.format, &message)),
+        },
+        SecretsAction::Delete { provider, key } => match pack_id_named(request, provider) {
+            Ok(provider) => delete(request, &scope, &provider, key),
+            Err(message) => Ok(usage_error(request.format, &message)),
+        },
     };
     match result {
         Ok(code) => code,
@@ -71,10 +71,15 @@ fn list(
         None => Vec::new(),
     };
     let packs = project_packs(&request.project_root, domains);
-    let keys = of_domains(keys, &packs, domains);
+    // `--provider` is matched against every key: a provider of the store that no pack of the
+    // domain names is still one the person asked for by name.
     let wanted = match wanted_segments(providers, &packs, &keys) {
         Ok(wanted) => wanted,
         Err(message) => return Ok(usage_error(request.format, &message)),
+    };
+    let keys = match wanted {
+        Some(_) => keys,
+        None => of_domains(keys, &packs, domains),
     };
     let chosen = |segment: &str| wanted.as_ref().is_none_or(|w| w.contains(segment));
     let needs: Vec<_> = needs_of(&packs)
@@ -114,8 +119,8 @@ fn list(
     Ok(exit_code::SUCCESS)
 }
 
-/// With one domain, only the keys of its packs' providers; with every domain, every key (also
-/// of providers no pack of the project names).
+/// Without `--provider`: with one domain, only the keys of its packs' providers; with every
+/// domain, every key (also of providers no pack of the project names).
 fn of_domains(keys: Vec<StoredKey>, packs: &[ProjectPack], domains: &[Domain]) -> Vec<StoredKey> {
     if Domain::ALL.iter().all(|d| domains.contains(d)) {
         return keys;
@@ -173,8 +178,9 @@ fn unmatched(value: &str, packs: &[ProjectPack], keys: &[StoredKey]) -> String {
 
 /// The provider `set` and `delete` mean: the pack id of the project's pack whose id, file name
 /// or stem `named` is (`telegram` -> `messaging-telegram`), else `named` as typed (a provider
-/// whose pack is not in the project).
-fn pack_id_named(request: &SecretsRequest, named: &str) -> String {
+/// whose pack is not in the project). A name that several packs answer to (`hook`, the stem
+/// of `messaging/hook.gtpack` and `events/hook.gtpack`) is refused, naming their ids.
+fn pack_id_named(request: &SecretsRequest, named: &str) -> Result<String, String> {
     let packs = project_packs(&request.project_root, &Domain::ALL);
     let ids: BTreeSet<&str> = packs
         .iter()
@@ -182,8 +188,13 @@ fn pack_id_named(request: &SecretsRequest, named: &str) -> String {
         .map(|p| p.info.pack_id.as_str())
         .collect();
     match ids.into_iter().collect::<Vec<_>>().as_slice() {
-        [one] => one.to_string(),
-        _ => named.to_string(),
+        [] => Ok(named.to_string()),
+        [one] => Ok(one.to_string()),
+        many => Err(format!(
+            "{named} names {} packs of the project ({}): give the pack id",
+            many.len(),
+            many.join(", ")
+        )),
     }
 }
 

@@ -65,6 +65,17 @@ impl Finding {
     }
 }
 
+/// A public base URL the project has, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl {
+    pub url: String,
+    /// `--public-base-url`, or the tunnel file's path.
+    pub from: String,
+    /// Whether a setup in the doctor's scope would use it (the flag, or the tunnel file of its
+    /// tenant and team); a tunnel file of another scope only may be used.
+    pub in_scope: bool,
+}
+
 /// What the doctor looks at.
 pub struct DoctorSettings {
     pub project_root: PathBuf,
@@ -72,8 +83,9 @@ pub struct DoctorSettings {
     pub domains: Vec<Domain>,
     /// The tenant and team whose secrets and logins are checked; `None` skips those checks.
     pub scope: Option<SecretScope>,
-    /// The project's public URL (`--public-base-url`, else the tunnel file), when it has one.
-    pub public_base_url: Option<String>,
+    /// The project's public URLs: `--public-base-url`, else the tunnel file of the tenant and
+    /// team, else (without `--tenant`) every tunnel file found.
+    pub public_base_urls: Vec<PublicUrl>,
     /// `--provider`: only these packs (id, file name or stem), across the domains.
     pub providers: Vec<String>,
     /// The scope the doctor was asked in, which every command a fix prints carries.
@@ -119,6 +131,7 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
     // One plan of every domain examined, as `dev setup all` makes it: a pack id declared in
     // two domains is an error there too (they share the state folders).
     let providers_root = settings.project_root.join("providers");
+    findings.extend(project::missing_folders(&settings.project_root, &plans));
     let plan = Plan::combine(plans, providers_root.clone(), &[])?;
     every_provider_matches(&plan.packs, &settings.providers, &providers_root)?;
     let mut packs = 0;
@@ -210,7 +223,7 @@ fn examine_pack(
         state_dir: &settings.state_dir,
         scope: settings.scope.as_ref(),
         secrets,
-        public_base_url: settings.public_base_url.as_deref(),
+        public_base_urls: &settings.public_base_urls,
         commands: &settings.command_scope,
     };
     findings.extend(setup::check(info, &context).into_iter().map(at));

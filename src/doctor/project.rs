@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::{Finding, Severity};
 use crate::pack::domains::Domain;
+use crate::plan::Plan;
 use crate::state::history::{RunEntry, RunStatus};
 
 /// `pack.lock` / `pack.lock.json` in a providers folder: the runner reads such a file and
@@ -25,6 +26,39 @@ pub fn lock_files(domain: Domain, dir: &Path) -> Vec<Finding> {
             .fix(format!("remove {}", path.display()))
         })
         .collect()
+}
+
+/// A project folder that does not exist, or where no domain examined has its providers
+/// folder: most likely a mistyped `--project-root`, which would otherwise pass with 0 packs.
+pub fn missing_folders(project_root: &Path, plans: &[Plan]) -> Option<Finding> {
+    let fix = "check --project-root: it names the folder holding providers/<domain>/*.gtpack";
+    if !project_root.is_dir() {
+        let message = format!(
+            "the project folder {} does not exist",
+            project_root.display()
+        );
+        return Some(Finding::new(Severity::Warning, message).fix(fix));
+    }
+    let sections: Vec<_> = plans.iter().flat_map(|p| &p.sections).collect();
+    if sections.is_empty() || sections.iter().any(|s| s.providers_dir_exists) {
+        return None;
+    }
+    let dirs: Vec<String> = sections
+        .iter()
+        .map(|s| {
+            let dir = s
+                .providers_dir
+                .strip_prefix(project_root)
+                .unwrap_or(&s.providers_dir);
+            dir.display().to_string()
+        })
+        .collect();
+    let message = format!(
+        "{} has no providers folder of the domains examined ({} do not exist)",
+        project_root.display(),
+        dirs.join(", ")
+    );
+    Some(Finding::new(Severity::Warning, message).fix(fix))
 }
 
 /// Run folders whose `run.json` still says `running` though the process that wrote it is gone.

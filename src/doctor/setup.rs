@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Finding, Severity};
+use super::{Finding, PublicUrl, Severity};
 use crate::base::command_line::CommandScope;
 use crate::pack::domains::Domain;
 use crate::pack::manifest::PackInfo;
@@ -23,7 +23,7 @@ pub struct Context<'a> {
     pub scope: Option<&'a SecretScope>,
     /// `None` when the store cannot be read; `Some(None)` when there is none yet.
     pub secrets: Option<Option<&'a DevSecrets>>,
-    pub public_base_url: Option<&'a str>,
+    pub public_base_urls: &'a [PublicUrl],
     /// The scope every printed command carries.
     pub commands: &'a CommandScope,
 }
@@ -43,7 +43,7 @@ pub fn check(info: &PackInfo, context: &Context<'_>) -> Vec<Finding> {
     if let Some(scope) = context.scope {
         findings.extend(stored_findings(info, &form, &layout, scope, context));
     }
-    findings.extend(public_url_finding(&form, context.public_base_url));
+    findings.extend(public_url_findings(&form, context.public_base_urls));
     findings.extend(device_code_finding(info));
     if let Some(scope) = context.scope {
         if let Some(secrets) = context.secrets {
@@ -172,20 +172,44 @@ fn unscoped_finding(
     Some(Finding::new(Severity::Warning, message).fix(fix))
 }
 
-fn public_url_finding(form: &SetupForm, project_url: Option<&str>) -> Option<Finding> {
-    let question = form.question(PUBLIC_BASE_URL)?;
-    if project_url.is_some() || question.default.is_some() {
-        return None;
-    }
-    let severity = if question.spec.required {
-        Severity::Warning
-    } else {
-        Severity::Info
+/// The project's public URLs against the pack's own rules for `public_base_url` (`^https://`
+/// in most published packs), or the lack of one.
+fn public_url_findings(form: &SetupForm, urls: &[PublicUrl]) -> Vec<Finding> {
+    let Some(question) = form.question(PUBLIC_BASE_URL) else {
+        return Vec::new();
     };
-    let message =
-        "asks for public_base_url and the project has none (no --public-base-url, no tunnel file)";
-    let fix = "pass --public-base-url https://..., or start a tunnel that writes state/runtime/<tenant>.<team>/public_base_url.txt";
-    Some(Finding::new(severity, message).fix(fix))
+    if urls.is_empty() {
+        if question.default.is_some() {
+            return Vec::new();
+        }
+        let severity = if question.spec.required {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        let message = "asks for public_base_url and the project has none (no --public-base-url, no tunnel file)";
+        let fix = "pass --public-base-url https://..., or start a tunnel that writes state/runtime/<tenant>.<team>/public_base_url.txt";
+        return vec![Finding::new(severity, message).fix(fix)];
+    }
+    urls.iter()
+        .filter_map(|public| {
+            let value = serde_json::Value::String(public.url.clone());
+            let broken = check_one(&question.spec, &value)?;
+            let severity = match public.in_scope {
+                true => Severity::Error,
+                false => Severity::Warning,
+            };
+            let message = format!(
+                "the public URL {} ({}) {broken}: its setup refuses it",
+                public.url, public.from
+            );
+            let fix = format!(
+                "give a URL the pack accepts, with --public-base-url or in {}",
+                public.from
+            );
+            Some(Finding::new(severity, message).fix(fix))
+        })
+        .collect()
 }
 
 fn device_code_finding(info: &PackInfo) -> Option<Finding> {

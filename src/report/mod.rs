@@ -18,6 +18,7 @@ mod table;
 mod text;
 
 use std::error::Error;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::base::prompter::Prompter;
 use crate::cli::request::{ColorChoice, OutputFormat, Request};
@@ -30,6 +31,25 @@ pub use document::FORMAT_VERSION;
 use document::error::{ErrorDocument, ErrorKind};
 use progress::SharedProgress;
 
+/// `-q`: only errors on stderr. Set once by `app` before the command runs, as the log filter
+/// is; read by every place that writes a warning, a notice or progress to stderr.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// A warning or notice on stderr, unless `-q`.
+pub fn warn_line(line: &str) {
+    if !quiet() {
+        eprintln!("{line}");
+    }
+}
+
 /// Renders the command's event stream, in order.
 pub trait Reporter {
     fn report_event(&mut self, event: &Event<'_>);
@@ -41,7 +61,7 @@ fn report_common(event: &Event<'_>) -> bool {
     match event {
         Event::UsageError { message } => eprintln!("error: {message}"),
         Event::Fatal { error } => eprintln!("{}", error_chain(*error)),
-        Event::Warning { message } => eprintln!("warning: {message}"),
+        Event::Warning { message } => warn_line(&format!("warning: {message}")),
         _ => return false,
     }
     true
@@ -108,10 +128,10 @@ pub fn for_format(format: OutputFormat, color: ColorChoice) -> Terminal {
 /// Said once on stderr when a process has waited about a second for a lock that another
 /// operator process holds (see `file_lock`).
 pub fn lock_wait_notice(lock_file: &std::path::Path) {
-    eprintln!(
+    warn_line(&format!(
         "waiting for {}: another greentic-operator is changing the file it guards (Ctrl-C to stop)",
         lock_file.display()
-    );
+    ));
 }
 
 /// `error: <error>` then one `caused by: <source>` line per source.
@@ -214,15 +234,17 @@ pub fn render_device_code(prompt: &DeviceCodePrompt) -> String {
     }
     let open = prompt.label_for("verification_uri", "Open");
     let code = prompt.label_for("user_code", "Code");
-    let width = open.len().max(code.len()) + 1;
+    let width = unicode_width::UnicodeWidthStr::width(open)
+        .max(unicode_width::UnicodeWidthStr::width(code))
+        + 1;
     out.push_str(&format!(
-        "  {:width$} {}\n",
-        format!("{open}:"),
+        "  {} {}\n",
+        table::pad(&format!("{open}:"), width),
         prompt.verification_uri
     ));
     out.push_str(&format!(
-        "  {:width$} {}\n",
-        format!("{code}:"),
+        "  {} {}\n",
+        table::pad(&format!("{code}:"), width),
         prompt.user_code
     ));
     if let Some(complete) = &prompt.verification_uri_complete {

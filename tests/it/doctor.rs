@@ -448,3 +448,61 @@ fn stale_runs_are_those_of_the_domain_providers_and_tenant_examined() {
     assert_eq!(named(&["all", "--tenant", "acme"]), ["r1", "r3"]);
     assert_eq!(named(&["messaging", "--tenant", "acme"]), ["r1"]);
 }
+
+#[test]
+fn a_mistyped_project_root_is_warned_about() {
+    let p = Project::new();
+    p.pack("messaging", "clean.gtpack", &clean());
+    doctor(&p, &["all", "--project-root", "no-such-folder"])
+        .code(exit_code::SUCCESS)
+        .stdout_has("warning the project folder ")
+        .stdout_has("no-such-folder does not exist (fix: check --project-root");
+    // A folder that exists but holds no providers folder of the domains examined.
+    p.file("elsewhere/readme.txt", b"not a project");
+    doctor(&p, &["all", "--project-root", "elsewhere"])
+        .stdout_has("elsewhere has no providers folder of the domains examined (providers/secrets, providers/messaging, providers/events do not exist)");
+    doctor(&p, &["events"]).stdout_has("(providers/events do not exist)");
+    let fine = doctor(&p, &["all"]);
+    assert!(!fine.stdout.contains("do not exist"), "{}", fine.stdout);
+}
+
+#[test]
+fn the_public_url_is_found_in_any_tunnel_file_and_checked_against_the_packs_rules() {
+    let url_pack = || {
+        clean().entry(
+            "assets/setup.yaml",
+            b"questions:\n  - name: public_base_url\n    required: true\n    validate: {regex: '^https://'}\n",
+        )
+    };
+    let p = Project::new();
+    p.pack("messaging", "clean.gtpack", &url_pack());
+    p.file(
+        "state/runtime/acme.default/public_base_url.txt",
+        b"https://tunnel.example\n",
+    );
+    // Without --tenant, the tunnel file of any tenant is the project's URL.
+    let run = doctor(&p, &["messaging"]);
+    run.code(exit_code::SUCCESS);
+    assert!(
+        !run.stdout.contains("asks for public_base_url"),
+        "{}",
+        run.stdout
+    );
+    // A URL the pack's own rule refuses is an error, as setup would fail on it.
+    doctor(&p, &["messaging", "--public-base-url", "http://insecure.example"])
+        .code(exit_code::FAILURE)
+        .stdout_has("error   providers/messaging/clean.gtpack: the public URL http://insecure.example (--public-base-url) does not match ^https://");
+    p.file(
+        "state/runtime/acme.default/public_base_url.txt",
+        b"http://tunnel.example\n",
+    );
+    doctor(&p, &["messaging", "--tenant", "acme"])
+        .code(exit_code::FAILURE)
+        .stdout_has("the public URL http://tunnel.example (")
+        .stdout_has("acme.default/public_base_url.txt) does not match ^https://");
+    doctor(&p, &["messaging"])
+        .code(exit_code::SUCCESS)
+        .stdout_has(
+            "warning providers/messaging/clean.gtpack: the public URL http://tunnel.example",
+        );
+}

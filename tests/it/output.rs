@@ -408,3 +408,31 @@ fn show_refuses_an_id_two_runs_share_and_names_both_folders() {
         .code(exit_code::SUCCESS)
         .stdout_has("messaging-b");
 }
+
+#[test]
+fn quiet_leaves_only_errors_on_stderr() {
+    let p = Project::new();
+    p.pack(
+        "events",
+        "e.gtpack",
+        &PackBuilder::new("events-e").passing("setup_default"),
+    );
+    // providers/messaging does not exist: a warning, unless -q.
+    let loud = p.run(&["dev", "setup", "messaging", "--tenant", "acme", "--dry-run"]);
+    assert!(loud.stderr.contains("warning"), "{}", loud.stderr);
+    let quiet = p.run(&[
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--dry-run",
+        "-q",
+    ]);
+    assert_eq!(quiet.stderr, "", "-q printed more than errors");
+    assert_eq!(quiet.stdout, loud.stdout, "stdout is the same");
+    // Errors still are.
+    p.run(&["dev", "runs", "--provider", "nope", "-q"])
+        .code(exit_code::USAGE)
+        .stderr_has("error: ");
+}
