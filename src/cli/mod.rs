@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod completions;
 mod lifecycle;
 pub mod request;
 mod tools;
