@@ -5,11 +5,13 @@ mod support;
 
 mod all_domains;
 mod bench_packs;
+mod completions;
 mod concurrency;
 mod contract;
 mod demo;
 mod device_code;
 mod doctor;
+mod doctor_judgement;
 mod documents;
 mod fixes;
 mod flags;
