@@ -72,3 +72,53 @@ fn the_secrets_listings_hint_runs_as_printed_and_settles_it() {
     after.code(exit_code::SUCCESS).stdout_has("CLEAN_BOT_TOKEN");
     assert!(!after.stdout.contains(missing), "{}", after.stdout);
 }
+
+/// The operator started in `cwd` with `args`, `input` on its standard input.
+fn run_in(cwd: &std::path::Path, args: &[String], input: &str) -> Run {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = crate::support::project::operator()
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    Run::from(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn a_fix_printed_for_another_folder_names_that_folder_and_runs_from_where_it_was_printed() {
+    let p = Project::new();
+    p.pack("messaging", "clean.gtpack", &asking());
+    let elsewhere = tempfile::tempdir().unwrap();
+    let root = p.root().display().to_string();
+    let doctor = [
+        "dev",
+        "doctor",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--project-root",
+        &root,
+    ]
+    .map(String::from);
+    let missing = "secret CLEAN_BOT_TOKEN is not in the dev store";
+    let before = run_in(elsewhere.path(), &doctor, "");
+    before.stdout_has(missing).stdout_has("--project-root");
+    let fix = &printed_commands(&before.stdout, missing)[0];
+    run_in(elsewhere.path(), &fix[1..], "t0ken-value").code(exit_code::SUCCESS);
+    let after = run_in(elsewhere.path(), &doctor, "");
+    assert!(!after.stdout.contains(missing), "{}", after.stdout);
+    assert!(
+        !elsewhere.path().join(".greentic").exists(),
+        "nothing written where it ran"
+    );
+}
