@@ -142,6 +142,16 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
             findings.extend(examine_pack(domain, pack, settings, secrets));
         }
     }
+    findings.extend(run_findings(settings, &plan));
+    Ok(Diagnosis {
+        findings,
+        packs,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The recorded runs of the scope examined that need a person: stale or unreadable.
+fn run_findings(settings: &DoctorSettings, plan: &Plan) -> Vec<Finding> {
     // `--provider` named packs: their runs are those of their pack ids.
     let ids: Vec<&str> = plan
         .packs
@@ -153,13 +163,9 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
         .into_iter()
         .filter(|run| in_scope(settings, &ids, run))
         .collect();
-    findings.extend(project::stale_runs(&runs));
+    let mut findings = project::stale_runs(&runs);
     findings.extend(project::unreadable_runs(&runs));
-    Ok(Diagnosis {
-        findings,
-        packs,
-        elapsed: started.elapsed(),
-    })
+    findings
 }
 
 /// A recorded run of the domains, `--provider` packs (`ids`), tenant and team examined. An unreadable
