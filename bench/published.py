@@ -3,11 +3,12 @@
 takes, written into the README between the `published-doctor` markers, so the figures there
 come from a run and never from hand.
 
-usage: published.py OPERATOR PROJECT [--runs N] [--times] [--readme README.md]
+usage: published.py OPERATOR PROJECT [--runs N] [--times] [--label TEXT] [--readme README.md]
 
 OPERATOR  the binary (target/release/greentic-operator for times that mean anything)
 PROJECT   a project folder with providers/messaging/*.gtpack (copied first: never written)
 --times   also measure: the first run on a fresh copy, then the median of N more (default 10)
+--label   what the project holds, as the README says it
 --readme  rewrite the figures in this README (else only print them)
 """
 
@@ -44,6 +45,7 @@ def main():
     args.add_argument("project")
     args.add_argument("--runs", type=int, default=10)
     args.add_argument("--times", action="store_true")
+    args.add_argument("--label", default="Greentic's eight published messaging packs")
     args.add_argument("--readme")
     opts = args.parse_args()
     operator = os.path.abspath(opts.operator)
@@ -54,7 +56,7 @@ def main():
         warm = [doctor(operator, project)[1] for _ in range(opts.runs)] if opts.times else []
     s = doc["summary"]
     counts = f"{doc['packs']} packs: {s['errors']} errors, {s['warnings']} warnings, {s['info']} info"
-    text = f"`dev doctor all` on Greentic's eight published messaging packs, no `--tenant`: {counts}"
+    text = f"`dev doctor all` on {opts.label}, no `--tenant`: {counts}"
     if opts.times:
         text += (
             f"; {first:.2f} s on a first run (a fresh copy), {statistics.median(warm):.2f} s after"
