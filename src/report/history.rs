@@ -7,15 +7,24 @@ use serde_json::Value;
 use super::document::history::{RunsDocument, ShowDocument};
 use super::style::{Styles, paint};
 use super::table::render_table;
+use crate::base::command_line::CommandScope;
 use crate::cli::request::ColorChoice;
 use crate::cli::request::OutputFormat;
 use crate::state::history::RunEntry;
 
 /// `dev show` was given a run id that is not recorded; returns the exit code.
 pub fn no_such_run(run: &str, state_dir: &std::path::Path, format: OutputFormat) -> u8 {
+    // `dev runs` reading the same state folder from where this was asked.
+    let here = std::env::current_dir().map(|cwd| cwd.join("state"));
+    let scope = CommandScope {
+        env: "dev".to_string(),
+        state_dir: (here.as_deref().ok() != Some(state_dir)).then(|| state_dir.to_path_buf()),
+        ..CommandScope::default()
+    };
     let message = format!(
-        "no run {run:?} in {} (list them with `greentic-operator dev runs`)",
-        state_dir.join("runs").display()
+        "no run {run:?} in {} (list them with `{}`)",
+        state_dir.join("runs").display(),
+        scope.command_with_state(&["dev", "runs"])
     );
     super::usage_error(format, &message)
 }

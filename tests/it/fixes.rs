@@ -122,3 +122,28 @@ fn a_fix_printed_for_another_folder_names_that_folder_and_runs_from_where_it_was
         "nothing written where it ran"
     );
 }
+
+#[test]
+fn show_of_an_unknown_run_names_a_runs_command_for_the_same_state_folder() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "a.gtpack",
+        &PackBuilder::new("messaging-a").passing("setup_default"),
+    );
+    let state = p.root().join("elsewhere-state").display().to_string();
+    p.run(&[
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--state-dir",
+        &state,
+    ])
+    .code(exit_code::SUCCESS);
+    let show = p.run(&["dev", "show", "nope", "--state-dir", &state]);
+    show.code(exit_code::USAGE);
+    let runs = run_first_printed(&p, &show.stderr, "no run", "");
+    runs.code(exit_code::SUCCESS).stdout_has("messaging-a");
+}
