@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use clap_complete::Shell;
 
 use crate::base::interrupt;
@@ -97,6 +97,7 @@ pub fn run(invocation: Invocation, env_changes: &[EnvChange]) -> ExitCode {
         ansi: invocation.color.for_stderr(),
         redact: redact::redact_known,
     });
+    report::set_quiet(invocation.quiet);
     for change in env_changes {
         tracing::debug!(
             "{}={:?} for the runner (was {:?})",
@@ -115,13 +116,8 @@ pub fn run(invocation: Invocation, env_changes: &[EnvChange]) -> ExitCode {
     let code = match invocation.command {
         Parsed::Dev(request) => run_dev(*request),
         Parsed::Completions(shell) => {
-            let mut command = Cli::command();
-            clap_complete::generate(
-                shell,
-                &mut command,
-                "greentic-operator",
-                &mut std::io::stdout(),
-            );
+            use std::io::Write;
+            let _ = std::io::stdout().write_all(&crate::cli::completions::script(shell));
             crate::base::exit_code::SUCCESS
         }
     };

@@ -5,6 +5,7 @@
 //! Owns nothing about packs, flows or state. May use only the standard library and crates;
 //! everything else may use it.
 
+pub mod command_line;
 pub mod error_chain;
 pub mod exit_code;
 pub mod interrupt;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod completions;
 mod lifecycle;
 pub mod request;
 mod tools;
@@ -247,6 +248,7 @@ pub fn dev_request(command: DevCommand, color: ColorChoice) -> DevRequest {
         DevCommand::SyncSubscriptions(args) => lifecycle(args, Action::SyncSubscriptions),
         DevCommand::Runs(args) => DevRequest::Runs(RunsRequest {
             history: args.state.history(color),
+            project_root: args.state.project_root(),
             domains: args.domain_flag.unwrap_or(args.domain).domains(),
             providers: args.providers,
             tenant: args.tenant,

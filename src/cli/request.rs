@@ -140,6 +140,9 @@ pub struct HistoryRequest {
 #[derive(Debug, Clone)]
 pub struct RunsRequest {
     pub history: HistoryRequest,
+    /// Where the project's packs are: a `--provider` naming one of them that never ran
+    /// matches no run, without being a usage error.
+    pub project_root: PathBuf,
     /// Runs of these domains.
     pub domains: Vec<Domain>,
     /// Runs of any of these packs (id, file name or stem); empty: every pack.

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Read};
 
+use crate::base::command_line::CommandScope;
 use crate::base::exit_code;
 use crate::base::prompter::{Prompter, TextQuestion};
 use crate::cli::request::{SecretsAction, SecretsRequest};
@@ -36,16 +37,16 @@ pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
         SecretsAction::List { domains, providers } => {
             list(request, &scope, &project, domains, providers)
         }
-        SecretsAction::Set { provider, key } => {
-            let provider = pack_id_named(&project, provider);
-            refuse_shared(request, &project, |p| same_provider(p, &provider))
-                .and_then(|()| set(request, &scope, &provider, key, prompter))
-        }
-        SecretsAction::Delete { provider, key } => {
-            let provider = pack_id_named(&project, provider);
-            refuse_shared(request, &project, |p| same_provider(p, &provider))
-                .and_then(|()| delete(request, &scope, &provider, key))
-        }
+        SecretsAction::Set { provider, key } => match pack_id_named(&project, provider) {
+            Ok(provider) => refuse_shared(request, &project, |p| same_provider(p, &provider))
+                .and_then(|()| set(request, &scope, &provider, key, prompter)),
+            Err(message) => Ok(usage_error(request.format, &message)),
+        },
+        SecretsAction::Delete { provider, key } => match pack_id_named(&project, provider) {
+            Ok(provider) => refuse_shared(request, &project, |p| same_provider(p, &provider))
+                .and_then(|()| delete(request, &scope, &provider, key)),
+            Err(message) => Ok(usage_error(request.format, &message)),
+        },
     };
     match result {
         Ok(code) => code,
@@ -117,10 +118,15 @@ fn list(
         .filter(|p| domains.contains(&p.domain))
         .cloned()
         .collect();
-    let keys = of_domains(keys, &packs, domains);
+    // `--provider` is matched against every key: a provider of the store that no pack of the
+    // domain names is still one the person asked for by name.
     let wanted = match wanted_segments(providers, &packs, &keys) {
         Ok(wanted) => wanted,
         Err(message) => return Ok(usage_error(request.format, &message)),
+    };
+    let keys = match wanted {
+        Some(_) => keys,
+        None => of_domains(keys, &packs, domains),
     };
     let chosen = |segment: &str| wanted.as_ref().is_none_or(|w| w.contains(segment));
     refuse_shared(request, project, |p| {
@@ -152,12 +158,19 @@ fn list(
         keys: rows,
         missing,
     };
-    render::list(&listing, request.format, request.color);
+    let commands = CommandScope::new(
+        Some(&scope.tenant),
+        scope.team.as_deref(),
+        &scope.env,
+        &request.project_root,
+        &request.project_root.join("state"),
+    );
+    render::list(&listing, &commands, request.format, request.color);
     Ok(exit_code::SUCCESS)
 }
 
-/// With one domain, only the keys of its packs' providers; with every domain, every key (also
-/// of providers no pack of the project names).
+/// Without `--provider`: with one domain, only the keys of its packs' providers; with every
+/// domain, every key (also of providers no pack of the project names).
 fn of_domains(keys: Vec<StoredKey>, packs: &[ProjectPack], domains: &[Domain]) -> Vec<StoredKey> {
     if Domain::ALL.iter().all(|d| domains.contains(d)) {
         return keys;
@@ -215,16 +228,22 @@ fn unmatched(value: &str, packs: &[ProjectPack], keys: &[StoredKey]) -> String {
 
 /// The provider `set` and `delete` mean: the pack id of the project's pack whose id, file name
 /// or stem `named` is (`telegram` -> `messaging-telegram`), else `named` as typed (a provider
-/// whose pack is not in the project).
-fn pack_id_named(packs: &[ProjectPack], named: &str) -> String {
+/// whose pack is not in the project). A name that several packs answer to (`hook`, the stem
+/// of `messaging/hook.gtpack` and `events/hook.gtpack`) is refused, naming their ids.
+fn pack_id_named(packs: &[ProjectPack], named: &str) -> Result<String, String> {
     let ids: BTreeSet<&str> = packs
         .iter()
         .filter(|p| names_pack(named, Some(&p.info.pack_id), Some(&p.path)))
         .map(|p| p.info.pack_id.as_str())
         .collect();
     match ids.into_iter().collect::<Vec<_>>().as_slice() {
-        [one] => one.to_string(),
-        _ => named.to_string(),
+        [] => Ok(named.to_string()),
+        [one] => Ok(one.to_string()),
+        many => Err(format!(
+            "{named} names {} packs of the project ({}): give the pack id",
+            many.len(),
+            many.join(", ")
+        )),
     }
 }
 

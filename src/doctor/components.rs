@@ -8,20 +8,9 @@ use std::path::Path;
 use super::{Finding, Severity};
 use crate::pack::domains::lifecycle_steps;
 use crate::pack::manifest::{
-    ExportVerdict, ManifestForm, PackInfo, ProviderContract, exports_in, open_archive,
+    ExportVerdict, ManifestForm, NodeCall, NodeTarget, PackInfo, ProviderContract, exports_in,
+    open_archive,
 };
-
-/// Node types the runner provides itself (no wasm).
-const BUILTINS: [&str; 8] = [
-    "emit.response",
-    "emit.log",
-    "state.get",
-    "state.set",
-    "var.set",
-    "flow.call",
-    "flow.goto",
-    "session.wait",
-];
 
 pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
     let mut findings = node_findings(info);
@@ -61,7 +50,7 @@ pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
 fn called_by_node(info: &PackInfo, id: &str) -> bool {
     info.flow_nodes
         .values()
-        .any(|nodes| nodes.values().any(|component| component == id))
+        .any(|nodes| nodes.values().any(|call| call.component() == Some(id)))
 }
 
 /// The provider whose runtime component `id` is.
@@ -71,7 +60,8 @@ fn provider_run_by<'a>(info: &'a PackInfo, id: &str) -> Option<&'a ProviderContr
         .find(|p| p.runtime.component_ref == id)
 }
 
-/// Nodes of lifecycle flows calling a component the pack does not list.
+/// Nodes of lifecycle flows calling a component the pack does not list, judged as the runner
+/// dispatches them: nodes it handles itself (`emit.*`, `provider.invoke`, ...) need nothing.
 fn node_findings(info: &PackInfo) -> Vec<Finding> {
     let lifecycle: BTreeSet<&str> = lifecycle_steps()
         .into_iter()
@@ -83,19 +73,36 @@ fn node_findings(info: &PackInfo) -> Vec<Finding> {
         .iter()
         .filter(|(f, _)| lifecycle.contains(f.as_str()))
     {
-        for (node, component) in nodes {
-            let known =
-                BUILTINS.contains(&component.as_str()) || info.component_world(component).is_some();
-            if !known {
-                let message = format!(
-                    "flow {flow} node {node} calls component {component}, which the pack does not contain: it can only come from a registry with --online"
-                );
-                let fix = format!("add {component} to the pack, or run with --online");
-                findings.push(Finding::new(Severity::Warning, message).fix(fix));
-            }
+        for (node, call) in nodes {
+            findings.extend(node_finding(info, flow, node, call));
         }
     }
     findings
+}
+
+fn node_finding(info: &PackInfo, flow: &str, node: &str, call: &NodeCall) -> Option<Finding> {
+    match &call.target {
+        NodeTarget::Runner => None,
+        NodeTarget::Component(id) if info.component_world(id).is_some() => None,
+        NodeTarget::Component(id) => {
+            let written = match *id == call.written {
+                true => String::new(),
+                false => format!(" (the runner reads {} as component {id})", call.written),
+            };
+            let message = format!(
+                "flow {flow} node {node} calls component {id}{written}, which the pack does not contain: it can only come from a registry with --online"
+            );
+            let fix = format!("add {id} to the pack, or run with --online");
+            Some(Finding::new(Severity::Warning, message).fix(fix))
+        }
+        NodeTarget::ExecWithoutTarget => {
+            let message = format!(
+                "flow {flow} node {node} is component.exec without a component in its input: the runner will fail it"
+            );
+            let fix = "name the component in the node's input (`component`), and rebuild the pack";
+            Some(Finding::new(Severity::Warning, message).fix(fix))
+        }
+    }
 }
 
 /// A flow hint naming a flow the pack does not declare: the step runs its default flow instead

@@ -14,12 +14,13 @@ mod store;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::base::command_line::CommandScope;
 use crate::pack::domains::{Action, Domain, discover};
-use crate::pack::ids::{CollidingPack, IdCollision, shared_store_names};
 use crate::plan::{
-    PlanOptions, PlannedPack, ScannedPack, UnmatchedProvider, build_plan, every_provider_matches,
-    matches_provider,
+    Plan, PlanOptions, PlannedPack, ScannedPack, UnmatchedProvider, build_plan,
+    every_provider_matches, matches_provider,
 };
+use crate::state::history::{RunEntry, list_runs};
 use crate::state::secrets::{DevSecrets, SecretScope};
 
 /// How much a finding matters: an error makes `dev doctor` exit 1.
@@ -65,6 +66,17 @@ impl Finding {
     }
 }
 
+/// A public base URL the project has, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl {
+    pub url: String,
+    /// `--public-base-url`, or the tunnel file's path.
+    pub from: String,
+    /// Whether a setup in the doctor's scope would use it (the flag, or the tunnel file of its
+    /// tenant and team); a tunnel file of another scope only may be used.
+    pub in_scope: bool,
+}
+
 /// What the doctor looks at.
 pub struct DoctorSettings {
     pub project_root: PathBuf,
@@ -72,10 +84,13 @@ pub struct DoctorSettings {
     pub domains: Vec<Domain>,
     /// The tenant and team whose secrets and logins are checked; `None` skips those checks.
     pub scope: Option<SecretScope>,
-    /// The project's public URL (`--public-base-url`, else the tunnel file), when it has one.
-    pub public_base_url: Option<String>,
+    /// The project's public URLs: `--public-base-url`, else the tunnel file of the tenant and
+    /// team, else (without `--tenant`) every tunnel file found.
+    pub public_base_urls: Vec<PublicUrl>,
     /// `--provider`: only these packs (id, file name or stem), across the domains.
     pub providers: Vec<String>,
+    /// The scope the doctor was asked in, which every command a fix prints carries.
+    pub command_scope: CommandScope,
 }
 
 /// Everything found, in domain and pack order.
@@ -102,19 +117,33 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
     let store_file = crate::state::secrets::store_path(&settings.project_root);
     let store = store::examine(&store_file, settings.scope.as_ref());
     let mut findings = store.findings;
-    let mut packs = 0;
-    let mut seen = Vec::new();
+    let secrets = store.readable.then_some(store.secrets.as_ref());
+    let mut plans = Vec::new();
+    let mut folder_findings = Vec::new();
     for &domain in &settings.domains {
-        let secrets = store.readable.then_some(store.secrets.as_ref());
-        let examined = examine_domain(domain, settings, secrets);
-        findings.extend(examined.findings);
-        packs += examined.packs;
-        seen.extend(examined.seen);
+        match plan_domain(domain, settings) {
+            Ok((plan, found)) => {
+                plans.push(plan);
+                folder_findings.push((domain, found));
+            }
+            Err(finding) => folder_findings.push((domain, vec![finding])),
+        }
     }
+    // One plan of every domain examined, as `dev setup all` makes it: a pack id declared in
+    // two domains is an error there too (they share the state folders).
     let providers_root = settings.project_root.join("providers");
-    every_provider_matches(&seen, &settings.providers, &providers_root)?;
-    findings.extend(shared_across_domains(&seen, &settings.providers));
-    findings.extend(project::stale_runs(&settings.state_dir));
+    findings.extend(project::missing_folders(&settings.project_root, &plans));
+    let plan = Plan::combine(plans, providers_root.clone(), &[])?;
+    every_provider_matches(&plan.packs, &settings.providers, &providers_root)?;
+    let mut packs = 0;
+    for (domain, found) in folder_findings {
+        findings.extend(found);
+        for pack in plan.section_packs(domain).filter(|p| wanted(settings, p)) {
+            packs += 1;
+            findings.extend(examine_pack(domain, pack, settings, secrets));
+        }
+    }
+    findings.extend(run_findings(settings, &plan));
     Ok(Diagnosis {
         findings,
         packs,
@@ -122,109 +151,88 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
     })
 }
 
-/// Packs of different domains whose ids the secrets store cannot tell apart (each domain's plan
-/// already puts its own in error): one finding per collision a wanted pack is part of.
-fn shared_across_domains(seen: &[PlannedPack], providers: &[String]) -> Vec<Finding> {
-    let readable: Vec<&PlannedPack> = seen.iter().filter(|p| p.info.is_some()).collect();
-    let named: Vec<CollidingPack> = readable
+/// The recorded runs of the scope examined that need a person: stale or unreadable.
+fn run_findings(settings: &DoctorSettings, plan: &Plan) -> Vec<Finding> {
+    // `--provider` named packs: their runs are those of their pack ids.
+    let ids: Vec<&str> = plan
+        .packs
         .iter()
-        .map(|p| CollidingPack {
-            file: format!("providers/{}/{}", p.domain, p.file_name),
-            pack_id: p.info.as_ref().map_or(String::new(), |i| i.pack_id.clone()),
-        })
+        .filter(|p| wanted(settings, p))
+        .filter_map(|p| p.info.as_ref().map(|i| i.pack_id.as_str()))
         .collect();
-    let wanted = |pack: &PlannedPack| {
-        providers.is_empty() || providers.iter().any(|w| matches_provider(pack, w))
-    };
-    let mut findings = Vec::new();
-    for (store_name, group) in shared_store_names(named.iter().map(|p| p.pack_id.as_str())) {
-        let domains: Vec<Domain> = group.iter().map(|&i| readable[i].domain).collect();
-        if domains.iter().all(|d| *d == domains[0]) || !group.iter().any(|&i| wanted(readable[i])) {
-            continue;
-        }
-        let collision = IdCollision {
-            store_name,
-            packs: group.iter().map(|&i| named[i].clone()).collect(),
-        };
-        let first = readable[group[0]];
-        findings.push(
-            Finding::new(Severity::Error, collision.to_string()).about(first.domain, &first.path),
-        );
-    }
+    let runs: Vec<RunEntry> = list_runs(&settings.state_dir)
+        .into_iter()
+        .filter(|run| in_scope(settings, &ids, run))
+        .collect();
+    let mut findings = project::stale_runs(&runs);
+    findings.extend(project::unreadable_runs(&runs));
     findings
 }
 
-/// What one domain gave: its findings, how many packs were examined, and every pack found
-/// (for `--provider`).
-struct DomainExamined {
-    findings: Vec<Finding>,
-    packs: usize,
-    seen: Vec<PlannedPack>,
+/// A recorded run of the domains, `--provider` packs (`ids`), tenant and team examined. An unreadable
+/// run does not say its tenant: it is kept whatever the tenant.
+fn in_scope(settings: &DoctorSettings, ids: &[&str], run: &RunEntry) -> bool {
+    let provider = settings.providers.is_empty()
+        || ids.contains(&run.pack_id.as_str())
+        || settings.providers.iter().any(|p| run.is_of_provider(p));
+    let scope = match (&settings.scope, run.unreadable.is_some()) {
+        (Some(scope), false) => {
+            run.tenant.as_deref() == Some(scope.tenant.as_str())
+                && (scope.team.is_none() || run.team == scope.team)
+                && run.env.as_deref().is_none_or(|env| env == scope.env)
+        }
+        _ => true,
+    };
+    settings.domains.contains(&run.domain) && provider && scope
 }
 
-/// The findings of one domain's packs (those `--provider` names, when given).
+fn wanted(settings: &DoctorSettings, pack: &PlannedPack) -> bool {
+    settings.providers.is_empty() || settings.providers.iter().any(|w| matches_provider(pack, w))
+}
+
+/// One domain's plan (of `dev setup`, every pack) and the findings about its folder; the
+/// folder's own problem when it cannot be read.
+fn plan_domain(domain: Domain, settings: &DoctorSettings) -> Result<(Plan, Vec<Finding>), Finding> {
+    let discovery = discover(&settings.project_root, domain)
+        .map_err(|err| Finding::new(Severity::Error, err.to_string()))?;
+    let findings = project::lock_files(domain, &discovery.dir);
+    let scanned = ScannedPack::read_all(&discovery.packs);
+    let options = PlanOptions::default();
+    let plan = build_plan(domain, Action::Setup, &discovery, scanned, &options)
+        .map_err(|unmatched| Finding::new(Severity::Error, unmatched.to_string()))?;
+    Ok((plan, findings))
+}
+
+/// The findings of one pack.
 /// `secrets` is `None` when the store cannot be read (its own finding says so), `Some(None)`
 /// when there is none yet.
-fn examine_domain(
+fn examine_pack(
     domain: Domain,
+    pack: &PlannedPack,
     settings: &DoctorSettings,
     secrets: Option<Option<&DevSecrets>>,
-) -> DomainExamined {
-    let discovery = match discover(&settings.project_root, domain) {
-        Ok(discovery) => discovery,
-        Err(err) => {
-            let findings = vec![Finding::new(Severity::Error, err.to_string())];
-            return DomainExamined {
-                findings,
-                packs: 0,
-                seen: Vec::new(),
-            };
-        }
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(error) = &pack.error {
+        let finding = Finding::new(Severity::Error, format!("pack {error}"))
+            .about(domain, &pack.path)
+            .fix("rebuild the pack, or remove it from the providers folder");
+        findings.push(finding);
+    }
+    let Some(info) = &pack.info else {
+        return findings;
     };
-    let mut findings = project::lock_files(domain, &discovery.dir);
-    let scanned = ScannedPack::read_all(&discovery.packs);
-    let Ok(plan) = build_plan(
+    let at = |f: Finding| f.about(domain, &pack.path);
+    findings.extend(components::check(&pack.path, info).into_iter().map(at));
+    findings.extend(contract::check(&pack.path, info).into_iter().map(at));
+    let context = setup::Context {
         domain,
-        Action::Setup,
-        &discovery,
-        scanned,
-        &PlanOptions::default(),
-    ) else {
-        return DomainExamined {
-            findings,
-            packs: 0,
-            seen: Vec::new(),
-        };
+        state_dir: &settings.state_dir,
+        scope: settings.scope.as_ref(),
+        secrets,
+        public_base_urls: &settings.public_base_urls,
+        commands: &settings.command_scope,
     };
-    let wanted = |pack: &PlannedPack| {
-        settings.providers.is_empty()
-            || settings.providers.iter().any(|w| matches_provider(pack, w))
-    };
-    let mut packs = 0;
-    for pack in plan.packs.iter().filter(|p| wanted(p)) {
-        packs += 1;
-        if let Some(error) = &pack.error {
-            let finding = Finding::new(Severity::Error, format!("pack {error}"))
-                .about(domain, &pack.path)
-                .fix("rebuild the pack, or remove it from the providers folder");
-            findings.push(finding);
-        }
-        let Some(info) = &pack.info else { continue };
-        let at = |f: Finding| f.about(domain, &pack.path);
-        findings.extend(components::check(&pack.path, info).into_iter().map(at));
-        findings.extend(contract::check(&pack.path, info).into_iter().map(at));
-        let context = setup::Context {
-            domain,
-            state_dir: &settings.state_dir,
-            scope: settings.scope.as_ref(),
-            secrets,
-            public_base_url: settings.public_base_url.as_deref(),
-        };
-        findings.extend(setup::check(info, &context).into_iter().map(at));
-    }
-    DomainExamined {
-        findings,
-        packs,
-        seen: plan.packs,
-    }
+    findings.extend(setup::check(info, &context).into_iter().map(at));
+    findings
 }

@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use super::{Finding, Severity};
+use super::{Finding, PublicUrl, Severity};
+use crate::base::command_line::CommandScope;
 use crate::pack::domains::Domain;
 use crate::pack::manifest::PackInfo;
 use crate::plan::LoginStatus;
@@ -22,7 +23,9 @@ pub struct Context<'a> {
     pub scope: Option<&'a SecretScope>,
     /// `None` when the store cannot be read; `Some(None)` when there is none yet.
     pub secrets: Option<Option<&'a DevSecrets>>,
-    pub public_base_url: Option<&'a str>,
+    pub public_base_urls: &'a [PublicUrl],
+    /// The scope every printed command carries.
+    pub commands: &'a CommandScope,
 }
 
 pub fn check(info: &PackInfo, context: &Context<'_>) -> Vec<Finding> {
@@ -38,23 +41,24 @@ pub fn check(info: &PackInfo, context: &Context<'_>) -> Vec<Finding> {
     let layout = StateLayout::new(context.state_dir);
     findings.extend(unscoped_finding(info, &layout, context.scope));
     if let Some(scope) = context.scope {
-        findings.extend(stored_findings(info, &form, &layout, scope));
+        findings.extend(stored_findings(info, &form, &layout, scope, context));
     }
-    findings.extend(public_url_finding(&form, context.public_base_url));
+    findings.extend(public_url_findings(&form, context.public_base_urls));
     findings.extend(device_code_finding(info));
     if let Some(scope) = context.scope {
         if let Some(secrets) = context.secrets {
-            findings.extend(secret_findings(info, &form, context.domain, secrets, scope));
+            findings.extend(secret_findings(info, &form, context, secrets, scope));
         }
-        findings.extend(login_finding(info, context.state_dir, scope));
+        findings.extend(login_finding(info, context, scope));
     }
     findings
 }
 
 /// Where the pack's device-code login stands for the tenant and team.
-fn login_finding(info: &PackInfo, state_dir: &Path, scope: &SecretScope) -> Option<Finding> {
+fn login_finding(info: &PackInfo, context: &Context<'_>, scope: &SecretScope) -> Option<Finding> {
     info.oauth_device_code.as_ref()?;
-    let state = login_state(&StateLayout::new(state_dir), scope, &info.pack_id);
+    let state = login_state(&StateLayout::new(context.state_dir), scope, &info.pack_id);
+    let setup = setup_command(info, context);
     let detail = state.detail.map(|d| format!(" ({d})")).unwrap_or_default();
     let message = format!(
         "device-code login for tenant {}: {}{detail}",
@@ -63,15 +67,25 @@ fn login_finding(info: &PackInfo, state_dir: &Path, scope: &SecretScope) -> Opti
     );
     Some(match state.status {
         LoginStatus::Complete => Finding::new(Severity::Info, message),
-        LoginStatus::NotStarted => Finding::new(Severity::Info, message).fix(format!(
-            "run greentic-operator dev setup --tenant {}",
-            scope.tenant
-        )),
+        LoginStatus::NotStarted => {
+            Finding::new(Severity::Info, message).fix(format!("run `{setup}`"))
+        }
         _ => Finding::new(Severity::Warning, message).fix(format!(
-            "run greentic-operator dev setup --tenant {} again (it resumes or restarts the login)",
-            scope.tenant
+            "run `{setup}` again (it resumes or restarts the login)"
         )),
     })
+}
+
+/// `dev setup` of this one pack, in the doctor's scope.
+fn setup_command(info: &PackInfo, context: &Context<'_>) -> String {
+    let words = [
+        "dev",
+        "setup",
+        context.domain.name(),
+        "--provider",
+        info.pack_id.as_str(),
+    ];
+    context.commands.command_with_state(&words)
 }
 
 /// Defaults that break their own question's rules.
@@ -101,6 +115,7 @@ fn stored_findings(
     form: &SetupForm,
     layout: &StateLayout,
     scope: &SecretScope,
+    context: &Context<'_>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     let stored_file = layout.setup_answers_file(&scope.state_scope(), &info.pack_id);
@@ -120,7 +135,10 @@ fn stored_findings(
                 "the stored answer {key} ({}) {broken}",
                 stored_file.display()
             );
-            let fix = "give a new value with `dev setup --answers FILE` or at the prompt";
+            let fix = format!(
+                "give a new value at the prompt of `{}`, or in a file given to it with --answers FILE",
+                setup_command(info, context)
+            );
             findings.push(Finding::new(Severity::Warning, message).fix(fix));
         }
     }
@@ -154,20 +172,44 @@ fn unscoped_finding(
     Some(Finding::new(Severity::Warning, message).fix(fix))
 }
 
-fn public_url_finding(form: &SetupForm, project_url: Option<&str>) -> Option<Finding> {
-    let question = form.question(PUBLIC_BASE_URL)?;
-    if project_url.is_some() || question.default.is_some() {
-        return None;
-    }
-    let severity = if question.spec.required {
-        Severity::Warning
-    } else {
-        Severity::Info
+/// The project's public URLs against the pack's own rules for `public_base_url` (`^https://`
+/// in most published packs), or the lack of one.
+fn public_url_findings(form: &SetupForm, urls: &[PublicUrl]) -> Vec<Finding> {
+    let Some(question) = form.question(PUBLIC_BASE_URL) else {
+        return Vec::new();
     };
-    let message =
-        "asks for public_base_url and the project has none (no --public-base-url, no tunnel file)";
-    let fix = "pass --public-base-url https://..., or start a tunnel that writes state/runtime/<tenant>.<team>/public_base_url.txt";
-    Some(Finding::new(severity, message).fix(fix))
+    if urls.is_empty() {
+        if question.default.is_some() {
+            return Vec::new();
+        }
+        let severity = if question.spec.required {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        let message = "asks for public_base_url and the project has none (no --public-base-url, no tunnel file)";
+        let fix = "pass --public-base-url https://..., or start a tunnel that writes state/runtime/<tenant>.<team>/public_base_url.txt";
+        return vec![Finding::new(severity, message).fix(fix)];
+    }
+    urls.iter()
+        .filter_map(|public| {
+            let value = serde_json::Value::String(public.url.clone());
+            let broken = check_one(&question.spec, &value)?;
+            let severity = match public.in_scope {
+                true => Severity::Error,
+                false => Severity::Warning,
+            };
+            let message = format!(
+                "the public URL {} ({}) {broken}: its setup refuses it",
+                public.url, public.from
+            );
+            let fix = format!(
+                "give a URL the pack accepts, with --public-base-url or in {}",
+                public.from
+            );
+            Some(Finding::new(severity, message).fix(fix))
+        })
+        .collect()
 }
 
 fn device_code_finding(info: &PackInfo) -> Option<Finding> {
@@ -188,11 +230,11 @@ fn device_code_finding(info: &PackInfo) -> Option<Finding> {
 fn secret_findings(
     info: &PackInfo,
     form: &SetupForm,
-    domain: Domain,
+    context: &Context<'_>,
     secrets: Option<&DevSecrets>,
     scope: &SecretScope,
 ) -> Vec<Finding> {
-    let needs = needs_with_questions(domain, Default::default(), info, &form.questions);
+    let needs = needs_with_questions(context.domain, Default::default(), info, &form.questions);
     needs
         .iter()
         .map(|need| {
@@ -214,9 +256,11 @@ fn secret_findings(
                 "secret {} is not in the dev store for tenant {}",
                 need.requirement, scope.tenant
             );
+            let set = ["dev", "secrets", "set", info.pack_id.as_str(), key];
             let fix = format!(
-                "greentic-operator dev secrets set {} {key} --tenant {}, or answer it in dev setup",
-                info.pack_id, scope.tenant
+                "run `{}` (it reads the value from a hidden prompt or standard input), or answer it in `{}`",
+                context.commands.command(&set),
+                setup_command(info, context)
             );
             Finding::new(severity, message).fix(fix)
         })

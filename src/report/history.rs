@@ -7,15 +7,24 @@ use serde_json::Value;
 use super::document::history::{RunsDocument, ShowDocument};
 use super::style::{Styles, paint};
 use super::table::render_table;
+use crate::base::command_line::CommandScope;
 use crate::cli::request::ColorChoice;
 use crate::cli::request::OutputFormat;
 use crate::state::history::{RunEntry, RunStatus};
 
 /// `dev show` was given a run id that is not recorded; returns the exit code.
 pub fn no_such_run(run: &str, state_dir: &std::path::Path, format: OutputFormat) -> u8 {
+    // `dev runs` reading the same state folder from where this was asked.
+    let here = std::env::current_dir().map(|cwd| cwd.join("state"));
+    let scope = CommandScope {
+        env: "dev".to_string(),
+        state_dir: (here.as_deref().ok() != Some(state_dir)).then(|| state_dir.to_path_buf()),
+        ..CommandScope::default()
+    };
     let message = format!(
-        "no run {run:?} in {} (list them with `greentic-operator dev runs`)",
-        state_dir.join("runs").display()
+        "no run {run:?} in {} (list them with `{}`)",
+        state_dir.join("runs").display(),
+        scope.command_with_state(&["dev", "runs"])
     );
     super::usage_error(format, &message)
 }
@@ -33,7 +42,7 @@ pub fn unmatched_provider(
         recorded.iter().copied().collect::<Vec<_>>().join(", ")
     };
     let message = format!(
-        "--provider {unmatched} matches no recorded run in {}; providers with runs: {available}",
+        "--provider {unmatched} matches no recorded run in {} and no pack of the project; providers with runs: {available}",
         state_dir.join("runs").display()
     );
     super::usage_error(format, &message)
@@ -56,15 +65,35 @@ pub fn ambiguous_run(run: &str, matches: &[&RunEntry], format: OutputFormat) -> 
     super::usage_error(format, &text)
 }
 
+/// What `dev runs` found: the runs kept, how many are recorded, the filters given.
+pub struct RunsListing<'a> {
+    pub runs: &'a [RunEntry],
+    /// Every run recorded, before the filters.
+    pub recorded: usize,
+    /// The filters as typed (`messaging`, `--provider x`, `--failed`).
+    pub filters: Vec<String>,
+    pub state_dir: &'a std::path::Path,
+}
+
 /// `dev runs`: the recorded runs as a table, or as a JSON document.
-pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {
+pub fn runs(listing: &RunsListing<'_>, format: OutputFormat, color: ColorChoice) {
+    let runs = listing.runs;
     if format == OutputFormat::Json {
         super::document::print(&RunsDocument::new(runs));
         return;
     }
     let mut out = std::io::stdout().lock();
     if runs.is_empty() {
-        let _ = writeln!(out, "no runs recorded");
+        let runs_dir = listing.state_dir.join("runs");
+        let _ = match listing.recorded {
+            0 => writeln!(out, "no runs recorded in {}", runs_dir.display()),
+            n => writeln!(
+                out,
+                "no runs match {} ({n} recorded in {})",
+                listing.filters.join(", "),
+                runs_dir.display()
+            ),
+        };
         return;
     }
     let styles = Styles::new(color.for_stdout());
@@ -96,6 +125,11 @@ pub fn runs(runs: &[RunEntry], format: OutputFormat, color: ColorChoice) {
         paint(style, cell)
     }) {
         let _ = writeln!(out, "{line}");
+    }
+    for run in runs {
+        if let Some(why) = &run.unreadable {
+            let _ = writeln!(out, "{}: {why}", run.run_dir.display());
+        }
     }
 }
 
@@ -132,10 +166,10 @@ fn show_text(run: &RunEntry, outputs: &[(String, Value)], styles: &Styles) -> St
         run.flow,
         run.domain.name()
     ));
-    out.push_str(&format!(
-        "  tenant:   {}\n",
-        run.record["tenant"].as_str().unwrap_or("-")
-    ));
+    let or_dash = |value: &Option<String>| value.clone().unwrap_or_else(|| "-".to_string());
+    out.push_str(&format!("  tenant:   {}\n", or_dash(&run.tenant)));
+    out.push_str(&format!("  team:     {}\n", or_dash(&run.team)));
+    out.push_str(&format!("  env:      {}\n", or_dash(&run.env)));
     out.push_str(&format!("  started:  {}\n", run.started_at));
     if let Some(ms) = run.duration_ms {
         out.push_str(&format!("  duration: {:.3}s\n", ms as f64 / 1000.0));
@@ -147,6 +181,13 @@ fn show_text(run: &RunEntry, outputs: &[(String, Value)], styles: &Styles) -> St
         out.push_str(&format!(
             "  error:    {pid} ended without finishing it (killed, or a second Ctrl-C); it never will\n"
         ));
+    }
+    if let Some(limit) = run.record["outcome"]["limit_ms"].as_u64() {
+        let limit = humantime::format_duration(std::time::Duration::from_millis(limit));
+        out.push_str(&format!("  limit:    {limit} (--timeout)\n"));
+    }
+    if let Some(unreadable) = &run.unreadable {
+        out.push_str(&format!("  error:    {unreadable}\n"));
     }
     out.push_str(&errors(&run.record["outcome"]));
     if !outputs.is_empty() {

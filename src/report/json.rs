@@ -39,7 +39,7 @@ impl Reporter for JsonReporter {
 impl JsonReporter {
     fn plan(&mut self, plan: &Plan, request: &Request) {
         for line in plan_warnings(plan, request) {
-            super::to_stderr(&format!("{line}\n"));
+            super::warn_line(&line);
         }
         self.command = Some(CommandView::from(request));
     }

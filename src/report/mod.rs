@@ -18,6 +18,7 @@ mod table;
 mod text;
 
 use std::error::Error;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::base::interrupt::Notices;
 use crate::base::prompter::Prompter;
@@ -30,6 +31,25 @@ use crate::setup::device_code::record::DeviceCodePrompt;
 pub use document::FORMAT_VERSION;
 use document::error::{ErrorDocument, ErrorKind};
 use progress::SharedProgress;
+
+/// `-q`: only errors on stderr. Set once by `app` before the command runs, as the log filter
+/// is; read by every place that writes a warning, a notice or progress to stderr.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// A warning or notice on stderr, unless `-q`.
+pub fn warn_line(line: &str) {
+    if !quiet() {
+        to_stderr(&format!("{line}\n"));
+    }
+}
 
 /// Renders the command's event stream, in order.
 pub trait Reporter {
@@ -50,7 +70,7 @@ fn report_common(event: &Event<'_>) -> bool {
     match event {
         Event::UsageError { message } => to_stderr(&format!("error: {message}\n")),
         Event::Fatal { error } => to_stderr(&format!("{}\n", error_chain(*error))),
-        Event::Warning { message } => to_stderr(&format!("warning: {message}\n")),
+        Event::Warning { message } => warn_line(&format!("warning: {message}")),
         _ => return false,
     }
     true
@@ -140,8 +160,8 @@ pub fn for_format(format: OutputFormat, color: ColorChoice) -> Terminal {
 /// Said once on stderr when a process has waited about a second for a lock that another
 /// operator process holds (see `file_lock`).
 pub fn lock_wait_notice(lock_file: &std::path::Path) {
-    to_stderr(&format!(
-        "waiting for {}: another greentic-operator is changing the file it guards (Ctrl-C to stop)\n",
+    warn_line(&format!(
+        "waiting for {}: another greentic-operator is changing the file it guards (Ctrl-C to stop)",
         lock_file.display()
     ));
 }
@@ -246,15 +266,17 @@ pub fn render_device_code(prompt: &DeviceCodePrompt) -> String {
     }
     let open = prompt.label_for("verification_uri", "Open");
     let code = prompt.label_for("user_code", "Code");
-    let width = open.len().max(code.len()) + 1;
+    let width = unicode_width::UnicodeWidthStr::width(open)
+        .max(unicode_width::UnicodeWidthStr::width(code))
+        + 1;
     out.push_str(&format!(
-        "  {:width$} {}\n",
-        format!("{open}:"),
+        "  {} {}\n",
+        table::pad(&format!("{open}:"), width),
         prompt.verification_uri
     ));
     out.push_str(&format!(
-        "  {:width$} {}\n",
-        format!("{code}:"),
+        "  {} {}\n",
+        table::pad(&format!("{code}:"), width),
         prompt.user_code
     ));
     if let Some(complete) = &prompt.verification_uri_complete {

@@ -8,10 +8,12 @@ use super::document::secrets::{DeletedDocument, ListDocument, StoredDocument};
 use super::document::{self, FormatVersion};
 use super::style::{Styles, paint};
 use super::table::render_table;
+use crate::base::command_line::CommandScope;
 use crate::cli::request::{ColorChoice, OutputFormat};
 use crate::setup::secret_needs::Listing;
 
-pub fn list(listing: &Listing, format: OutputFormat, color: ColorChoice) {
+/// `commands` is the scope the list was asked in, which the hints' commands carry.
+pub fn list(listing: &Listing, commands: &CommandScope, format: OutputFormat, color: ColorChoice) {
     if format == OutputFormat::Json {
         document::print(&ListDocument::from(listing));
         return;
@@ -57,13 +59,12 @@ pub fn list(listing: &Listing, format: OutputFormat, color: ColorChoice) {
         } else {
             "optional"
         };
+        let key = need.answered_by.as_deref().unwrap_or(&need.requirement);
+        let set = commands.command(&["dev", "secrets", "set", &need.pack_id, key]);
         let _ = writeln!(
             out,
-            "  missing: {} {} ({required}; set it with `greentic-operator dev secrets set {} {}`)",
-            need.pack_id,
-            need.requirement,
-            need.pack_id,
-            need.answered_by.as_deref().unwrap_or(&need.requirement)
+            "  missing: {} {} ({required}; set it with `{set}`)",
+            need.pack_id, need.requirement,
         );
     }
 }

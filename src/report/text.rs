@@ -47,7 +47,7 @@ impl TextReporter {
 
 /// A live progress bar only where a person watches: stderr is a terminal and not in CI.
 fn wants_progress() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+    !super::quiet() && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
 }
 
 impl Reporter for TextReporter {
@@ -68,7 +68,7 @@ impl Reporter for TextReporter {
 impl TextReporter {
     fn plan(&mut self, plan: &Plan, request: &Request) {
         for line in plan_warnings(plan, request) {
-            super::to_stderr(&format!("{line}\n"));
+            super::warn_line(&line);
         }
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(render_plan(plan, request, &self.styles).as_bytes());
@@ -136,8 +136,8 @@ impl TextReporter {
         for file in &record.withheld_artifacts {
             let path = record.run_dir.join("artifacts").join(file);
             self.progress.suspend(|| {
-                super::to_stderr(&format!(
-                    "warning: {name}: the runner's {} is a binary file holding a secret value; it was not kept\n",
+                super::warn_line(&format!(
+                    "warning: {name}: the runner's {} is a binary file holding a secret value; it was not kept",
                     path.display()
                 ))
             });

@@ -23,6 +23,25 @@ pub fn resolve_public_base_url(
     (!url.is_empty()).then(|| (url.to_string(), AnswerSource::TunnelFile))
 }
 
+/// Every tunnel file of the state folder, whatever its tenant and team, as (file, URL), sorted
+/// by file: what a command without `--tenant` can still know of the project's public URLs.
+pub fn every_tunnel_url(layout: &StateLayout) -> Vec<(std::path::PathBuf, String)> {
+    let Ok(scopes) = fs::read_dir(layout.runtime_dir()) else {
+        return Vec::new();
+    };
+    let mut found: Vec<_> = scopes
+        .flatten()
+        .map(|scope| scope.path().join("public_base_url.txt"))
+        .filter_map(|file| {
+            let text = fs::read_to_string(&file).ok()?;
+            let url = text.lines().next().unwrap_or_default().trim().to_string();
+            (!url.is_empty()).then_some((file, url))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,11 @@ pub struct RunEntry {
     pub status: RunStatus,
     pub started_at: String,
     pub duration_ms: Option<u64>,
+    /// `run.json` as recorded; `null` when it cannot be read.
     pub record: Value,
+    /// Why `run.json` cannot be read (missing, truncated, not JSON): the run is listed with
+    /// what its folder tells, status `unreadable`.
+    pub unreadable: Option<String>,
 }
 
 /// How a recorded run ended: the outcome's `status` in `run.json`; `running` while the process
@@ -43,6 +47,8 @@ pub enum RunStatus {
     /// `running` in its `run.json`, but the process that wrote it is gone (killed, or ended
     /// at once by a second Ctrl-C): it will never finish. Never written, only read so.
     Abandoned,
+    /// Its `run.json` cannot be read.
+    Unreadable,
     /// Written by another version of the operator.
     #[serde(other)]
     Unknown,
@@ -59,6 +65,7 @@ impl RunStatus {
             RunStatus::Interrupted => "interrupted",
             RunStatus::Running => "running",
             RunStatus::Abandoned => "abandoned",
+            RunStatus::Unreadable => "unreadable",
             RunStatus::Unknown => "unknown",
         }
     }
@@ -103,7 +110,8 @@ impl RunEntry {
 }
 
 /// Every run under `<state>/runs/<domain>/<pack>/<flow>/<run_id>/run.json`, newest first.
-/// Folders without a readable `run.json` are skipped.
+/// A run folder whose `run.json` cannot be read is listed as `unreadable`, dated by the
+/// folder's modification time.
 pub fn list_runs(state_dir: &Path) -> Vec<RunEntry> {
     let mut entries = Vec::new();
     let mut dirs = vec![(state_dir.join("runs"), 0)];
@@ -130,11 +138,20 @@ pub fn list_runs(state_dir: &Path) -> Vec<RunEntry> {
 }
 
 fn read_entry(dir: &Path) -> Option<RunEntry> {
-    let bytes = fs::read(dir.join("run.json")).ok()?;
-    let file: RunFile = serde_json::from_slice(&bytes).ok()?;
-    let record: Value = serde_json::from_slice(&bytes).ok()?;
     let folder = dir.ancestors().nth(3)?.file_name()?.to_string_lossy();
     let domain = Domain::ALL.into_iter().find(|d| d.name() == folder)?;
+    let file = dir.join("run.json");
+    let read = fs::read(&file)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| {
+            let parsed: RunFile = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+            let record: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+            Ok((parsed, record))
+        });
+    let (file, record) = match read {
+        Ok(read) => read,
+        Err(reason) => return Some(unreadable_entry(dir, domain, reason)),
+    };
     Some(RunEntry {
         run_id: file.run_id,
         run_dir: dir.to_path_buf(),
@@ -152,6 +169,7 @@ fn read_entry(dir: &Path) -> Option<RunEntry> {
         started_at: file.started_at,
         duration_ms: file.duration,
         record,
+        unreadable: None,
     })
 }
 
@@ -178,6 +196,41 @@ pub fn process_started(pid: u64) -> Option<u64> {
     // The command name (field 2) is in parentheses and may hold spaces or parentheses itself.
     let (_, after_name) = stat.rsplit_once(')')?;
     after_name.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// A run folder whose `run.json` cannot be read: its id, pack and flow from its path
+/// (`<pack>/<flow>/<run_id>`), its time from the folder's modification time.
+fn unreadable_entry(dir: &Path, domain: Domain, reason: String) -> RunEntry {
+    let name = |n: usize| {
+        dir.ancestors()
+            .nth(n)
+            .and_then(Path::file_name)
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let modified = fs::metadata(dir).and_then(|m| m.modified()).ok();
+    let started_at = modified
+        .map(|t| {
+            chrono::DateTime::<chrono::Utc>::from(t)
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        })
+        .unwrap_or_default();
+    RunEntry {
+        run_id: name(0),
+        run_dir: dir.to_path_buf(),
+        domain,
+        pack_id: name(2),
+        flow: name(1),
+        tenant: None,
+        team: None,
+        env: None,
+        pack_path: None,
+        status: RunStatus::Unreadable,
+        started_at,
+        duration_ms: None,
+        record: Value::Null,
+        unreadable: Some(format!("run.json is unreadable: {reason}")),
+    }
 }
 
 /// Why [`find_run`] names no single run.

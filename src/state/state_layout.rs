@@ -114,6 +114,11 @@ impl StateLayout {
             .join(path_segment(provider_id))
     }
 
+    /// Where the tunnels write their files: `runtime/<tenant>.<team or default>/`.
+    pub fn runtime_dir(&self) -> PathBuf {
+        self.root.join("runtime")
+    }
+
     /// The tunnel's file, as the existing Greentic operator writes it.
     pub fn public_base_url_file(&self, tenant: &str, team: Option<&str>) -> PathBuf {
         self.root

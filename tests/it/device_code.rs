@@ -662,3 +662,32 @@ fn no_stderr_line_holds_a_token_of_the_login_at_any_verbosity() {
         }
     }
 }
+
+#[test]
+fn the_doctors_login_fix_runs_as_printed_for_the_team_asked_and_completes_the_login() {
+    let server = AuthServer::start(vec![tokens(ACCESS, REFRESH)]);
+    let p = project(&server, metadata(&server.uri()), &accepting());
+    // The answer setup needs, stored for the team, so the printed command needs nothing more.
+    p.file(
+        "state/config/dev/acme/blue/messaging-teams/setup-answers.json",
+        br#"{"client_id": "client-abc"}"#,
+    );
+    let doctor = [
+        "dev",
+        "doctor",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--team",
+        "blue",
+    ];
+    let about = "device-code login for tenant acme: not_started";
+    let before = p.run(&doctor);
+    before.stdout_has(about);
+    crate::fixes::run_first_printed(&p, &before.stdout, about, "")
+        .code(exit_code::SUCCESS)
+        .stdout_has("Logins: 1 complete");
+    let after = p.run(&doctor);
+    after.stdout_has("device-code login for tenant acme: complete");
+    assert!(!after.stdout.contains(about), "{}", after.stdout);
+}

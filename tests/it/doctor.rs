@@ -216,7 +216,7 @@ fn setup_questions_defaults_stored_answers_secrets_and_the_public_url_are_checke
         .stdout_has("warning providers/messaging/clean.gtpack: the stored answer public_base_url (")
         .stdout_has("does not match ^https://")
         .stdout_has("warning providers/messaging/clean.gtpack: asks for public_base_url and the project has none")
-        .stdout_has("warning providers/messaging/clean.gtpack: secret CLEAN_BOT_TOKEN is not in the dev store for tenant acme (fix: greentic-operator dev secrets set messaging-clean bot_token --tenant acme");
+        .stdout_has("warning providers/messaging/clean.gtpack: secret CLEAN_BOT_TOKEN is not in the dev store for tenant acme (fix: run `greentic-operator dev secrets set messaging-clean bot_token --tenant acme`");
 
     // The same secret set by hand, and the project's URL given: both settled.
     p.run_with_stdin(
@@ -383,12 +383,30 @@ fn pack_ids_of_two_domains_the_store_cannot_tell_apart_are_an_error() {
     p.pack("messaging", "alpha.gtpack", &pack("messaging-alpha"));
     p.pack("events", "alpha.gtpack", &pack("Messaging.Alpha"));
     doctor(&p, &[]).code(exit_code::FAILURE).stdout_has(
-        "share the secrets store's provider name messaging_alpha: one's secrets would be the other's",
+        "which the secrets store files as messaging_alpha, as it does events/alpha.gtpack's \"Messaging.Alpha\": one's secrets would be the other's",
     );
     p.run(&["dev", "setup", "all", "--tenant", "acme", "--dry-run"])
         .code(exit_code::FAILURE)
         .stdout_has("which the secrets store files as messaging_alpha");
     doctor(&p, &["--provider", "messaging-alpha"])
         .code(exit_code::FAILURE)
-        .stdout_has("providers/events/alpha.gtpack (id \"Messaging.Alpha\")");
+        .stdout_has("events/alpha.gtpack's \"Messaging.Alpha\"")
+        .stdout_has("1 packs: 1 errors");
+}
+
+#[test]
+fn a_pack_id_declared_in_two_domains_is_an_error_as_dev_setup_all_says() {
+    let p = Project::new();
+    p.pack("messaging", "hook.gtpack", &clean());
+    p.pack("events", "hook.gtpack", &clean());
+    p.run(&["dev", "setup", "all", "--dry-run"])
+        .code(exit_code::FAILURE)
+        .stdout_has("duplicate id");
+    doctor(&p, &["all"])
+        .code(exit_code::FAILURE)
+        .stdout_has("error   providers/messaging/hook.gtpack: pack declares pack id \"messaging-clean\", as does events/hook.gtpack")
+        .stdout_has("error   providers/events/hook.gtpack: pack declares pack id \"messaging-clean\", as does messaging/hook.gtpack")
+        .stdout_has("2 packs: 2 errors");
+    // One domain alone has no duplicate.
+    doctor(&p, &["messaging"]).code(exit_code::SUCCESS);
 }

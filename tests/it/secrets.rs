@@ -401,3 +401,76 @@ fn a_bare_relative_store_path_is_a_file_in_the_current_folder() {
         .code(exit_code::SUCCESS)
         .stdout_has("bot_token");
 }
+
+#[test]
+fn list_of_a_domain_matches_provider_against_every_key_of_the_store() {
+    let p = project();
+    p.run_with_stdin(
+        &[
+            "dev",
+            "secrets",
+            "set",
+            "telegram-legacy",
+            "bot_token",
+            "--tenant",
+            "acme",
+        ],
+        "v4lue",
+    )
+    .code(exit_code::SUCCESS)
+    .stdout_has("secrets://dev/acme/_/telegram_legacy/bot_token");
+    let listed = p.run(&[
+        "dev",
+        "secrets",
+        "list",
+        "messaging",
+        "--provider",
+        "telegram-legacy",
+        "--tenant",
+        "acme",
+    ]);
+    listed
+        .code(exit_code::SUCCESS)
+        .stdout_has("telegram_legacy")
+        .stdout_has("bot_token");
+    // Without --provider, a domain lists only its packs' providers.
+    let domain = p.run(&["dev", "secrets", "list", "messaging", "--tenant", "acme"]);
+    assert!(
+        !domain.stdout.contains("telegram_legacy"),
+        "{}",
+        domain.stdout
+    );
+}
+
+#[test]
+fn set_refuses_a_name_that_packs_of_two_domains_answer_to() {
+    let p = Project::new();
+    let pack = |id: &str| crate::support::packs::PackBuilder::new(id).passing("setup_default");
+    p.pack("messaging", "hook.gtpack", &pack("messaging-hook"));
+    p.pack("events", "hook.gtpack", &pack("events-hook"));
+    p.run_with_stdin(
+        &["dev", "secrets", "set", "hook", "token", "--tenant", "acme"],
+        "v4lue",
+    )
+    .code(exit_code::USAGE)
+    .stderr_has(
+        "hook names 2 packs of the project (events-hook, messaging-hook): give the pack id",
+    );
+    assert!(
+        !p.root().join(".greentic/dev").exists()
+            || p.secret("secrets://dev/acme/_/hook/token").is_none()
+    );
+    p.run_with_stdin(
+        &[
+            "dev",
+            "secrets",
+            "set",
+            "events-hook",
+            "token",
+            "--tenant",
+            "acme",
+        ],
+        "v4lue",
+    )
+    .code(exit_code::SUCCESS);
+}

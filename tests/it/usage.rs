@@ -2,6 +2,7 @@
 
 use greentic_operator::base::exit_code;
 
+use crate::support::packs::PackBuilder;
 use crate::support::project::{Project, files_under};
 
 #[test]
@@ -185,4 +186,32 @@ fn upper_case_names_are_refused_by_the_store_rule_before_anything_runs() {
     }
     assert!(!p.state().exists(), "nothing ran");
     assert!(!p.root().join(".greentic").exists(), "nothing stored");
+}
+
+#[test]
+fn quiet_leaves_only_errors_on_stderr() {
+    let p = Project::new();
+    p.pack(
+        "events",
+        "e.gtpack",
+        &PackBuilder::new("events-e").passing("setup_default"),
+    );
+    // providers/messaging does not exist: a warning, unless -q.
+    let loud = p.run(&["dev", "setup", "messaging", "--tenant", "acme", "--dry-run"]);
+    assert!(loud.stderr.contains("warning"), "{}", loud.stderr);
+    let quiet = p.run(&[
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--dry-run",
+        "-q",
+    ]);
+    assert_eq!(quiet.stderr, "", "-q printed more than errors");
+    assert_eq!(quiet.stdout, loud.stdout, "stdout is the same");
+    // Errors still are.
+    p.run(&["dev", "runs", "--provider", "nope", "-q"])
+        .code(exit_code::USAGE)
+        .stderr_has("error: ");
 }

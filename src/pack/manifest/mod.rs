@@ -15,6 +15,7 @@ use zip::ZipArchive;
 use zip::result::ZipError;
 
 mod archive;
+mod dispatch;
 mod end_record;
 mod exports;
 pub mod flow_hints;
@@ -23,6 +24,7 @@ mod legacy_json;
 mod pack_reader;
 mod provider;
 
+pub use dispatch::{NodeCall, NodeTarget};
 pub use exports::{
     ExportVerdict, ExportsError, RUNNER_VERSION, component_exports, exported_functions_in,
     exports_in,
@@ -88,8 +90,8 @@ pub struct PackInfo {
     pub secret_requirements: Vec<SecretRequirement>,
     /// The components the manifest lists, with the world each declares.
     pub components: Vec<ComponentWorld>,
-    /// For each flow, the component each node calls (node id -> component id).
-    pub flow_nodes: BTreeMap<String, BTreeMap<String, String>>,
+    /// For each flow, what each node calls as the runner judges it (node id -> call).
+    pub flow_nodes: BTreeMap<String, BTreeMap<String, NodeCall>>,
     /// The pack's setup entries (`setup.yaml`, `secret-requirements.json`), read in the same
     /// pass as the manifest and parsed by whoever needs them.
     pub setup_entries: SetupEntries,
@@ -164,9 +166,11 @@ impl PackInfo {
             .map(|c| c.world.as_str())
     }
 
-    /// The component node `node` of `flow` calls.
+    /// The component node `node` of `flow` calls (as the runner resolves it), else its id as
+    /// written.
     pub fn node_component(&self, flow: &str, node: &str) -> Option<&str> {
-        self.flow_nodes.get(flow)?.get(node).map(String::as_str)
+        let call = self.flow_nodes.get(flow)?.get(node)?;
+        Some(call.component().unwrap_or(&call.written))
     }
 
     pub fn declares(&self, flow: &str) -> bool {
@@ -349,7 +353,7 @@ fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
             .iter()
             .map(|entry| {
                 let nodes = entry.flow.nodes.iter();
-                let nodes = nodes.map(|(id, node)| (id.to_string(), node.component.id.to_string()));
+                let nodes = nodes.map(|(id, node)| (id.to_string(), NodeCall::of(node)));
                 (entry.id.to_string(), nodes.collect())
             })
             .collect(),

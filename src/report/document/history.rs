@@ -42,6 +42,9 @@ pub struct RunView {
     pub started_at: String,
     /// Absent while it runs.
     pub duration_ms: Option<u64>,
+    /// Why its `run.json` cannot be read (status `unreadable`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
 }
 
 impl From<&RunEntry> for RunView {
@@ -58,6 +61,7 @@ impl From<&RunEntry> for RunView {
             status: run.status.into(),
             started_at: run.started_at.clone(),
             duration_ms: run.duration_ms,
+            unreadable: run.unreadable.clone(),
         }
     }
 }
@@ -76,6 +80,8 @@ pub enum RunStatusView {
     /// `running` in its `run.json`, but the process that wrote it is gone: it will never
     /// finish.
     Abandoned,
+    /// Its `run.json` cannot be read.
+    Unreadable,
     /// Written by another version of the operator.
     Unknown,
 }
@@ -91,6 +97,7 @@ impl From<RunStatus> for RunStatusView {
             RunStatus::Interrupted => RunStatusView::Interrupted,
             RunStatus::Running => RunStatusView::Running,
             RunStatus::Abandoned => RunStatusView::Abandoned,
+            RunStatus::Unreadable => RunStatusView::Unreadable,
             RunStatus::Unknown => RunStatusView::Unknown,
         }
     }

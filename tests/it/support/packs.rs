@@ -29,6 +29,12 @@ pub enum FlowBody {
     /// [`FlowBody::Component`] whose node input is the mapping given (templates filled by the
     /// runner, as `{{entry.setup_answers.<key>}}`).
     ComponentWith(String, Value),
+    /// One node as written: its component id, operation and input mapping.
+    Node {
+        component: String,
+        operation: Option<String>,
+        mapping: Value,
+    },
 }
 
 /// Builds a `.gtpack` holding `manifest.cbor` and, optionally, components.
@@ -200,6 +206,11 @@ fn flow_entry(id: &str, body: &FlowBody) -> PackFlowEntry {
         FlowBody::ComponentWith(component, mapping) => {
             (component.clone(), Some("run".to_string()), mapping.clone())
         }
+        FlowBody::Node {
+            component,
+            operation,
+            mapping,
+        } => (component.clone(), operation.clone(), mapping.clone()),
     };
     let node = Node {
         id: node_id.clone(),
