@@ -1,4 +1,4 @@
-//! `dev doctor [<domain>|all]`: examine the project (never writing) and render the findings;
+//! `dev doctor [<domain>|all]`: examine the project (never writing it) and render the findings;
 //! exit 1 when any is an error.
 
 use crate::base::exit_code;
@@ -6,6 +6,7 @@ use crate::cli::request::DoctorRequest;
 use crate::doctor::{DoctorSettings, Severity, examine};
 use crate::report::doctor as render;
 use crate::setup::tunnel::resolve_public_base_url;
+use crate::state::component_cache::CacheLocation;
 use crate::state::secrets::SecretScope;
 use crate::state::state_layout::StateLayout;
 
@@ -29,6 +30,7 @@ pub fn run(request: &DoctorRequest) -> u8 {
         }),
         public_base_url,
         providers: request.providers.clone(),
+        cache: CacheLocation::from_env(),
     };
     let diagnosis = match examine(&settings) {
         Ok(diagnosis) => diagnosis,

@@ -1,9 +1,11 @@
 //! `dev doctor`'s checks: everything that can be known about a project without running a flow,
-//! found in-process and offline, never writing anything. Each finding has a severity, the pack
-//! file it is about, and the fix.
+//! found in-process and offline, never writing the project (a provider's contract is asked
+//! through its component, which fills the shared compiled-component cache). Each finding has a
+//! severity, the pack file it is about, and the fix.
 //!
 //! May use `base`, `pack`, `state`, `setup`, `plan` and `run` (the logins' state).
 
+mod cache;
 mod components;
 mod contract;
 mod project;
@@ -18,6 +20,7 @@ use crate::plan::{
     PlanOptions, PlannedPack, ScannedPack, UnmatchedProvider, build_plan, every_provider_matches,
     matches_provider,
 };
+use crate::state::component_cache::CacheLocation;
 use crate::state::secrets::{DevSecrets, SecretScope};
 
 /// How much a finding matters: an error makes `dev doctor` exit 1.
@@ -74,6 +77,8 @@ pub struct DoctorSettings {
     pub public_base_url: Option<String>,
     /// `--provider`: only these packs (id, file name or stem), across the domains.
     pub providers: Vec<String>,
+    /// The compiled-component cache the command uses.
+    pub cache: CacheLocation,
 }
 
 /// Everything found, in domain and pack order.
@@ -102,9 +107,10 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
     let mut findings = store.findings;
     let mut packs = 0;
     let mut seen = Vec::new();
+    let mut components = cache::ProjectComponents::new(&settings.cache);
     for &domain in &settings.domains {
         let secrets = store.readable.then_some(store.secrets.as_ref());
-        let examined = examine_domain(domain, settings, secrets);
+        let examined = examine_domain(domain, settings, secrets, &mut components);
         findings.extend(examined.findings);
         packs += examined.packs;
         seen.extend(examined.seen);
@@ -112,6 +118,7 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
     let providers_root = settings.project_root.join("providers");
     every_provider_matches(&seen, &settings.providers, &providers_root)?;
     findings.extend(project::stale_runs(&settings.state_dir));
+    findings.extend(components.finding(&settings.cache));
     Ok(Diagnosis {
         findings,
         packs,
@@ -134,6 +141,7 @@ fn examine_domain(
     domain: Domain,
     settings: &DoctorSettings,
     secrets: Option<Option<&DevSecrets>>,
+    components: &mut cache::ProjectComponents,
 ) -> DomainExamined {
     let discovery = match discover(&settings.project_root, domain) {
         Ok(discovery) => discovery,
@@ -176,6 +184,8 @@ fn examine_domain(
         }
         let Some(info) = &pack.info else { continue };
         let at = |f: Finding| f.about(domain, &pack.path);
+        // Before the contract check, which may compile the provider's component.
+        components.note(&pack.path, info);
         findings.extend(components::check(&pack.path, info).into_iter().map(at));
         findings.extend(contract::check(&pack.path, info).into_iter().map(at));
         let context = setup::Context {

@@ -21,4 +21,5 @@ pub mod runner_env;
 pub mod runner_exec;
 pub mod schedule;
 pub mod scratch;
+pub mod warmup;
 pub mod watch;

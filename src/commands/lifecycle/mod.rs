@@ -1,5 +1,5 @@
 //! One lifecycle command from request to exit code, in four phases over typed values:
-//! plan (discover, read manifests, decide) -> prepare (secrets store, answers, logins' state)
+//! plan (discover, read manifests, decide) -> (the components it loads compiled: `warm`) -> prepare (secrets store, answers, logins' state)
 //! -> run (flows, then device-code logins) -> finish (the verdict, JUnit). Everything it has
 //! to say goes to the reporter as one stream of [`Event`]s.
 
@@ -30,6 +30,7 @@ use crate::state::secrets::{DevSecrets, SecretScope, store_path};
 use crate::state::state_layout::StateLayout;
 
 mod edge;
+mod warm;
 
 use edge::{Edge, Presence};
 
@@ -100,6 +101,7 @@ fn command(
         ));
     }
     let mut plan = plan_phase(request)?;
+    warm::warm_phase(request, &plan, emit);
     let prepared = prepare_phase(request, &mut plan, edge, emit)?;
     emit(Event::PlanReady {
         plan: &plan,

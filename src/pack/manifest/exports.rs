@@ -118,6 +118,17 @@ pub fn exports_in<R: Read + std::io::Seek>(
     archive: &mut zip::ZipArchive<R>,
     id: &str,
 ) -> Result<Vec<String>, ExportsError> {
+    let bytes = component_bytes(archive, id)?;
+    let entry = format!("components/{id}.wasm");
+    top_level_exports(&bytes).map_err(|source| ExportsError::Invalid { entry, source })
+}
+
+/// The bytes of component `id` (`components/<id>.wasm`, where the runner host finds it), up
+/// to the runner's limit on an entry.
+pub fn component_bytes<R: Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    id: &str,
+) -> Result<Vec<u8>, ExportsError> {
     let entry = format!("components/{id}.wasm");
     let file = archive.by_name(&entry).map_err(|_| ExportsError::Missing {
         entry: entry.clone(),
@@ -125,11 +136,8 @@ pub fn exports_in<R: Read + std::io::Seek>(
     let mut bytes = Vec::new();
     file.take(MAX_COMPONENT_BYTES)
         .read_to_end(&mut bytes)
-        .map_err(|source| ExportsError::Read {
-            entry: entry.clone(),
-            source,
-        })?;
-    top_level_exports(&bytes).map_err(|source| ExportsError::Invalid { entry, source })
+        .map_err(|source| ExportsError::Read { entry, source })?;
+    Ok(bytes)
 }
 
 /// The names a component exports at its top level (not those of components nested in it); a

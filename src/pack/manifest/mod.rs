@@ -21,7 +21,9 @@ mod legacy_json;
 mod pack_reader;
 mod provider;
 
-pub use exports::{ExportVerdict, ExportsError, RUNNER_VERSION, component_exports, exports_in};
+pub use exports::{
+    ExportVerdict, ExportsError, RUNNER_VERSION, component_bytes, component_exports, exports_in,
+};
 pub use provider::{
     APPLY_ANSWERS_OP, I18N_BUNDLE_OP, ProviderContract, ProviderRuntime, QA_SPEC_OP, SchemaFile,
     schema_entries,
