@@ -106,8 +106,10 @@ impl TextReporter {
         match step {
             WarmStep::Compiling { item, total } => {
                 if self.progress.get().is_none() && wants_progress() {
-                    let bar =
-                        ProgressBar::with_draw_target(Some(*total as u64), ProgressDrawTarget::stderr());
+                    let bar = ProgressBar::with_draw_target(
+                        Some(*total as u64),
+                        ProgressDrawTarget::stderr(),
+                    );
                     bar.set_style(
                         ProgressStyle::with_template(
                             "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}",

@@ -45,7 +45,10 @@ pub enum WarmStep {
     /// A component not in the cache began compiling; `total` is every component of the command.
     Compiling { item: WarmItem, total: usize },
     /// A component is settled.
-    Done { item: WarmItem, outcome: WarmOutcome },
+    Done {
+        item: WarmItem,
+        outcome: WarmOutcome,
+    },
 }
 
 /// The counts of one warm-up.

@@ -62,7 +62,8 @@ impl CacheLocation {
         user_cache: impl FnOnce() -> Option<PathBuf>,
     ) -> Self {
         let flag = |name: &str| {
-            var(name).is_some_and(|v| matches!(v.to_str(), Some("1" | "true" | "TRUE" | "yes" | "YES")))
+            var(name)
+                .is_some_and(|v| matches!(v.to_str(), Some("1" | "true" | "TRUE" | "yes" | "YES")))
         };
         if NO_CACHE_VARS.iter().any(|name| flag(name)) {
             return Self::Off(OffReason::Variable);
@@ -77,7 +78,9 @@ impl CacheLocation {
         }
         match user_cache() {
             Some(base) => Self::At {
-                root: DEFAULT_SUBDIR.iter().fold(base, |path, part| path.join(part)),
+                root: DEFAULT_SUBDIR
+                    .iter()
+                    .fold(base, |path, part| path.join(part)),
                 origin: CacheOrigin::UserCache,
             },
             None => Self::Off(OffReason::NoHome),
@@ -151,7 +154,9 @@ impl CacheUsage {
                 continue;
             };
             for entry in entries.flatten() {
-                let Ok(kind) = entry.file_type() else { continue };
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
                 if kind.is_dir() {
                     pending.push(entry.path());
                 } else if kind.is_file() {

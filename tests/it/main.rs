@@ -5,6 +5,7 @@ mod support;
 
 mod all_domains;
 mod bench_packs;
+mod cache;
 mod concurrency;
 mod contract;
 mod demo;

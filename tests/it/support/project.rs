@@ -143,11 +143,7 @@ impl Project {
 
     /// Runs the operator with `args` in the project folder (`--project-root` is not added).
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = self
-            .command()
-            .args(args)
-            .output()
-            .expect("run binary");
+        let output = self.command().args(args).output().expect("run binary");
         Run::from(output)
     }
 }
