@@ -1,12 +1,16 @@
 //! The compiled-component cache, as it stands for this project: where it is, what it holds,
 //! and how many of the project's components are compiled in it already (the rest compile on
-//! the next command that loads them). Read only.
+//! the next command that loads them). Read only, but for [`warm_contracts`].
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::{Finding, Severity};
-use crate::pack::manifest::{PackInfo, component_bytes, open_archive};
+use crate::base::interrupt::PROCESS_INTERRUPT;
+use crate::pack::manifest::{ManifestForm, PackInfo, component_bytes, open_archive};
+use crate::plan::PlannedPack;
+use crate::plan::contract::contract_provider;
+use crate::run::warmup::{WarmItem, warm};
 use crate::state::component_cache::{
     CacheLocation, CacheOrigin, CacheUsage, OffReason, component_digest, is_compiled, profile_root,
 };
@@ -96,6 +100,28 @@ impl ProjectComponents {
             }
         })
     }
+}
+
+/// Compiles the component of each provider the contract check asks, on every core, before the
+/// checks load them one pack at a time (the cache's own rule: nothing when it is off).
+pub fn warm_contracts(location: &CacheLocation, packs: &[&PlannedPack]) {
+    let Some(root) = location.root() else { return };
+    let items: Vec<WarmItem> = packs
+        .iter()
+        .filter_map(|pack| {
+            let info = pack
+                .info
+                .as_ref()
+                .filter(|i| i.form == ManifestForm::Cbor)?;
+            let provider = contract_provider(info)?;
+            Some(WarmItem {
+                pack: pack.label.clone(),
+                pack_path: pack.path.clone(),
+                component: provider.runtime.component_ref.clone(),
+            })
+        })
+        .collect();
+    warm(root, &items, &PROCESS_INTERRUPT, &mut |_| {});
 }
 
 /// `28.1 MB`, `640 KB`, `12 bytes`.

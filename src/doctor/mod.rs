@@ -173,9 +173,16 @@ fn examine_domain(
         settings.providers.is_empty()
             || settings.providers.iter().any(|w| matches_provider(pack, w))
     };
-    let mut packs = 0;
-    for pack in plan.packs.iter().filter(|p| wanted(p)) {
-        packs += 1;
+    let examined: Vec<&PlannedPack> = plan.packs.iter().filter(|p| wanted(p)).collect();
+    // Counted before the contract checks compile anything.
+    for pack in &examined {
+        if let Some(info) = &pack.info {
+            components.note(&pack.path, info);
+        }
+    }
+    cache::warm_contracts(&settings.cache, &examined);
+    let packs = examined.len();
+    for pack in examined {
         if let Some(error) = &pack.error {
             let finding = Finding::new(Severity::Error, format!("pack {error}"))
                 .about(domain, &pack.path)
@@ -184,8 +191,6 @@ fn examine_domain(
         }
         let Some(info) = &pack.info else { continue };
         let at = |f: Finding| f.about(domain, &pack.path);
-        // Before the contract check, which may compile the provider's component.
-        components.note(&pack.path, info);
         findings.extend(components::check(&pack.path, info).into_iter().map(at));
         findings.extend(contract::check(&pack.path, info).into_iter().map(at));
         let context = setup::Context {

@@ -15,7 +15,7 @@ use greentic_runner_host::cache::{ArtifactKey, ArtifactMetadata, CacheConfig};
 
 use crate::base::interrupt::Interrupt;
 use crate::pack::manifest::{component_bytes, open_archive};
-use crate::state::component_cache::{component_digest, profile_root};
+use crate::state::component_cache::{component_digest, is_compiled, profile_root};
 
 /// One component a command will load.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +97,6 @@ pub fn warm(
     let shared = Shared {
         seen: Mutex::new(HashSet::new()),
         disk: &disk,
-        profile_id: profile.id(),
         compile: &compile,
     };
     let next = AtomicUsize::new(0);
@@ -148,9 +147,11 @@ pub fn warm(
 struct Shared<'a> {
     seen: Mutex<HashSet<String>>,
     disk: &'a DiskCache,
-    profile_id: &'a str,
-    compile: &'a (dyn Fn(String, &[u8]) -> Result<(), String> + Sync),
+    compile: &'a Compile<'a>,
 }
+
+/// Compiles a component (digest, bytes) into the cache.
+type Compile<'a> = dyn Fn(String, &[u8]) -> Result<(), String> + Sync + 'a;
 
 /// One component: read, keyed, and compiled unless the cache or another worker has it.
 fn warm_one(
@@ -176,10 +177,10 @@ fn warm_one(
     if !first {
         return WarmOutcome::Duplicate;
     }
-    // `try_read` checks the artifact against its recorded hash and deletes a damaged entry,
-    // which is then compiled again.
-    let key = ArtifactKey::new(cache.profile_id.to_string(), digest.clone());
-    if let Ok(Some(_)) = cache.disk.try_read(&key) {
+    // A complete entry is left to the loader, which checks it against its recorded hash (and
+    // compiles again an entry that fails); hashing every artifact here would double the cost
+    // of a warm command.
+    if is_compiled(cache.disk.root(), &digest) {
         return WarmOutcome::Cached;
     }
     let _ = tx.send(WarmStep::Compiling {
