@@ -328,3 +328,31 @@ fn a_terminal_shows_what_is_compiling() {
         "{screen}"
     );
 }
+
+#[test]
+fn two_operators_compiling_the_same_components_at_once_both_pass_and_leave_one_entry_each() {
+    let first = Project::new();
+    two_packs(&first);
+    let second = Project::sharing_cache_with(&first);
+    two_packs(&second);
+    let cwd = tempfile::tempdir().unwrap();
+    let start = |p: &Project| {
+        operator()
+            .args(SETUP)
+            .args(["--project-root", &p.root().display().to_string()])
+            .env("GREENTIC_CACHE_DIR", p.cache())
+            .current_dir(cwd.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (start(&first), start(&second));
+    for child in [a, b] {
+        Run::from(child.wait_with_output().unwrap()).code(exit_code::SUCCESS);
+    }
+    let cache = artifacts(first.cache());
+    assert_eq!(cache.len(), 3, "{cache:#?}");
+    assert!(cache.values().all(|a| a.len_matches), "{cache:#?}");
+    nothing_compiled_outside_the_cache(&first, cwd.path());
+}
