@@ -102,6 +102,11 @@ pub fn run(invocation: Invocation, env_changes: &[EnvChange]) -> ExitCode {
             change.replaced
         );
     }
+    if env_changes.iter().any(|c| c.name == "GREENTIC_NO_CACHE") {
+        tracing::warn!(
+            "no home folder to keep compiled components in: each command compiles what it loads (set GREENTIC_CACHE_DIR to keep them)"
+        );
+    }
     file_lock::set_wait_notice(report::lock_wait_notice);
     if let Err(err) = interrupt::install_handler() {
         tracing::warn!("cannot handle Ctrl-C gracefully: {err}");

@@ -68,19 +68,22 @@ impl CacheLocation {
         if NO_CACHE_VARS.iter().any(|name| flag(name)) {
             return Self::Off(OffReason::Variable);
         }
+        let default =
+            user_cache().map(|base| DEFAULT_SUBDIR.iter().fold(base, |p, part| p.join(part)));
         if let Some(dir) = var(CACHE_DIR_VAR).filter(|dir| !dir.is_empty()) {
             let dir = PathBuf::from(dir);
             let root = std::path::absolute(&dir).unwrap_or(dir);
-            return Self::At {
-                root,
-                origin: CacheOrigin::Variable,
+            // `main` hands the default to the runner through the variable too.
+            let origin = if default.as_ref() == Some(&root) {
+                CacheOrigin::UserCache
+            } else {
+                CacheOrigin::Variable
             };
+            return Self::At { root, origin };
         }
-        match user_cache() {
-            Some(base) => Self::At {
-                root: DEFAULT_SUBDIR
-                    .iter()
-                    .fold(base, |path, part| path.join(part)),
+        match default {
+            Some(root) => Self::At {
+                root,
                 origin: CacheOrigin::UserCache,
             },
             None => Self::Off(OffReason::NoHome),
@@ -201,6 +204,17 @@ mod tests {
     fn the_variable_moves_it_and_no_cache_turns_it_off() {
         let moved = CacheLocation::resolve(vars(&[(CACHE_DIR_VAR, "/c")]), || None);
         assert_eq!(moved.root(), Some(Path::new("/c")));
+        let set_by_main = CacheLocation::resolve(
+            vars(&[(CACHE_DIR_VAR, "/h/.cache/greentic-operator/components")]),
+            || Some("/h/.cache".into()),
+        );
+        assert!(matches!(
+            set_by_main,
+            CacheLocation::At {
+                origin: CacheOrigin::UserCache,
+                ..
+            }
+        ));
         let off = CacheLocation::resolve(
             vars(&[(CACHE_DIR_VAR, "/c"), ("GREENTIC_NO_CACHE", "1")]),
             || None,

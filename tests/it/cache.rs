@@ -238,9 +238,9 @@ fn the_cache_is_in_the_users_cache_folder_private_to_them() {
     two_packs(&p);
     let cwd = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
-    let run = |env: &[(&str, &Path)]| {
+    let run_args = |args: &[&str], env: &[(&str, &Path)]| {
         let mut cmd = operator();
-        cmd.args(SETUP)
+        cmd.args(args)
             .args(["--project-root", &p.root().display().to_string()])
             .env_remove("GREENTIC_CACHE_DIR")
             .env_remove("XDG_CACHE_HOME")
@@ -248,7 +248,10 @@ fn the_cache_is_in_the_users_cache_folder_private_to_them() {
         for (name, value) in env {
             cmd.env(name, value);
         }
-        Run::from(cmd.output().unwrap()).code(exit_code::SUCCESS);
+        Run::from(cmd.output().unwrap())
+    };
+    let run = |env: &[(&str, &Path)]| {
+        run_args(&SETUP, env).code(exit_code::SUCCESS);
     };
     let xdg = home.path().join("xdg");
     run(&[("XDG_CACHE_HOME", &xdg), ("HOME", home.path())]);
@@ -258,6 +261,15 @@ fn the_cache_is_in_the_users_cache_folder_private_to_them() {
         let mode = fs::metadata(dir).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o700, "{}", dir.display());
     }
+    let components = ours.join("components");
+    run_args(
+        &["dev", "doctor", "messaging"],
+        &[("XDG_CACHE_HOME", &xdg), ("HOME", home.path())],
+    )
+    .stdout_has(&format!(
+        "compiled-component cache {} (shared by your projects): ",
+        components.display()
+    ));
     run(&[("HOME", home.path())]);
     let default = home.path().join(".cache/greentic-operator/components");
     assert_eq!(artifacts(&default).len(), 3);
