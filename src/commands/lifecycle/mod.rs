@@ -1,7 +1,8 @@
 //! One lifecycle command from request to exit code, in four phases over typed values:
-//! plan (discover, read manifests, decide) -> (the components it loads compiled: `warm`) -> prepare (secrets store, answers, logins' state)
-//! -> run (flows, then device-code logins) -> finish (the verdict, JUnit). Everything it has
-//! to say goes to the reporter as one stream of [`Event`]s.
+//! plan (discover, read manifests, decide) -> prepare (secrets store, answers, logins' state)
+//! -> run (flows, then device-code logins) -> finish (the verdict, JUnit), the components it
+//! will load compiled first (`warm`). Everything it has to say goes to the reporter as one
+//! stream of [`Event`]s.
 
 use std::collections::BTreeMap;
 use std::error::Error;
