@@ -44,9 +44,10 @@ rm -f "$out"/*.json "$out"/*.txt
 # ~150 ms a start, which would be charged to the bare loop).
 py=$(python3 -c 'import sys; print(sys.executable)')
 
-# The operator sets GREENTIC_CACHE_DIR itself unless it is set: keep the runner's cache in the
-# state folder, where each section controls it. The dev secrets store goes under $out too.
-unset GREENTIC_CACHE_DIR GREENTIC_TENANT GREENTIC_TEAM GREENTIC_ENV RUST_LOG
+# The compiled-component cache under $out, never the user's (section c gives each of its state
+# folders a cache of its own, which it empties). The dev secrets store goes under $out too.
+unset GREENTIC_TENANT GREENTIC_TEAM GREENTIC_ENV RUST_LOG GREENTIC_NO_CACHE
+export GREENTIC_CACHE_DIR=$out/component-cache
 export GREENTIC_DEV_SECRETS_PATH=$out/secrets/.dev.secrets.env
 
 # --- build and generate ----------------------------------------------------------------------------
@@ -107,7 +108,7 @@ fi
 if want cache; then
     say "c. component cache: first run, second run, after one component changed"
     s=$out/state-cache
-    setup_cache() { echo "$op dev setup messaging --tenant acme --project-root $packs/$1 --state-dir $s"; }
+    setup_cache() { echo "env GREENTIC_CACHE_DIR=$s/cache/components $op dev setup messaging --tenant acme --project-root $packs/$1 --state-dir $s"; }
     hf cache-cold --warmup 1 --runs "$runs" --prepare "rm -rf $s" -n "first run (empty cache)" "$(setup_cache cache-4)"
     rm -rf "$s"
     $(setup_cache cache-4) >/dev/null

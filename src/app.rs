@@ -16,10 +16,10 @@ use crate::commands;
 use crate::commands::lifecycle;
 use crate::report;
 use crate::report::document::error::ErrorKind;
-use crate::run::runner_env::{EnvChange, RunnerEnv};
+use crate::run::runner_env::{EnvChange, FlowEnv, RunnerEnv};
+use crate::state::component_cache::CacheLocation;
 use crate::state::file_lock;
 use crate::state::redact;
-use crate::state::state_layout::StateLayout;
 
 /// A parsed command line, not yet run.
 pub struct Invocation {
@@ -73,18 +73,23 @@ fn clap_message(err: &clap::Error) -> String {
 }
 
 impl Invocation {
-    /// What the runner must find in the environment, for a command that runs flows.
+    /// What the runner must find in the environment: the compiled-component cache for every
+    /// command (each may load a component: a dry run's contract, the doctor), and the flows'
+    /// settings for a command that runs them.
     pub fn runner_env(&self) -> Option<RunnerEnv> {
         let Parsed::Dev(dev) = &self.command else {
             return None;
         };
-        let DevRequest::Lifecycle(request) = dev.as_ref() else {
-            return None;
+        let flows = match dev.as_ref() {
+            DevRequest::Lifecycle(request) if !request.dry_run => Some(FlowEnv {
+                env: request.env.clone(),
+                timeout: request.timeout,
+            }),
+            _ => None,
         };
-        (!request.dry_run).then(|| RunnerEnv {
-            env: request.env.clone(),
-            timeout: request.timeout,
-            component_cache: StateLayout::new(&request.state_dir).component_cache(),
+        Some(RunnerEnv {
+            flows,
+            component_cache: CacheLocation::from_env().root().map(Into::into),
         })
     }
 }
@@ -104,6 +109,11 @@ pub fn run(invocation: Invocation, env_changes: &[EnvChange]) -> ExitCode {
             change.name,
             change.value,
             change.replaced
+        );
+    }
+    if env_changes.iter().any(|c| c.name == "GREENTIC_NO_CACHE") {
+        tracing::warn!(
+            "no home folder to keep compiled components in: each command compiles what it loads (set GREENTIC_CACHE_DIR to keep them)"
         );
     }
     file_lock::set_wait_notice(report::lock_wait_notice);

@@ -1,4 +1,4 @@
-//! `dev doctor [<domain>|all]`: examine the project (never writing) and render the findings;
+//! `dev doctor [<domain>|all]`: examine the project (never writing it) and render the findings;
 //! exit 1 when any is an error.
 
 use crate::base::command_line::CommandScope;
@@ -8,6 +8,7 @@ use crate::doctor::{DoctorSettings, PublicUrl, Severity, examine};
 use crate::report::doctor as render;
 use crate::setup::answers::AnswerSource;
 use crate::setup::tunnel::{every_tunnel_url, resolve_public_base_url};
+use crate::state::component_cache::CacheLocation;
 use crate::state::secrets::SecretScope;
 use crate::state::state_layout::StateLayout;
 
@@ -66,6 +67,7 @@ pub fn run(request: &DoctorRequest) -> u8 {
             &request.project_root,
             &request.state_dir,
         ),
+        cache: CacheLocation::from_env(),
     };
     let diagnosis = match examine(&settings) {
         Ok(diagnosis) => diagnosis,

@@ -1,9 +1,11 @@
 //! `dev doctor`'s checks: everything that can be known about a project without running a flow,
-//! found in-process and offline, never writing anything. Each finding has a severity, the pack
-//! file it is about, and the fix.
+//! found in-process and offline, never writing the project (a provider's contract is asked
+//! through its component, which fills the shared compiled-component cache). Each finding has a
+//! severity, the pack file it is about, and the fix.
 //!
 //! May use `base`, `pack`, `state`, `setup`, `plan` and `run` (the logins' state).
 
+mod cache;
 mod components;
 mod contract;
 mod ingress;
@@ -20,6 +22,7 @@ use crate::plan::{
     Plan, PlanOptions, PlannedPack, ScannedPack, UnmatchedProvider, build_plan,
     every_provider_matches, matches_provider,
 };
+use crate::state::component_cache::CacheLocation;
 use crate::state::history::{RunEntry, list_runs};
 use crate::state::secrets::{DevSecrets, SecretScope};
 
@@ -91,6 +94,8 @@ pub struct DoctorSettings {
     pub providers: Vec<String>,
     /// The scope the doctor was asked in, which every command a fix prints carries.
     pub command_scope: CommandScope,
+    /// The compiled-component cache the command uses.
+    pub cache: CacheLocation,
 }
 
 /// Everything found, in domain and pack order.
@@ -135,6 +140,15 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
     findings.extend(project::missing_folders(&settings.project_root, &plans));
     let plan = Plan::combine(plans, providers_root.clone(), &[])?;
     every_provider_matches(&plan.packs, &settings.providers, &providers_root)?;
+    let mut components = cache::ProjectComponents::new(&settings.cache);
+    let examined: Vec<&PlannedPack> = plan.packs.iter().filter(|p| wanted(settings, p)).collect();
+    // Counted before the contract checks compile anything.
+    for pack in &examined {
+        if let Some(info) = &pack.info {
+            components.note(&pack.path, info);
+        }
+    }
+    cache::warm_contracts(&settings.cache, &examined);
     let mut packs = 0;
     for (domain, found) in folder_findings {
         findings.extend(found);
@@ -144,6 +158,7 @@ pub fn examine(settings: &DoctorSettings) -> Result<Diagnosis, UnmatchedProvider
         }
     }
     findings.extend(run_findings(settings, &plan));
+    findings.extend(components.finding(&settings.cache));
     Ok(Diagnosis {
         findings,
         packs,

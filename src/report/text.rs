@@ -16,6 +16,7 @@ use crate::plan::Plan;
 use crate::run::events::{Event, Execution};
 use crate::run::records::FlowRecord;
 use crate::run::removal_record::{RemovalOutcome, RemovalRecord};
+use crate::run::warmup::WarmStep;
 use crate::setup::contract::apply::ContractVerdict;
 use crate::setup::device_code::record::{ActionOutcome, ActionRecord, ChosenBy, Selection};
 
@@ -25,6 +26,10 @@ pub struct TextReporter {
     /// Shown only on an interactive stderr, never in CI; shared with the prompter.
     progress: SharedProgress,
     running: Vec<String>,
+    /// Components being compiled (the warm-up's bar says which).
+    compiling: Vec<String>,
+    /// Components settled so far (in the cache, compiled, or failed).
+    warmed: u64,
 }
 
 impl TextReporter {
@@ -33,6 +38,8 @@ impl TextReporter {
             styles: Styles::new(color.for_stdout()),
             progress,
             running: Vec::new(),
+            compiling: Vec::new(),
+            warmed: 0,
         }
     }
 
@@ -57,6 +64,12 @@ impl Reporter for TextReporter {
             Event::RunFinished {
                 plan, execution, ..
             } => self.finish(plan, *execution),
+            Event::Warmup { step } => self.warmup(step),
+            Event::WarmupFinished { .. } => {
+                if let Some(bar) = self.progress.set(None) {
+                    bar.finish_and_clear();
+                }
+            }
             Event::UsageError { .. } | Event::Fatal { .. } | Event::Warning { .. } => {
                 self.progress.suspend(|| super::report_common(event));
             }
@@ -84,6 +97,43 @@ impl TextReporter {
             );
             bar.enable_steady_tick(std::time::Duration::from_millis(100));
             self.progress.set(Some(bar));
+        }
+    }
+
+    /// On a terminal, a bar while components compile: how many of the command's components are
+    /// ready, and which are compiling. Nothing when every one is in the cache already.
+    fn warmup(&mut self, step: &WarmStep) {
+        match step {
+            WarmStep::Compiling { item, total } => {
+                if self.progress.get().is_none() && wants_progress() {
+                    let bar = ProgressBar::with_draw_target(
+                        Some(*total as u64),
+                        ProgressDrawTarget::stderr(),
+                    );
+                    bar.set_style(
+                        ProgressStyle::with_template(
+                            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}",
+                        )
+                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                    );
+                    bar.set_position(self.warmed);
+                    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+                    self.progress.set(Some(bar));
+                }
+                self.compiling
+                    .push(format!("{} ({})", item.component, item.pack));
+            }
+            WarmStep::Done { item, .. } => {
+                let name = format!("{} ({})", item.component, item.pack);
+                self.compiling.retain(|c| *c != name);
+                self.warmed += 1;
+                if let Some(bar) = self.progress.get() {
+                    bar.set_position(self.warmed);
+                }
+            }
+        }
+        if let Some(bar) = self.progress.get() {
+            bar.set_message(format!("compiling: {}", self.compiling.join(", ")));
         }
     }
 

@@ -8,6 +8,7 @@ use crate::cli::request::Request;
 use crate::plan::Plan;
 use crate::run::records::FlowRecord;
 use crate::run::removal_record::{RemovalOutcome, RemovalRecord};
+use crate::run::warmup::{WarmStats, WarmStep};
 use crate::setup::device_code::record::{ActionOutcome, ActionRecord, DeviceCodePrompt};
 
 /// Everything a command has to say, in order: all a reporter receives (nextest's
@@ -21,6 +22,11 @@ pub enum Event<'a> {
     Fatal { error: &'a dyn std::error::Error },
     /// Something worth knowing that does not stop the command.
     Warning { message: &'a str },
+    /// A component the command loads is compiled into the cache, or found there (before the
+    /// plan is shown: the provider contract loads its component while the plan is prepared).
+    Warmup { step: &'a WarmStep },
+    /// Every component the command loads is compiled (or could not be).
+    WarmupFinished { stats: WarmStats },
     /// The plan, before anything runs (also the end of a dry run's stream but for
     /// `RunFinished`).
     PlanReady {

@@ -21,3 +21,4 @@ pub mod runner_env;
 pub mod runner_exec;
 pub mod schedule;
 pub mod scratch;
+pub mod warmup;

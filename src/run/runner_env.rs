@@ -4,10 +4,11 @@
 //!
 //! | variable | set to | why |
 //! |---|---|---|
-//! | `GREENTIC_ENV` | `--env` | the runner's secret paths and the operator's must name one env |
-//! | `GREENTIC_WASM_MAX_EXEC_SECS` | `--timeout`, rounded up, + 2 s | a component call of a flow abandoned at `--timeout` is cut 1 to 2 s later (the host checks its deadline once a second), never before; an inherited value is replaced |
-//! | `GREENTIC_CACHE_DIR` | `<state>/cache/components` | compiled components are kept in the state folder; an inherited value is kept |
-//! | `GREENTIC_PROVIDER_CORE_ONLY` | `0` | the runner host refuses every secret read of a provider component in its default provider-core-only mode; setup's providers read theirs from the dev store (as greentic-setup lets them). An inherited value is kept |
+//! | `GREENTIC_ENV` | `--env` | (flows) the runner's secret paths and the operator's must name one env |
+//! | `GREENTIC_WASM_MAX_EXEC_SECS` | `--timeout`, rounded up, + 2 s | (flows) a component call of a flow abandoned at `--timeout` is cut 1 to 2 s later (the host checks its deadline once a second), never before; an inherited value is replaced |
+//! | `GREENTIC_PROVIDER_CORE_ONLY` | `0` | (flows) the runner host refuses every secret read of a provider component in its default provider-core-only mode; setup's providers read theirs from the dev store (as greentic-setup lets them). An inherited value is kept |
+//! | `GREENTIC_CACHE_DIR` | the compiled-component cache (`state::component_cache`) | (every command) every loader of the process shares one cache, never the runner host's default in the current folder; an inherited value is the cache itself |
+//! | `GREENTIC_NO_CACHE` | `1` when the cache is off | (every command) without a cache folder, nothing is compiled into the current folder |
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -16,9 +17,17 @@ use std::time::Duration;
 /// What the runner is to be told.
 #[derive(Debug, Clone)]
 pub struct RunnerEnv {
+    /// For a command that runs flows; `None` for the others.
+    pub flows: Option<FlowEnv>,
+    /// The compiled-component cache's folder; `None` when it is off.
+    pub component_cache: Option<PathBuf>,
+}
+
+/// What the flows' runner is told.
+#[derive(Debug, Clone)]
+pub struct FlowEnv {
     pub env: String,
     pub timeout: Duration,
-    pub component_cache: PathBuf,
 }
 
 /// One variable [`settle`] set, and what it replaced.
@@ -36,19 +45,20 @@ pub struct EnvChange {
 /// Call it from `main` while the process has a single thread: no signal handler, logger,
 /// runtime or scoped thread started yet (`std::env::set_var`'s own requirement).
 pub unsafe fn settle(wanted: &RunnerEnv) -> Vec<EnvChange> {
-    // The host's ticker fires the deadline up to a second early: +2 keeps it past --timeout.
-    let whole_secs = wanted.timeout.as_secs() + u64::from(wanted.timeout.subsec_nanos() > 0);
-    let exec_secs = (whole_secs + 2).to_string();
-    let settings: [(&'static str, OsString, bool); 4] = [
-        ("GREENTIC_ENV", wanted.env.clone().into(), true),
-        ("GREENTIC_WASM_MAX_EXEC_SECS", exec_secs.into(), true),
-        (
-            "GREENTIC_CACHE_DIR",
-            wanted.component_cache.clone().into_os_string(),
-            false,
-        ),
-        ("GREENTIC_PROVIDER_CORE_ONLY", "0".into(), false),
-    ];
+    // (name, value, whether an inherited value is replaced)
+    let mut settings: Vec<(&'static str, OsString, bool)> = Vec::new();
+    if let Some(flows) = &wanted.flows {
+        // The host's ticker fires the deadline up to a second early: +2 keeps it past --timeout.
+        let whole_secs = flows.timeout.as_secs() + u64::from(flows.timeout.subsec_nanos() > 0);
+        let exec_secs = (whole_secs + 2).to_string();
+        settings.push(("GREENTIC_ENV", flows.env.clone().into(), true));
+        settings.push(("GREENTIC_WASM_MAX_EXEC_SECS", exec_secs.into(), true));
+        settings.push(("GREENTIC_PROVIDER_CORE_ONLY", "0".into(), false));
+    }
+    match &wanted.component_cache {
+        Some(root) => settings.push(("GREENTIC_CACHE_DIR", root.clone().into(), true)),
+        None => settings.push(("GREENTIC_NO_CACHE", "1".into(), true)),
+    }
     let mut changes = Vec::new();
     for (name, value, replace) in settings {
         let inherited = std::env::var_os(name);

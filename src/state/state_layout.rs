@@ -9,7 +9,6 @@
 //!                                                       a device-code login's state
 //! <state>/config/<provider_id>/setup-answers.json      the unscoped file of earlier versions:
 //!                                                       never read, only pointed out
-//! <state>/cache/components/                            the runner's compiled-component cache
 //! <state>/runtime/<tenant>.<team or default>/public_base_url.txt   written by the tunnel
 //! ```
 
@@ -76,10 +75,6 @@ impl StateLayout {
 
     pub fn runs_root(&self) -> PathBuf {
         self.root.join("runs")
-    }
-
-    pub fn component_cache(&self) -> PathBuf {
-        self.root.join("cache").join("components")
     }
 
     /// A provider's non-secret setup answers for one env, tenant and team: one file per

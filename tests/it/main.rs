@@ -6,6 +6,7 @@ mod support;
 mod all_domains;
 mod answers_file;
 mod bench_packs;
+mod cache;
 mod completions;
 mod concurrency;
 mod contract;

@@ -475,7 +475,7 @@ fn verbose_logs_are_greentics_and_the_compiler_speaks_only_when_named() {
     let first = p.run(&args);
     first
         .code(exit_code::SUCCESS)
-        .stderr_has("GREENTIC_CACHE_DIR=");
+        .stderr_has("GREENTIC_ENV=\"dev\" for the runner");
     assert_eq!(compiler(&first.stderr), 0, "{}", first.stderr);
 
     let p = Project::new();

@@ -112,7 +112,7 @@ fn a_real_wasm_component_runs_and_its_output_reaches_the_transcript() {
         transcript.contains(r#""outputs":{"hello":"from wasm"}"#),
         "{transcript}"
     );
-    assert!(p.state().join("cache/components").is_dir());
+    assert!(p.cache().is_dir());
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! One lifecycle command from request to exit code, in four phases over typed values:
 //! plan (discover, read manifests, decide) -> prepare (secrets store, answers, logins' state)
-//! -> run (flows, then device-code logins) -> finish (the verdict, JUnit). Everything it has
-//! to say goes to the reporter as one stream of [`Event`]s.
+//! -> run (flows, then device-code logins) -> finish (the verdict, JUnit), the components it
+//! will load compiled first (`warm`). Everything it has to say goes to the reporter as one
+//! stream of [`Event`]s.
 
 use std::collections::BTreeMap;
 use std::error::Error;
@@ -31,6 +32,7 @@ use crate::state::secrets::{DevSecrets, SecretScope, store_path};
 use crate::state::state_layout::StateLayout;
 
 mod edge;
+mod warm;
 
 use edge::{Edge, Presence};
 
@@ -101,6 +103,7 @@ fn command(
         ));
     }
     let mut plan = plan_phase(request)?;
+    warm::warm_phase(request, &plan, emit);
     let prepared = prepare_phase(request, &mut plan, edge, emit)?;
     emit(Event::PlanReady {
         plan: &plan,

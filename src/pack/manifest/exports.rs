@@ -123,7 +123,7 @@ pub fn exports_in<R: Read + std::io::Seek>(
 }
 
 /// The entry of component `id` and its bytes, within the runner's per-entry limit.
-fn component_bytes<R: Read + std::io::Seek>(
+pub fn component_bytes<R: Read + std::io::Seek>(
     archive: &mut zip::ZipArchive<R>,
     id: &str,
 ) -> Result<(String, Vec<u8>), ExportsError> {

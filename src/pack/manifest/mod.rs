@@ -26,8 +26,8 @@ mod provider;
 
 pub use dispatch::{NodeCall, NodeTarget};
 pub use exports::{
-    ExportVerdict, ExportsError, RUNNER_VERSION, component_exports, exported_functions_in,
-    exports_in,
+    ExportVerdict, ExportsError, RUNNER_VERSION, component_bytes, component_exports,
+    exported_functions_in, exports_in,
 };
 pub use ingress::{INGRESS_EXTENSION, IngressDeclaration};
 pub use provider::{

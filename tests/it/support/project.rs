@@ -6,9 +6,12 @@ use std::process::{Command, Output};
 use super::normalise::Normaliser;
 use super::packs::PackBuilder;
 
-/// A temporary Greentic project.
+/// A temporary Greentic project, with a compiled-component cache of its own (outside it, as
+/// the user's cache folder is) unless it shares another project's.
 pub struct Project {
     dir: tempfile::TempDir,
+    cache: PathBuf,
+    _own_cache: Option<tempfile::TempDir>,
 }
 
 /// What one run of the binary printed and returned.
@@ -20,9 +23,35 @@ pub struct Run {
 
 impl Project {
     pub fn new() -> Self {
+        let cache = tempfile::tempdir().expect("tempdir");
         Self {
             dir: tempfile::tempdir().expect("tempdir"),
+            cache: cache.path().join("components"),
+            _own_cache: Some(cache),
         }
+    }
+
+    /// A new project whose commands use `other`'s compiled-component cache (two projects of
+    /// one user).
+    pub fn sharing_cache_with(other: &Project) -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("tempdir"),
+            cache: other.cache.clone(),
+            _own_cache: None,
+        }
+    }
+
+    /// The compiled-component cache its commands use (`GREENTIC_CACHE_DIR`).
+    pub fn cache(&self) -> &Path {
+        &self.cache
+    }
+
+    /// The binary, run in this project's folder with its cache.
+    fn command(&self) -> Command {
+        let mut cmd = operator();
+        cmd.current_dir(self.root())
+            .env("GREENTIC_CACHE_DIR", &self.cache);
+        cmd
     }
 
     /// A temporary copy of the project folder `source` (the committed demo, say): a test
@@ -80,9 +109,9 @@ impl Project {
     /// Runs the operator with `args`, `input` piped to its standard input.
     pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
         use std::io::Write;
-        let mut child = operator()
+        let mut child = self
+            .command()
             .args(args)
-            .current_dir(self.root())
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -97,10 +126,9 @@ impl Project {
     /// Runs the operator with `args` and the variables `env` set, `input` (if any) piped in.
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)], input: Option<&str>) -> Run {
         use std::io::Write;
-        let mut cmd = operator();
+        let mut cmd = self.command();
         cmd.args(args)
             .envs(env.iter().copied())
-            .current_dir(self.root())
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
@@ -115,11 +143,7 @@ impl Project {
 
     /// Runs the operator with `args` in the project folder (`--project-root` is not added).
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = operator()
-            .args(args)
-            .current_dir(self.root())
-            .output()
-            .expect("run binary");
+        let output = self.command().args(args).output().expect("run binary");
         Run::from(output)
     }
 }
@@ -143,9 +167,15 @@ pub fn operator() -> Command {
 
 /// `program` (the operator, or a wrapper that starts it) with every variable cleared that
 /// could change the operator's behaviour or send its writes outside the test's folders: a
-/// developer's own secrets store and master key included.
+/// developer's own secrets store and master key included. Its compiled components go to one
+/// cache shared by the whole suite (a [`Project`]'s commands use the project's own): never the
+/// user's cache folder.
 pub fn clean_command(program: &str) -> Command {
     let mut cmd = Command::new(program);
+    cmd.env(
+        "GREENTIC_CACHE_DIR",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("component-cache"),
+    );
     for var in [
         "GREENTIC_TENANT",
         "GREENTIC_TEAM",
@@ -155,7 +185,8 @@ pub fn clean_command(program: &str) -> Command {
         "GREENTIC_PROVIDER_CORE_ONLY",
         "GREENTIC_WASM_MAX_EXEC_SECS",
         "RUST_LOG",
-        "GREENTIC_CACHE_DIR",
+        "GREENTIC_NO_CACHE",
+        "GREENTIC_DISABLE_CACHE",
         // The device-code tests talk to a server on loopback, never through a proxy.
         "HTTP_PROXY",
         "HTTPS_PROXY",

@@ -47,6 +47,7 @@ impl Terminal {
         command
             .args(args)
             .current_dir(project.root())
+            .env("GREENTIC_CACHE_DIR", project.cache())
             .env("TERM", "dumb")
             .stdin(stdio(&slave))
             .stdout(stdio(&slave))
