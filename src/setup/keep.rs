@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::setup::answers::{self, MergedAnswers, SetupForm, StoredAnswersError, value_text};
 use crate::setup::contract::schema::SecretPaths;
+use crate::state::redact;
 use crate::state::secrets::{DevSecrets, SecretScope, SecretsError, secret_uri};
 
 /// One provider's answers, ready for its setup run.
@@ -148,7 +149,8 @@ impl<'a> Judge<'a> {
             .form
             .question_for_key(key)
             .is_some_and(|q| q.spec.secret)
-            || name_in_doubt(key);
+            || name_in_doubt(key)
+            || self.holds_known(key);
         if named || self.marked.marks(path) {
             return true;
         }
@@ -161,13 +163,22 @@ impl<'a> Judge<'a> {
             }),
             Value::Array(items) => items.iter().any(|v| self.is_secret(path, v)),
             Value::Null => false,
-            scalar => {
-                let text = value_text(scalar);
-                self.known
-                    .iter()
-                    .any(|secret| text.contains(secret.as_str()))
-            }
+            scalar => self.holds_known(&value_text(scalar)),
         }
+    }
+
+    /// Whether `text` (a value, or a key: a map keyed by a token) holds a secret answer. A
+    /// secret shorter than [`redact::MIN_LEN`] only when it is the whole text: a one- or
+    /// three-character secret is inside half of every configuration (`eu-1`, `-1001234`), and
+    /// the public values it would take out of the flow's configuration are never given back.
+    fn holds_known(&self, text: &str) -> bool {
+        self.known.iter().any(|secret| {
+            if secret.len() >= redact::MIN_LEN {
+                text.contains(secret.as_str())
+            } else {
+                text == secret
+            }
+        })
     }
 }
 

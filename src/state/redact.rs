@@ -19,7 +19,7 @@ pub const MARKER: &str = "__REDACTED__";
 /// Secret values shorter than this are not searched for in free text: replacing one or two
 /// characters everywhere would mangle every file. In JSON they are replaced by key and by
 /// whole value instead.
-const MIN_LEN: usize = 4;
+pub const MIN_LEN: usize = 4;
 
 /// Replaces known secret values in text and JSON.
 #[derive(Debug, Clone, Default)]

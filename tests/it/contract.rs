@@ -236,6 +236,17 @@ const WEBHOOK_ID: &str = "wh-4471";
 /// A provider whose `apply-answers` returns its configuration with secrets where the old rules
 /// missed them: inside a URL, under a nested key, under keys its schema marks.
 fn echoing_pack() -> PackBuilder {
+    configuring_pack(json!({
+        "region": "eu",
+        "webhook_url": format!("https://hooks.example/bot/{BOT_TOKEN}/in"),
+        "auth": {"token": BOT_TOKEN},
+        "api_key": API_KEY,
+        "webhook_id": WEBHOOK_ID,
+    }))
+}
+
+/// A provider y whose `apply-answers` accepts with `config`.
+fn configuring_pack(config: Value) -> PackBuilder {
     let schema = json!({
         "$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
         "additionalProperties": false,
@@ -247,13 +258,7 @@ fn echoing_pack() -> PackBuilder {
             "webhook_id": {"type": "string", "writeOnly": true}
         }
     });
-    let apply = json!({"ok": true, "config": {
-        "region": "eu",
-        "webhook_url": format!("https://hooks.example/bot/{BOT_TOKEN}/in"),
-        "auth": {"token": BOT_TOKEN},
-        "api_key": API_KEY,
-        "webhook_id": WEBHOOK_ID,
-    }});
+    let apply = json!({"ok": true, "config": config});
     let qa = r#"{"mode":"setup","title":{"key":"y.title"},"questions":[{"id":"region","kind":{"type":"text"},"label":{"key":"y.region"},"required":true}],"defaults":{}}"#;
     let extension = json!({"providers": [{
         "provider_type": "messaging.y",
@@ -323,4 +328,51 @@ fn a_providers_config_keeps_no_secret_in_clear_nested_in_a_url_or_marked_by_its_
         assert!(holding.is_empty(), "{secret} in clear in {holding:?}");
         assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
     }
+}
+
+/// Sets up provider y answering `bot_token`, its `apply-answers` returning `config`.
+fn configured_with(bot_token: &str, config: Value) -> (Project, crate::support::project::Run) {
+    let p = Project::new();
+    p.pack("messaging", "y.gtpack", &configuring_pack(config));
+    p.file(
+        "answers.json",
+        json!({"messaging-y": {"region": "eu", "bot_token": bot_token}})
+            .to_string()
+            .as_bytes(),
+    );
+    let run = p.setup_messaging(&["--answers", "answers.json"]);
+    (p, run)
+}
+
+#[test]
+fn a_short_secret_takes_no_public_value_that_merely_contains_it_out_of_the_config() {
+    let (p, run) = configured_with("7", json!({"region": "eu-7", "webhook_url": "7"}));
+    run.code(0).stdout_has("configured (kept");
+    assert_eq!(p.stored_answers("messaging-y")["region"], "eu-7");
+    let (_, input) = p.first_run("messaging", "messaging-y", "setup_default");
+    assert_eq!(input["config"]["region"], "eu-7", "{input}");
+    assert_eq!(
+        p.secret("secrets://dev/acme/_/messaging_y/region"),
+        None,
+        "a public value in the store"
+    );
+    assert_eq!(
+        p.secret("secrets://dev/acme/_/messaging_y/webhook_url")
+            .as_deref(),
+        Some("7"),
+        "a value equal to the secret still goes to the store"
+    );
+}
+
+#[test]
+fn a_config_keyed_by_a_secret_is_kept_in_the_store() {
+    let token = "rt-6620-xq";
+    let config = json!({"region": "eu", "auth": {token: "general"}});
+    let (p, run) = configured_with(token, config);
+    run.code(0).stdout_has("configured (kept");
+    assert_eq!(p.stored_answers("messaging-y"), json!({"region": "eu"}));
+    assert_eq!(
+        p.secret("secrets://dev/acme/_/messaging_y/auth"),
+        Some(json!({token: "general"}).to_string())
+    );
 }
