@@ -163,7 +163,10 @@ impl<'a> Judge<'a> {
             }),
             Value::Array(items) => items.iter().any(|v| self.is_secret(path, v)),
             Value::Null => false,
-            scalar => self.holds_known(&value_text(scalar)),
+            scalar => {
+                let text = value_text(scalar);
+                self.holds_known(&text) || credential_in(&text)
+            }
         }
     }
 
@@ -184,16 +187,51 @@ impl<'a> Judge<'a> {
 
 /// A configuration key that may name a secret: greentic-setup's rule
 /// ([`answers::looks_secret`]) widened to what providers call their keys and tokens (`token`,
-/// `api_key`, `apikey`, `credentials`, `passwd`). A public value so named costs only a line
-/// in the store; a secret not so named would be in clear in `setup-answers.json`.
+/// `api_key`, `apikey`, `credentials`, `passwd`) and an HTTP header's credentials
+/// (`Authorization`, `Cookie`). A public value so named costs only a line in the store; a
+/// secret not so named would be in clear in `setup-answers.json`.
 fn name_in_doubt(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     answers::looks_secret(&key)
         || key.ends_with("token")
         || key.ends_with("key")
         || key.ends_with("_pass")
-        || key.contains("passw")
-        || key.contains("credential")
+        || [
+            "passw",
+            "credential",
+            "authoriz",
+            "cookie",
+            "private_key",
+            "privatekey",
+        ]
+        .iter()
+        .any(|word| key.contains(word))
+}
+
+/// Whether a value carries a credential whatever its key, one the provider made itself (no
+/// answer holds it): an HTTP authorization (`Bearer ...`, `Basic ...`), a URL's password
+/// (`https://user:pass@host`) or a query parameter named like a secret (`?token=...`).
+fn credential_in(text: &str) -> bool {
+    let lower = text.trim_start().to_ascii_lowercase();
+    if lower.starts_with("bearer ") || lower.starts_with("basic ") {
+        return true;
+    }
+    let Some((_, rest)) = text.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let password = authority
+        .rsplit_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'));
+    let query = rest
+        .split_once('?')
+        .map(|(_, q)| q.split('#').next().unwrap_or_default())
+        .unwrap_or_default();
+    password
+        || query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .any(|(name, value)| !value.is_empty() && name_in_doubt(name))
 }
 
 /// Why a passing setup's answers could not be kept.

@@ -376,3 +376,27 @@ fn a_config_keyed_by_a_secret_is_kept_in_the_store() {
         Some(json!({token: "general"}).to_string())
     );
 }
+
+#[test]
+fn a_credential_the_provider_made_itself_is_kept_in_the_store_by_its_shape() {
+    let config = json!({
+        "region": "eu",
+        "webhook_url": "https://bot:made-up-pw@hooks.example/in",
+        "auth": {"Authorization": "Bearer made-by-provider"},
+    });
+    let (p, run) = configured_with("bot-token-long", config);
+    run.code(0).stdout_has("configured (kept");
+    assert_eq!(p.stored_answers("messaging-y"), json!({"region": "eu"}));
+    for key in ["webhook_url", "auth"] {
+        assert!(
+            p.secret(&format!("secrets://dev/acme/_/messaging_y/{key}"))
+                .is_some(),
+            "{key} not in the store"
+        );
+    }
+    let (p, _) = configured_with(
+        "bot-token-long",
+        json!({"region": "eu", "webhook_url": "https://hooks.example/in?channel=a&access_token=t1"}),
+    );
+    assert_eq!(p.stored_answers("messaging-y"), json!({"region": "eu"}));
+}
