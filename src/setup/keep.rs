@@ -32,7 +32,9 @@ pub fn persist(
     secrets: &DevSecrets,
     scope: &SecretScope,
 ) -> Result<(), PersistError> {
-    answers::save_stored(&setup.config_path, &setup.answers.public_values())?;
+    answers::save_stored_without(&setup.config_path, &setup.answers.public_values(), |key| {
+        is_secret_question(setup, key)
+    })?;
     // One change of the store for the whole provider, made on a fresh read under its lock.
     secrets.put_all_verified(&answer_puts(setup, scope)?)?;
     Ok(())
@@ -73,13 +75,11 @@ pub fn persist_configured(
     let mut public = setup.answers.public_values();
     let config_public = judge.split(config, scope, &mut puts)?;
     public.extend(config_public.clone());
-    // A configuration value now in the store, that an earlier setup left in the file, goes.
-    let gone: Vec<&str> = config
-        .keys()
-        .filter(|k| !public.contains_key(*k))
-        .map(String::as_str)
-        .collect();
-    answers::save_stored_without(&setup.config_path, &public, &gone)?;
+    // A configuration value now in the store, that an earlier setup left in the file, goes;
+    // so does a secret answer an older tool left there.
+    answers::save_stored_without(&setup.config_path, &public, |key| {
+        config.contains_key(key) || is_secret_question(setup, key)
+    })?;
     secrets.put_all_verified(&puts.into_iter().collect::<Vec<_>>())?;
     let mut kept: Vec<String> = public.keys().cloned().collect();
     kept.extend(
@@ -93,6 +93,16 @@ pub fn persist_configured(
     kept.sort();
     kept.dedup();
     Ok((config_public, kept))
+}
+
+/// Whether `key` (in any spelling: `Bot-Token`) names one of the form's secret questions or a
+/// requirement one covers: what `setup-answers.json` holds under it is that secret, which
+/// greentic-setup 1.2.1 wrote there with the public answers.
+fn is_secret_question(setup: &PackSetup, key: &str) -> bool {
+    setup
+        .form
+        .question_for_key(key)
+        .is_some_and(|q| q.spec.secret)
 }
 
 /// Tells a secret value from a public one (see [`persist_configured`]).

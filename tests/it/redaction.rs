@@ -318,3 +318,27 @@ fn a_secret_of_three_bytes_is_in_no_file_under_state() {
     assert!(!run.stdout.contains(SHORT) && !run.stderr.contains(SHORT));
     assert_no_file_holds(&p.state(), SHORT);
 }
+
+#[test]
+fn a_secret_an_older_tool_left_in_setup_answers_json_is_moved_to_the_store() {
+    const OLD: &str = "xoxb-left-by-greentic-setup-8181";
+    let p = Project::new();
+    p.pack("messaging", "a.gtpack", &spinning("messaging-a", "{}", 1));
+    // greentic-setup 1.2.1 kept every answer in this file, secrets and all.
+    p.file(
+        "state/config/dev/acme/_/messaging-a/setup-answers.json",
+        format!(r#"{{"Bot-Token": "{OLD}", "region": "eu"}}"#).as_bytes(),
+    );
+    p.setup_messaging(&[]).code(exit_code::SUCCESS);
+    assert_eq!(
+        p.stored_answers("messaging-a"),
+        serde_json::json!({"region": "eu"})
+    );
+    assert_eq!(
+        p.secret("secrets://dev/acme/_/messaging_a/bot_token")
+            .as_deref(),
+        Some(OLD),
+        "kept in the store"
+    );
+    assert_no_file_holds(&p.state(), OLD);
+}
