@@ -400,3 +400,24 @@ fn a_credential_the_provider_made_itself_is_kept_in_the_store_by_its_shape() {
     );
     assert_eq!(p.stored_answers("messaging-y"), json!({"region": "eu"}));
 }
+
+#[test]
+fn a_secret_in_a_configuration_breaking_the_schema_is_never_printed() {
+    let generated = "99887766";
+    let (p, run) = configured_with(
+        "bot-token-long",
+        json!({"region": "eu", "webhook_id": 99887766, "api_key": ["bot-token-long"]}),
+    );
+    run.code(1)
+        .stdout_has("at /webhook_id:")
+        .stdout_has("at /api_key:");
+    for secret in [generated, "bot-token-long"] {
+        assert!(
+            !run.stdout.contains(secret) && !run.stderr.contains(secret),
+            "{secret} printed: {}{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+    assert!(!p.state().join("config").exists());
+}
