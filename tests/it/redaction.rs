@@ -342,3 +342,24 @@ fn a_secret_an_older_tool_left_in_setup_answers_json_is_moved_to_the_store() {
     );
     assert_no_file_holds(&p.state(), OLD);
 }
+
+#[test]
+fn a_secret_equal_to_the_tenant_leaves_the_runs_history_whole() {
+    let p = Project::new();
+    p.pack("messaging", "a.gtpack", &spinning("messaging-a", "{}", 1));
+    // A placeholder secret in development, spelled as the tenant.
+    p.file("a.yaml", b"bot_token: acme\n");
+    p.setup_messaging(&["--answers", "a.yaml"])
+        .code(exit_code::SUCCESS);
+    let (dir, input) = p.first_run("messaging", "messaging-a", "setup_default");
+    assert_eq!(input["setup_answers"]["bot_token"], "__REDACTED__");
+    let record: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap();
+    assert_eq!(record["tenant"], "acme");
+    let runs = p
+        .run(&[
+            "dev", "runs", "--tenant", "acme", "--env", "dev", "--format", "json",
+        ])
+        .json();
+    assert_eq!(runs["runs"].as_array().map(Vec::len), Some(1), "{runs}");
+}
