@@ -222,8 +222,13 @@ fn name_in_doubt(key: &str) -> bool {
 /// answer holds it): an HTTP authorization (`Bearer ...`, `Basic ...`), a URL's password
 /// (`https://user:pass@host`) or a query parameter named like a secret (`?token=...`).
 fn credential_in(text: &str) -> bool {
-    let lower = text.trim_start().to_ascii_lowercase();
-    if lower.starts_with("bearer ") || lower.starts_with("basic ") {
+    // `Bearer <one word>`: a sentence ("Basic plan for small teams") is no header.
+    let mut words = text.split_whitespace();
+    let scheme = words.next().unwrap_or_default().to_ascii_lowercase();
+    let header = matches!(scheme.as_str(), "bearer" | "basic")
+        && words.next().is_some_and(|token| token.len() >= 8)
+        && words.next().is_none();
+    if header {
         return true;
     }
     let Some((_, rest)) = text.split_once("://") else {

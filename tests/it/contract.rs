@@ -399,6 +399,15 @@ fn a_credential_the_provider_made_itself_is_kept_in_the_store_by_its_shape() {
         json!({"region": "eu", "webhook_url": "https://hooks.example/in?channel=a&access_token=t1"}),
     );
     assert_eq!(p.stored_answers("messaging-y"), json!({"region": "eu"}));
+    // A sentence that starts like a header is no credential.
+    let (p, _) = configured_with(
+        "bot-token-long",
+        json!({"region": "Basic plan for small teams"}),
+    );
+    assert_eq!(
+        p.stored_answers("messaging-y"),
+        json!({"region": "Basic plan for small teams"})
+    );
 }
 
 #[test]
