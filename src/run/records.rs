@@ -110,10 +110,12 @@ pub fn write_run_end(paths: &RunPaths, record: &FlowRecord, redactor: &Redactor)
         record,
     };
     write_record(&paths.run_json(), &redacted_record(&file, redactor)?)?;
-    write_record(
-        &paths.summary_txt(),
-        redactor.redact(&render_summary(record)).as_bytes(),
-    )
+    // The names of the run as they are (see `RUN_NAMES`); its messages redacted.
+    let shown = FlowRecord {
+        outcome: record.outcome.clone().redacted(redactor),
+        ..record.clone()
+    };
+    write_record(&paths.summary_txt(), render_summary(&shown).as_bytes())
 }
 
 /// The fields of `run.json` that name the run: the operator's own values, spelled in the run

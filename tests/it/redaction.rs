@@ -356,6 +356,8 @@ fn a_secret_equal_to_the_tenant_leaves_the_runs_history_whole() {
     let record: Value =
         serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap();
     assert_eq!(record["tenant"], "acme");
+    let summary = std::fs::read_to_string(dir.join("summary.txt")).unwrap();
+    assert!(summary.contains("tenant: acme\n"), "{summary}");
     let runs = p
         .run(&[
             "dev", "runs", "--tenant", "acme", "--env", "dev", "--format", "json",
