@@ -112,11 +112,50 @@ pub fn write_run_end(paths: &RunPaths, record: &FlowRecord, redactor: &Redactor)
         format_version: RUN_FORMAT_VERSION,
         record,
     };
-    write_record(&paths.run_json(), &redacted_json(&file, redactor)?)?;
-    write_record(
-        &paths.summary_txt(),
-        redactor.redact(&render_summary(record)).as_bytes(),
-    )
+    write_record(&paths.run_json(), &redacted_record(&file, redactor)?)?;
+    // The names of the run as they are (see `RUN_NAMES`); its messages redacted.
+    let shown = FlowRecord {
+        outcome: record.outcome.clone().redacted(redactor),
+        ..record.clone()
+    };
+    write_record(&paths.summary_txt(), render_summary(&shown).as_bytes())
+}
+
+/// The fields of `run.json` that name the run: the operator's own values, spelled in the run
+/// folder's path and the state folder's already, so no secret. A placeholder secret equal to
+/// one (`acme`, `dev`) must not hide the run from `dev runs --tenant acme`.
+const RUN_NAMES: [&str; 13] = [
+    "format_version",
+    "run_id",
+    "run_dir",
+    "domain",
+    "action",
+    "pack_id",
+    "pack_path",
+    "flow",
+    "tenant",
+    "team",
+    "env",
+    "started_at",
+    "duration",
+];
+
+/// `run.json`: redacted but for the fields naming the run ([`RUN_NAMES`]).
+fn redacted_record(file: &RunFile<'_>, redactor: &Redactor) -> io::Result<Vec<u8>> {
+    if redactor.is_empty() {
+        return pretty_json(file);
+    }
+    let names = serde_json::to_value(file).map_err(io::Error::other)?;
+    let mut value = names.clone();
+    redactor.redact_value(&mut value);
+    if let (Value::Object(value), Value::Object(names)) = (&mut value, names) {
+        for (key, name) in names {
+            if RUN_NAMES.contains(&key.as_str()) {
+                value.insert(key, name);
+            }
+        }
+    }
+    pretty_json(&value)
 }
 
 fn redacted_json(value: &impl Serialize, redactor: &Redactor) -> io::Result<Vec<u8>> {

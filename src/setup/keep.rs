@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::setup::answers::{self, MergedAnswers, SetupForm, StoredAnswersError, value_text};
 use crate::setup::contract::schema::SecretPaths;
+use crate::state::redact;
 use crate::state::secrets::{DevSecrets, SecretScope, SecretsError, secret_uri};
 
 /// One provider's answers, ready for its setup run.
@@ -31,7 +32,9 @@ pub fn persist(
     secrets: &DevSecrets,
     scope: &SecretScope,
 ) -> Result<(), PersistError> {
-    answers::save_stored(&setup.config_path, &setup.answers.public_values())?;
+    answers::save_stored_without(&setup.config_path, &setup.answers.public_values(), |key| {
+        is_secret_question(setup, key)
+    })?;
     // One change of the store for the whole provider, made on a fresh read under its lock.
     secrets.put_all_verified(&answer_puts(setup, scope)?)?;
     Ok(())
@@ -72,13 +75,11 @@ pub fn persist_configured(
     let mut public = setup.answers.public_values();
     let config_public = judge.split(config, scope, &mut puts)?;
     public.extend(config_public.clone());
-    // A configuration value now in the store, that an earlier setup left in the file, goes.
-    let gone: Vec<&str> = config
-        .keys()
-        .filter(|k| !public.contains_key(*k))
-        .map(String::as_str)
-        .collect();
-    answers::save_stored_without(&setup.config_path, &public, &gone)?;
+    // A configuration value now in the store, that an earlier setup left in the file, goes;
+    // so does a secret answer an older tool left there.
+    answers::save_stored_without(&setup.config_path, &public, |key| {
+        config.contains_key(key) || is_secret_question(setup, key)
+    })?;
     secrets.put_all_verified(&puts.into_iter().collect::<Vec<_>>())?;
     let mut kept: Vec<String> = public.keys().cloned().collect();
     kept.extend(
@@ -92,6 +93,16 @@ pub fn persist_configured(
     kept.sort();
     kept.dedup();
     Ok((config_public, kept))
+}
+
+/// Whether `key` (in any spelling: `Bot-Token`) names one of the form's secret questions or a
+/// requirement one covers: what `setup-answers.json` holds under it is that secret, which
+/// greentic-setup 1.2.1 wrote there with the public answers.
+fn is_secret_question(setup: &PackSetup, key: &str) -> bool {
+    setup
+        .form
+        .question_for_key(key)
+        .is_some_and(|q| q.spec.secret)
 }
 
 /// Tells a secret value from a public one (see [`persist_configured`]).
@@ -149,7 +160,8 @@ impl<'a> Judge<'a> {
             .question_for_key(key)
             .is_some_and(|q| q.spec.secret)
             || self.setup.form.is_secret(key)
-            || name_in_doubt(key);
+            || name_in_doubt(key)
+            || self.holds_known(key);
         if named || self.marked.marks(path) {
             return true;
         }
@@ -164,26 +176,78 @@ impl<'a> Judge<'a> {
             Value::Null => false,
             scalar => {
                 let text = value_text(scalar);
-                self.known
-                    .iter()
-                    .any(|secret| text.contains(secret.as_str()))
+                self.holds_known(&text) || credential_in(&text)
             }
         }
+    }
+
+    /// Whether `text` (a value, or a key: a map keyed by a token) holds a secret answer. A
+    /// secret shorter than [`redact::MIN_LEN`] only when it is the whole text: a one- or
+    /// three-character secret is inside half of every configuration (`eu-1`, `-1001234`), and
+    /// the public values it would take out of the flow's configuration are never given back.
+    fn holds_known(&self, text: &str) -> bool {
+        self.known.iter().any(|secret| {
+            if secret.len() >= redact::MIN_LEN {
+                text.contains(secret.as_str())
+            } else {
+                text == secret
+            }
+        })
     }
 }
 
 /// A configuration key that may name a secret: greentic-setup's rule
 /// ([`answers::looks_secret`]) widened to what providers call their keys and tokens (`token`,
-/// `api_key`, `apikey`, `credentials`, `passwd`). A public value so named costs only a line
-/// in the store; a secret not so named would be in clear in `setup-answers.json`.
+/// `api_key`, `apikey`, `credentials`, `passwd`) and an HTTP header's credentials
+/// (`Authorization`, `Cookie`). A public value so named costs only a line in the store; a
+/// secret not so named would be in clear in `setup-answers.json`.
 fn name_in_doubt(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     answers::looks_secret(&key)
         || key.ends_with("token")
         || key.ends_with("key")
         || key.ends_with("_pass")
-        || key.contains("passw")
-        || key.contains("credential")
+        || [
+            "passw",
+            "credential",
+            "authoriz",
+            "cookie",
+            "private_key",
+            "privatekey",
+        ]
+        .iter()
+        .any(|word| key.contains(word))
+}
+
+/// Whether a value carries a credential whatever its key, one the provider made itself (no
+/// answer holds it): an HTTP authorization (`Bearer ...`, `Basic ...`), a URL's password
+/// (`https://user:pass@host`) or a query parameter named like a secret (`?token=...`).
+fn credential_in(text: &str) -> bool {
+    // `Bearer <one word>`: a sentence ("Basic plan for small teams") is no header.
+    let mut words = text.split_whitespace();
+    let scheme = words.next().unwrap_or_default().to_ascii_lowercase();
+    let header = matches!(scheme.as_str(), "bearer" | "basic")
+        && words.next().is_some_and(|token| token.len() >= 8)
+        && words.next().is_none();
+    if header {
+        return true;
+    }
+    let Some((_, rest)) = text.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let password = authority
+        .rsplit_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'));
+    let query = rest
+        .split_once('?')
+        .map(|(_, q)| q.split('#').next().unwrap_or_default())
+        .unwrap_or_default();
+    password
+        || query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .any(|(name, value)| !value.is_empty() && name_in_doubt(name))
 }
 
 /// Why a passing setup's answers could not be kept.

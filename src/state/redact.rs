@@ -3,7 +3,9 @@
 //! Two ways, because text and JSON differ. In any text, a secret value of [`MIN_LEN`] bytes or
 //! more is replaced wherever it appears. In JSON (the run records, the runner's `.json` and
 //! `.jsonl` files), whatever sits under a secret's key is replaced whatever its length, and so is
-//! a string equal to a secret value, also inside a string that is JSON itself (`answers_json`).
+//! a string or key equal to a secret value, also inside a string that is JSON itself
+//! (`answers_json`); longer values are replaced inside strings and keys too. JSON is never
+//! redacted as text, so it stays JSON whatever a secret looks like (`true`, `2026`).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -20,7 +22,7 @@ pub const MARKER: &str = "__REDACTED__";
 /// Secret values shorter than this are not searched for in free text: replacing one or two
 /// characters everywhere would mangle every file. In JSON they are replaced by key and by
 /// whole value instead.
-const MIN_LEN: usize = 4;
+pub const MIN_LEN: usize = 4;
 
 /// Every secret value this process has come to know (store reads and writes, secret answers,
 /// login outputs, values a flow read or wrote): what stderr, log lines included, is cleaned
@@ -113,68 +115,100 @@ impl Redactor {
         self.whole.is_empty() && self.keys.is_empty()
     }
 
-    /// Replaces, in `value`, what an object holds under a secret's key and every string equal
-    /// to a secret value (also in a string holding JSON, rewritten compact). Whether it changed.
+    /// Replaces, in `value`, what an object holds under a secret's key, every string (or key)
+    /// equal to a secret value, a secret value of [`MIN_LEN`] bytes or more inside a string or
+    /// key, and a number that is one; also in a string holding JSON, rewritten compact. The
+    /// result is JSON still: booleans, `null` and other numbers are never touched. Whether it
+    /// changed.
     pub fn redact_value(&self, value: &mut Value) -> bool {
         match value {
             Value::Object(map) => {
                 let mut changed = false;
-                for (key, inner) in map.iter_mut() {
+                for (key, mut inner) in std::mem::take(map) {
                     let marked = inner.as_str() == Some(MARKER);
                     if !inner.is_null()
                         && !marked
-                        && self.keys.contains(&canonical_secret_name(key))
+                        && self.keys.contains(&canonical_secret_name(&key))
                     {
-                        *inner = Value::String(MARKER.to_string());
+                        inner = Value::String(MARKER.to_string());
                         changed = true;
                     } else {
-                        changed |= self.redact_value(inner);
+                        changed |= self.redact_value(&mut inner);
                     }
+                    let key = match self.redact_str(&key) {
+                        Some(clean) => {
+                            changed = true;
+                            clean
+                        }
+                        None => key,
+                    };
+                    map.insert(key, inner);
                 }
                 changed
             }
             Value::Array(items) => items
                 .iter_mut()
                 .fold(false, |changed, item| self.redact_value(item) | changed),
-            Value::String(text) if self.whole.contains(text.as_str()) => {
-                *text = MARKER.to_string();
-                true
-            }
             Value::String(text) => {
-                let nested = text.trim_start().starts_with(['{', '[']);
-                let Some(mut inner) = nested
-                    .then(|| serde_json::from_str::<Value>(text).ok())
-                    .flatten()
-                else {
-                    return false;
-                };
-                if !self.redact_value(&mut inner) {
+                if !self.whole.contains(text.as_str())
+                    && let Some(mut inner) = nested_json(text)
+                {
+                    if !self.redact_value(&mut inner) {
+                        return false;
+                    }
+                    *text = inner.to_string();
+                    return true;
+                }
+                match self.redact_str(text) {
+                    Some(clean) => {
+                        *text = clean;
+                        true
+                    }
+                    None => false,
+                }
+            }
+            Value::Number(number) => {
+                let digits = number.to_string();
+                if digits.len() < MIN_LEN || !self.whole.contains(&digits) {
                     return false;
                 }
-                *text = inner.to_string();
+                *value = Value::String(MARKER.to_string());
                 true
             }
-            _ => false,
+            Value::Bool(_) | Value::Null => false,
         }
     }
 
-    /// `value` as pretty JSON (and a newline), redacted by key and value, then as text.
+    /// `text` redacted as a JSON string or key: the marker when it is a secret value, else its
+    /// secret values of [`MIN_LEN`] bytes or more replaced. `None` when nothing is.
+    fn redact_str(&self, text: &str) -> Option<String> {
+        if self.whole.contains(text) {
+            return Some(MARKER.to_string());
+        }
+        let clean = self.redact(text);
+        (clean != text).then_some(clean)
+    }
+
+    /// `value` as pretty JSON (and a newline), redacted by key and value. Never redacted as
+    /// text after: a secret such as `true` or `2426` would break the JSON (`"ok": true`,
+    /// `"duration_ms": 24261`) that the operator reads back.
     pub fn redact_json(&self, value: &impl serde::Serialize) -> io::Result<Vec<u8>> {
         let mut value = serde_json::to_value(value).map_err(io::Error::other)?;
         self.redact_value(&mut value);
         let mut bytes = serde_json::to_vec_pretty(&value).map_err(io::Error::other)?;
         bytes.push(b'\n');
-        Ok(self.redact(&String::from_utf8_lossy(&bytes)).into_bytes())
+        Ok(bytes)
     }
 
-    /// A file's text redacted: a `.json` file (a document) or `.jsonl` file (one per line) by
-    /// key and value where it parses, then every file as text.
+    /// A file's text redacted: a `.json` file (a document) or each line of a `.jsonl` file
+    /// that parses, by key and value only (so it stays JSON); anything else as text.
     fn redact_file(&self, path: &Path, text: &str) -> String {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        // The document redacted, rewritten only when it changed; `None` when it is not JSON.
         let by_json = |doc: &str| -> Option<String> {
             let mut value: Value = serde_json::from_str(doc).ok()?;
             if !self.redact_value(&mut value) {
-                return None;
+                return Some(doc.to_string());
             }
             let pretty = doc.trim_end().contains('\n');
             if pretty {
@@ -183,11 +217,15 @@ impl Redactor {
                 Some(value.to_string())
             }
         };
-        let structured = match ext {
-            "json" => by_json(text).map(|doc| {
-                let end = if text.ends_with('\n') { "\n" } else { "" };
-                format!("{doc}{end}")
-            }),
+        match ext {
+            "json" => match by_json(text) {
+                Some(doc) if doc == text => doc,
+                Some(doc) => {
+                    let end = if text.ends_with('\n') { "\n" } else { "" };
+                    format!("{doc}{end}")
+                }
+                None => self.redact(text),
+            },
             "jsonl" => {
                 let mut out = String::with_capacity(text.len());
                 for line in text.split_inclusive('\n') {
@@ -197,14 +235,13 @@ impl Redactor {
                             out.push_str(&doc);
                             out.push_str(&line[body.len()..]);
                         }
-                        None => out.push_str(line),
+                        None => out.push_str(&self.redact(line)),
                     }
                 }
-                Some(out)
+                out
             }
-            _ => None,
-        };
-        self.redact(structured.as_deref().unwrap_or(text))
+            _ => self.redact(text),
+        }
     }
 
     pub fn redact(&self, text: &str) -> String {
@@ -265,6 +302,14 @@ impl Redactor {
         withheld.sort();
         Ok(withheld)
     }
+}
+
+/// The JSON a string holds (`answers_json`), when it holds an object or an array.
+fn nested_json(text: &str) -> Option<Value> {
+    if !text.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    serde_json::from_str(text).ok()
 }
 
 #[cfg(test)]
@@ -361,5 +406,42 @@ mod tests {
             fs::read_to_string(to.path().join("run.json")).unwrap(),
             format!("{{\n  \"token\": \"{MARKER}\"\n}}\n")
         );
+    }
+
+    #[test]
+    fn a_json_record_stays_json_whatever_the_secret_looks_like() {
+        let r = Redactor::new(["true".to_string(), "2426".to_string()])
+            .with_keys(["bot_token".to_string()]);
+        let record = serde_json::json!({
+            "ok": true,
+            "duration_ms": 24261,
+            "pin": 2426,
+            "url": "https://x/2426/in",
+            "2426": "keyed",
+        });
+        let bytes = r.redact_json(&record).unwrap();
+        let back: Value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&bytes)));
+        // A boolean or another number is not the secret, and stays what it was.
+        assert_eq!(back["ok"], true);
+        assert_eq!(back["duration_ms"], 24261);
+        assert_eq!(back["pin"], MARKER);
+        assert_eq!(back["url"], format!("https://x/{MARKER}/in"));
+        assert_eq!(back[MARKER], "keyed");
+
+        let from = tempfile::tempdir().unwrap();
+        let to = tempfile::tempdir().unwrap();
+        let doc = "{\"ok\": true, \"n\": 24261, \"pin\": 2426, \"url\": \"x/2426\"}\n";
+        fs::write(from.path().join("run.json"), doc).unwrap();
+        fs::write(from.path().join("t.jsonl"), doc).unwrap();
+        r.copy_redacted(from.path(), to.path()).unwrap();
+        for name in ["run.json", "t.jsonl"] {
+            let text = fs::read_to_string(to.path().join(name)).unwrap();
+            let back: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+            assert_eq!(back["ok"], true, "{name}");
+            assert_eq!(back["n"], 24261, "{name}");
+            assert_eq!(back["pin"], MARKER, "{name}");
+            assert_eq!(back["url"], format!("x/{MARKER}"), "{name}");
+        }
     }
 }

@@ -241,6 +241,17 @@ const WEBHOOK_ID: &str = "wh-4471";
 /// A provider whose `apply-answers` returns its configuration with secrets where the old rules
 /// missed them: inside a URL, under a nested key, under keys its schema marks.
 fn echoing_pack() -> PackBuilder {
+    configuring_pack(json!({
+        "region": "eu",
+        "webhook_url": format!("https://hooks.example/bot/{BOT_TOKEN}/in"),
+        "auth": {"token": BOT_TOKEN},
+        "api_key": API_KEY,
+        "webhook_id": WEBHOOK_ID,
+    }))
+}
+
+/// A provider y whose `apply-answers` accepts with `config`.
+fn configuring_pack(config: Value) -> PackBuilder {
     let schema = json!({
         "$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
         "additionalProperties": false,
@@ -252,13 +263,7 @@ fn echoing_pack() -> PackBuilder {
             "webhook_id": {"type": "string", "writeOnly": true}
         }
     });
-    let apply = json!({"ok": true, "config": {
-        "region": "eu",
-        "webhook_url": format!("https://hooks.example/bot/{BOT_TOKEN}/in"),
-        "auth": {"token": BOT_TOKEN},
-        "api_key": API_KEY,
-        "webhook_id": WEBHOOK_ID,
-    }});
+    let apply = json!({"ok": true, "config": config});
     let qa = r#"{"mode":"setup","title":{"key":"y.title"},"questions":[{"id":"region","kind":{"type":"text"},"label":{"key":"y.region"},"required":true}],"defaults":{}}"#;
     let extension = json!({"providers": [{
         "provider_type": "messaging.y",
@@ -403,4 +408,105 @@ fn a_provider_stuck_in_its_setup_fails_its_pack_at_the_timeout() {
         .code(1)
         .stdout_has("provider messaging.x apply-answers did not finish within 2s (--timeout)");
     assert!(!p.state().join("config").exists(), "nothing kept");
+}
+
+/// Sets up provider y answering `bot_token`, its `apply-answers` returning `config`.
+fn configured_with(bot_token: &str, config: Value) -> (Project, crate::support::project::Run) {
+    let p = Project::new();
+    p.pack("messaging", "y.gtpack", &configuring_pack(config));
+    p.file(
+        "answers.json",
+        json!({"messaging-y": {"region": "eu", "bot_token": bot_token}})
+            .to_string()
+            .as_bytes(),
+    );
+    let run = p.setup_messaging(&["--answers", "answers.json"]);
+    (p, run)
+}
+
+#[test]
+fn a_short_secret_takes_no_public_value_that_merely_contains_it_out_of_the_config() {
+    let (p, run) = configured_with("7", json!({"region": "eu-7", "webhook_url": "7"}));
+    run.code(0).stdout_has("configured (kept");
+    assert_eq!(p.stored_answers("messaging-y")["region"], "eu-7");
+    let (_, input) = p.first_run("messaging", "messaging-y", "setup_default");
+    assert_eq!(input["config"]["region"], "eu-7", "{input}");
+    assert_eq!(
+        p.secret("secrets://dev/acme/_/messaging_y/region"),
+        None,
+        "a public value in the store"
+    );
+    assert_eq!(
+        p.secret("secrets://dev/acme/_/messaging_y/webhook_url")
+            .as_deref(),
+        Some("7"),
+        "a value equal to the secret still goes to the store"
+    );
+}
+
+#[test]
+fn a_config_keyed_by_a_secret_is_kept_in_the_store() {
+    let token = "rt-6620-xq";
+    let config = json!({"region": "eu", "auth": {token: "general"}});
+    let (p, run) = configured_with(token, config);
+    run.code(0).stdout_has("configured (kept");
+    assert_eq!(p.stored_answers("messaging-y"), json!({"region": "eu"}));
+    assert_eq!(
+        p.secret("secrets://dev/acme/_/messaging_y/auth"),
+        Some(json!({token: "general"}).to_string())
+    );
+}
+
+#[test]
+fn a_credential_the_provider_made_itself_is_kept_in_the_store_by_its_shape() {
+    let config = json!({
+        "region": "eu",
+        "webhook_url": "https://bot:made-up-pw@hooks.example/in",
+        "auth": {"Authorization": "Bearer made-by-provider"},
+    });
+    let (p, run) = configured_with("bot-token-long", config);
+    run.code(0).stdout_has("configured (kept");
+    assert_eq!(p.stored_answers("messaging-y"), json!({"region": "eu"}));
+    for key in ["webhook_url", "auth"] {
+        assert!(
+            p.secret(&format!("secrets://dev/acme/_/messaging_y/{key}"))
+                .is_some(),
+            "{key} not in the store"
+        );
+    }
+    let (p, _) = configured_with(
+        "bot-token-long",
+        json!({"region": "eu", "webhook_url": "https://hooks.example/in?channel=a&access_token=t1"}),
+    );
+    assert_eq!(p.stored_answers("messaging-y"), json!({"region": "eu"}));
+    // A sentence that starts like a header is no credential.
+    let (p, _) = configured_with(
+        "bot-token-long",
+        json!({"region": "Basic plan for small teams"}),
+    );
+    assert_eq!(
+        p.stored_answers("messaging-y"),
+        json!({"region": "Basic plan for small teams"})
+    );
+}
+
+#[test]
+fn a_secret_in_a_configuration_breaking_the_schema_is_never_printed() {
+    let generated = "99887766";
+    let (p, run) = configured_with(
+        "bot-token-long",
+        json!({"region": "eu", "webhook_id": 99887766, "api_key": ["bot-token-long"]}),
+    );
+    run.code(1)
+        .stdout_has("at /webhook_id:")
+        .stdout_has("at /api_key:");
+    for secret in [generated, "bot-token-long"] {
+        assert!(
+            !run.stdout.contains(secret) && !run.stderr.contains(secret),
+            "{secret} printed: {}{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+    assert!(!p.state().join("config").exists());
 }

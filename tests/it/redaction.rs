@@ -316,3 +316,50 @@ fn a_secret_of_three_bytes_is_in_no_file_under_state() {
     assert!(!run.stdout.contains(SHORT) && !run.stderr.contains(SHORT));
     assert_no_file_holds(&p.state(), SHORT);
 }
+
+#[test]
+fn a_secret_an_older_tool_left_in_setup_answers_json_is_moved_to_the_store() {
+    const OLD: &str = "xoxb-left-by-greentic-setup-8181";
+    let p = Project::new();
+    p.pack("messaging", "a.gtpack", &spinning("messaging-a", "{}", 1));
+    // greentic-setup 1.2.1 kept every answer in this file, secrets and all.
+    p.file(
+        "state/config/dev/acme/_/messaging-a/setup-answers.json",
+        format!(r#"{{"Bot-Token": "{OLD}", "region": "eu"}}"#).as_bytes(),
+    );
+    p.setup_messaging(&[]).code(exit_code::SUCCESS);
+    assert_eq!(
+        p.stored_answers("messaging-a"),
+        serde_json::json!({"region": "eu"})
+    );
+    assert_eq!(
+        p.secret("secrets://dev/acme/_/messaging_a/bot_token")
+            .as_deref(),
+        Some(OLD),
+        "kept in the store"
+    );
+    assert_no_file_holds(&p.state(), OLD);
+}
+
+#[test]
+fn a_secret_equal_to_the_tenant_leaves_the_runs_history_whole() {
+    let p = Project::new();
+    p.pack("messaging", "a.gtpack", &spinning("messaging-a", "{}", 1));
+    // A placeholder secret in development, spelled as the tenant.
+    p.file("a.yaml", b"bot_token: acme\n");
+    p.setup_messaging(&["--answers", "a.yaml"])
+        .code(exit_code::SUCCESS);
+    let (dir, input) = p.first_run("messaging", "messaging-a", "setup_default");
+    assert_eq!(input["setup_answers"]["bot_token"], "__REDACTED__");
+    let record: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap();
+    assert_eq!(record["tenant"], "acme");
+    let summary = std::fs::read_to_string(dir.join("summary.txt")).unwrap();
+    assert!(summary.contains("tenant: acme\n"), "{summary}");
+    let runs = p
+        .run(&[
+            "dev", "runs", "--tenant", "acme", "--env", "dev", "--format", "json",
+        ])
+        .json();
+    assert_eq!(runs["runs"].as_array().map(Vec::len), Some(1), "{runs}");
+}

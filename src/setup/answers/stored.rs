@@ -61,21 +61,21 @@ pub fn load_stored(path: &Path) -> Result<Map<String, Value>, StoredAnswersError
 /// flushes to disk) only when something changes: a repeated setup with the same answers, or a
 /// provider with no public answers, costs no disk flush.
 pub fn save_stored(path: &Path, answers: &Map<String, Value>) -> Result<(), StoredAnswersError> {
-    save_stored_without(path, answers, &[])
+    save_stored_without(path, answers, |_| false)
 }
 
-/// [`save_stored`], and each key of `gone` taken out of the file: a value now kept in the
-/// secrets store that an earlier setup wrote here.
+/// [`save_stored`], and each key for which `gone` holds taken out of the file: a value now kept
+/// in the secrets store that an earlier setup (or an older tool) wrote here.
 pub fn save_stored_without(
     path: &Path,
     answers: &Map<String, Value>,
-    gone: &[&str],
+    gone: impl Fn(&str) -> bool,
 ) -> Result<(), StoredAnswersError> {
     let unchanged = |current: &Map<String, Value>| {
         answers.iter().all(|(k, v)| current.get(k) == Some(v))
-            && gone.iter().all(|k| !current.contains_key(*k))
+            && current.keys().all(|k| answers.contains_key(k) || !gone(k))
     };
-    if answers.is_empty() && (gone.is_empty() || !path.exists()) {
+    if answers.is_empty() && !path.exists() {
         return Ok(());
     }
     if load_stored(path).is_ok_and(|current| unchanged(&current)) {
@@ -90,9 +90,7 @@ pub fn save_stored_without(
     let _lock = file_lock::lock_for(path)?;
     // Read again under the lock: another operator may have written meanwhile.
     let mut current = load_stored(path)?;
-    for key in gone {
-        current.remove(*key);
-    }
+    current.retain(|key, _| answers.contains_key(key) || !gone(key));
     for (key, value) in answers {
         current.insert(key.clone(), value.clone());
     }

@@ -176,7 +176,10 @@ impl ConfigSchema {
         &self.secret_paths
     }
 
-    /// Every way `config` breaks the schema, in the validator's order.
+    /// Every way `config` breaks the schema, in the validator's order. A message never quotes
+    /// the value ("the value is not of type ..."): a configuration breaking its schema may hold
+    /// a secret the provider made itself, which nothing else would redact, and the message is
+    /// printed and kept in reports.
     pub fn violations(&self, config: &Value) -> Vec<Violation> {
         self.validator
             .iter_errors(config)
@@ -188,7 +191,7 @@ impl ConfigSchema {
                     } else {
                         path
                     },
-                    message: error.to_string(),
+                    message: error.masked_with("the value").to_string(),
                 }
             })
             .collect()
