@@ -11,7 +11,7 @@ mod prompt;
 mod requirements;
 mod stored;
 
-pub use check::{Broken, check, check_one, coerce, form_spec, visibility};
+pub use check::{Broken, check, check_one, coerce, form_spec, same_answer, visibility};
 pub use fetch::{FetchError, MAX_ANSWERS_BYTES, is_url};
 pub use file::{AnswersFile, AnswersFileError, load_answers_file};
 pub use form::{SetupSpecError, looks_secret, parse_setup_spec, provider_question};
@@ -215,12 +215,13 @@ pub enum AnswerChange {
 }
 
 impl AnswerChange {
-    /// `previous` and `next` are the stored and the new answer.
-    pub fn of(previous: Option<&Value>, next: Option<&Value>) -> Option<Self> {
+    /// `previous` and `next` are the stored and the new answer to a question of `kind`, compared
+    /// as one answer ([`same_answer`]).
+    pub fn of(kind: QuestionType, previous: Option<&Value>, next: Option<&Value>) -> Option<Self> {
         match (previous, next) {
             (_, None) => None,
             (None, Some(_)) => Some(AnswerChange::New),
-            (Some(a), Some(b)) if a == b => Some(AnswerChange::Unchanged),
+            (Some(a), Some(b)) if same_answer(kind, a, b) => Some(AnswerChange::Unchanged),
             (Some(_), Some(_)) => Some(AnswerChange::Changed),
         }
     }
