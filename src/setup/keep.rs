@@ -21,7 +21,8 @@ pub struct PackSetup {
     pub committed: Option<Map<String, Value>>,
 }
 
-/// Keeps a passing setup's answers: public ones merged into `setup-answers.json`, each secret
+/// Keeps a passing setup's answers: public ones merged into `setup-answers.json` (a hidden
+/// question's earlier answer removed from it), each secret
 /// written to the store under its question's key and under every requirement the question
 /// covers (so a component finds it by either name), and read back.
 pub fn persist(
@@ -29,7 +30,8 @@ pub fn persist(
     secrets: &DevSecrets,
     scope: &SecretScope,
 ) -> Result<(), PersistError> {
-    answers::save_stored(&setup.config_path, &setup.answers.public_values())?;
+    let public = setup.answers.public_values();
+    answers::save_stored(&setup.config_path, &public, &setup.answers.hidden_names())?;
     // One change of the store for the whole provider, made on a fresh read under its lock.
     secrets.put_all_verified(&answer_puts(setup, scope)?)?;
     Ok(())
@@ -84,7 +86,13 @@ pub fn persist_configured(
             config_public.insert(key.clone(), value.clone());
         }
     }
-    answers::save_stored(&setup.config_path, &public)?;
+    let forget: Vec<String> = setup
+        .answers
+        .hidden_names()
+        .into_iter()
+        .filter(|name| !public.contains_key(name))
+        .collect();
+    answers::save_stored(&setup.config_path, &public, &forget)?;
     secrets.put_all_verified(&puts.into_iter().collect::<Vec<_>>())?;
     let mut kept: Vec<String> = public.keys().cloned().collect();
     kept.extend(answered.iter().map(|(name, _)| name.clone()));

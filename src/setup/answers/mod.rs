@@ -316,6 +316,16 @@ impl MergedAnswers {
             .collect()
     }
 
+    /// The public questions hidden by `visible_if`: an answer stored for one earlier is
+    /// removed, as a hidden question's answer is not kept.
+    pub fn hidden_names(&self) -> Vec<String> {
+        self.statuses
+            .iter()
+            .filter(|s| s.hidden && !s.secret)
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
     /// Records an answer given after the merge (a prompt).
     pub fn answer(&mut self, name: &str, value: Value, source: AnswerSource) {
         self.values.insert(name.to_string(), value);

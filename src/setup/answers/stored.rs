@@ -56,16 +56,21 @@ pub fn load_stored(path: &Path) -> Result<Map<String, Value>, StoredAnswersError
     }
 }
 
-/// Merges `answers` into the file at `path` (keys not given are kept), holding the exclusive
-/// lock of `<path>.lock` so two operators updating one provider lose nothing. Writes (and
-/// flushes to disk) only when something changes: a repeated setup with the same answers, or a
-/// provider with no public answers, costs no disk flush.
-pub fn save_stored(path: &Path, answers: &Map<String, Value>) -> Result<(), StoredAnswersError> {
-    if answers.is_empty() {
-        return Ok(());
-    }
-    if load_stored(path).is_ok_and(|current| answers.iter().all(|(k, v)| current.get(k) == Some(v)))
-    {
+/// Merges `answers` into the file at `path` (keys not given are kept, the keys of `forget`
+/// removed: the answers of questions now hidden), holding the exclusive lock of `<path>.lock`
+/// so two operators updating one provider lose nothing. The file is written even when empty:
+/// it tells `dev update` that the provider was set up. Writes (and flushes to disk) only when
+/// something changes: a repeated setup with the same answers costs no disk flush.
+pub fn save_stored(
+    path: &Path,
+    answers: &Map<String, Value>,
+    forget: &[String],
+) -> Result<(), StoredAnswersError> {
+    let up_to_date = |current: &Map<String, Value>| {
+        answers.iter().all(|(k, v)| current.get(k) == Some(v))
+            && forget.iter().all(|k| !current.contains_key(k))
+    };
+    if path.exists() && load_stored(path).is_ok_and(|current| up_to_date(&current)) {
         return Ok(());
     }
     let write_err = |source| StoredAnswersError::Write {
@@ -77,6 +82,9 @@ pub fn save_stored(path: &Path, answers: &Map<String, Value>) -> Result<(), Stor
     let _lock = file_lock::lock_for(path)?;
     // Read again under the lock: another operator may have written meanwhile.
     let mut current = load_stored(path)?;
+    for key in forget {
+        current.remove(key);
+    }
     for (key, value) in answers {
         current.insert(key.clone(), value.clone());
     }

@@ -66,7 +66,7 @@ impl Outputs<'_> {
                 .iter()
                 .map(|(k, v)| (k.clone(), Value::String(v.clone())))
                 .collect();
-            save_stored(self.config_file, &map)?;
+            save_stored(self.config_file, &map, &[])?;
             for key in config.keys() {
                 push_unique(&mut state.config_keys, key);
             }
