@@ -79,6 +79,7 @@ struct RunFile {
     pack_path: Option<PathBuf>,
     pid: Option<u64>,
     pid_started: Option<u64>,
+    host: Option<String>,
     #[serde(default)]
     started_at: String,
     duration: Option<u64>,
@@ -146,7 +147,11 @@ fn read_entry(dir: &Path) -> Option<RunEntry> {
         env: file.env,
         pack_path: file.pack_path,
         status: match file.outcome.map_or(RunStatus::Unknown, |o| o.status) {
-            RunStatus::Running if !writer_alive(file.pid, file.pid_started) => RunStatus::Abandoned,
+            RunStatus::Running
+                if !writer_alive(file.host.as_deref(), file.pid, file.pid_started) =>
+            {
+                RunStatus::Abandoned
+            }
             status => status,
         },
         started_at: file.started_at,
@@ -158,8 +163,13 @@ fn read_entry(dir: &Path) -> Option<RunEntry> {
 /// Whether the process that wrote a `running` record still runs (Linux `/proc`): its pid
 /// exists and, where the record says when it started, started then (a pid is reused, in a
 /// restarted container first of all). A record without a pid was written by an older
-/// operator and is taken as gone.
-fn writer_alive(pid: Option<u64>, started: Option<u64>) -> bool {
+/// operator and is taken as gone. A record written on another host (another container or
+/// machine sharing the state folder) cannot be told from here: its pids are not ours, so it is
+/// taken as running.
+fn writer_alive(host: Option<&str>, pid: Option<u64>, started: Option<u64>) -> bool {
+    if host.is_some_and(|host| host_name().is_some_and(|here| here != host)) {
+        return true;
+    }
     let Some(pid) = pid else {
         return false;
     };
@@ -168,6 +178,13 @@ fn writer_alive(pid: Option<u64>, started: Option<u64>) -> bool {
         (None, _) => fs::metadata(format!("/proc/{pid}")).is_ok(),
         (Some(_), None) => false,
     }
+}
+
+/// This host's name (Linux `/proc/sys/kernel/hostname`): a container's own, so a run recorded
+/// in a state folder shared between containers, or with the machine, names where its pid is.
+pub fn host_name() -> Option<String> {
+    let name = fs::read_to_string("/proc/sys/kernel/hostname").ok()?;
+    Some(name.trim().to_string()).filter(|n| !n.is_empty())
 }
 
 /// When process `pid` started, in clock ticks since boot (`/proc/<pid>/stat`'s 22nd field):
@@ -234,18 +251,45 @@ mod tests {
     #[test]
     fn a_running_record_is_its_writers_only_while_that_very_process_runs() {
         let me = u64::from(std::process::id());
+        let here = host_name();
+        let here = here.as_deref();
         let started = process_started(me);
         assert!(started.is_some(), "this process has a start time");
-        assert!(writer_alive(Some(me), started));
+        assert!(writer_alive(here, Some(me), started));
         assert!(
-            writer_alive(Some(me), None),
+            writer_alive(None, Some(me), None),
             "an older record: the pid alone"
         );
         let reused = started.map(|t| t + 1);
         assert!(
-            !writer_alive(Some(me), reused),
+            !writer_alive(here, Some(me), reused),
             "another process with that pid"
         );
-        assert!(!writer_alive(None, None));
+        assert!(!writer_alive(None, None, None));
+    }
+
+    #[test]
+    fn a_running_record_of_another_host_is_not_judged_by_this_hosts_pids() {
+        assert!(host_name().is_some(), "this host has a name");
+        let gone = started_and_gone();
+        assert!(!writer_alive(
+            host_name().as_deref(),
+            Some(gone.0),
+            Some(gone.1)
+        ));
+        assert!(
+            writer_alive(Some("another-container"), Some(gone.0), Some(gone.1)),
+            "its pid is another pid namespace's"
+        );
+    }
+
+    /// The pid and start time of a process that has ended.
+    fn started_and_gone() -> (u64, u64) {
+        let child = std::process::Command::new("true").spawn().unwrap();
+        let pid = u64::from(child.id());
+        let started = process_started(pid).unwrap_or(0);
+        let mut child = child;
+        child.wait().unwrap();
+        (pid, started)
     }
 }
