@@ -107,7 +107,10 @@ pub fn load_answers_file(path: &Path, providers: &[&str]) -> Result<AnswersFile,
                 .map(|(k, _)| k.clone())
                 .collect()
         };
-        let loose = names(&|k, v| !v.is_object() && !DOCUMENT_KEYS.contains(&k.as_str()));
+        // A key without a value (`messaging-telegram:` left empty in YAML) is neither an answer
+        // nor a section: it is no answer in either shape.
+        let loose =
+            names(&|k, v| !v.is_object() && !v.is_null() && !DOCUMENT_KEYS.contains(&k.as_str()));
         if !loose.is_empty() {
             return Err(AnswersFileError::Mixed {
                 path: path.to_path_buf(),
@@ -229,6 +232,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(keyed.per_provider["messaging-bot"]["region"], "eu");
+    }
+
+    #[test]
+    fn a_provider_section_left_empty_is_not_a_loose_answer() {
+        let keyed = load(
+            "messaging-slack:\n  bot_token: t\nmessaging-telegram:\n",
+            &["messaging-slack", "messaging-telegram"],
+        )
+        .unwrap();
+        assert_eq!(keyed.per_provider["messaging-slack"]["bot_token"], "t");
+        assert!(!keyed.per_provider.contains_key("messaging-telegram"));
     }
 
     #[test]
