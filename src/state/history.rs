@@ -160,22 +160,37 @@ fn read_entry(dir: &Path) -> Option<RunEntry> {
     })
 }
 
+/// Linux's process file system, where a record's pid is looked up.
+const PROC: &str = "/proc";
+
 /// Whether the process that wrote a `running` record still runs (Linux `/proc`): its pid
 /// exists and, where the record says when it started, started then (a pid is reused, in a
 /// restarted container first of all). A record without a pid was written by an older
 /// operator and is taken as gone. A record written on another host (another container or
 /// machine sharing the state folder) cannot be told from here: its pids are not ours, so it is
-/// taken as running.
+/// taken as running; so is every record where there is no `/proc` to look in (macOS).
 fn writer_alive(host: Option<&str>, pid: Option<u64>, started: Option<u64>) -> bool {
-    if host.is_some_and(|host| host_name().is_some_and(|here| here != host)) {
+    writer_alive_under(Path::new(PROC), host, pid, started)
+}
+
+fn writer_alive_under(
+    proc: &Path,
+    host: Option<&str>,
+    pid: Option<u64>,
+    started: Option<u64>,
+) -> bool {
+    if host.is_some_and(|host| host_name_under(proc).is_some_and(|here| here != host)) {
         return true;
     }
     let Some(pid) = pid else {
         return false;
     };
-    match (started, process_started(pid)) {
+    if !proc.join("self/stat").is_file() {
+        return true;
+    }
+    match (started, process_started_under(proc, pid)) {
         (Some(recorded), Some(now)) => recorded == now,
-        (None, _) => fs::metadata(format!("/proc/{pid}")).is_ok(),
+        (None, _) => fs::metadata(proc.join(pid.to_string())).is_ok(),
         (Some(_), None) => false,
     }
 }
@@ -183,7 +198,11 @@ fn writer_alive(host: Option<&str>, pid: Option<u64>, started: Option<u64>) -> b
 /// This host's name (Linux `/proc/sys/kernel/hostname`): a container's own, so a run recorded
 /// in a state folder shared between containers, or with the machine, names where its pid is.
 pub fn host_name() -> Option<String> {
-    let name = fs::read_to_string("/proc/sys/kernel/hostname").ok()?;
+    host_name_under(Path::new(PROC))
+}
+
+fn host_name_under(proc: &Path) -> Option<String> {
+    let name = fs::read_to_string(proc.join("sys/kernel/hostname")).ok()?;
     Some(name.trim().to_string()).filter(|n| !n.is_empty())
 }
 
@@ -191,7 +210,11 @@ pub fn host_name() -> Option<String> {
 /// with the pid, it names one process for as long as the machine runs. `None` when there is
 /// no such process (or no `/proc`).
 pub fn process_started(pid: u64) -> Option<u64> {
-    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    process_started_under(Path::new(PROC), pid)
+}
+
+fn process_started_under(proc: &Path, pid: u64) -> Option<u64> {
+    let stat = fs::read_to_string(proc.join(pid.to_string()).join("stat")).ok()?;
     // The command name (field 2) is in parentheses and may hold spaces or parentheses itself.
     let (_, after_name) = stat.rsplit_once(')')?;
     after_name.split_whitespace().nth(19)?.parse().ok()
@@ -281,6 +304,20 @@ mod tests {
             writer_alive(Some("another-container"), Some(gone.0), Some(gone.1)),
             "its pid is another pid namespace's"
         );
+    }
+
+    #[test]
+    fn without_a_proc_file_system_a_running_record_stays_running() {
+        // macOS: no `/proc` to tell a live writer from a gone one.
+        let none = tempfile::tempdir().unwrap();
+        let gone = started_and_gone();
+        assert!(writer_alive_under(
+            none.path(),
+            None,
+            Some(gone.0),
+            Some(gone.1)
+        ));
+        assert!(!writer_alive(None, Some(gone.0), Some(gone.1)));
     }
 
     /// The pid and start time of a process that has ended.
