@@ -92,6 +92,14 @@ struct OutcomeStatus {
 }
 
 impl RunEntry {
+    /// The host of a `running` record written on another host (a container sharing the state
+    /// folder): whether its process still runs cannot be told from here.
+    pub fn running_elsewhere(&self) -> Option<&str> {
+        let host = self.record["host"].as_str()?;
+        (self.status == RunStatus::Running && host_name().is_some_and(|here| here != host))
+            .then_some(host)
+    }
+
     /// `--provider` as the lifecycle commands take it: the pack id, the pack's file name, or
     /// its stem.
     pub fn is_of_provider(&self, wanted: &str) -> bool {

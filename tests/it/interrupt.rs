@@ -347,6 +347,9 @@ fn a_running_record_written_on_another_host_is_not_called_abandoned() {
         "running",
         "another host's pid says nothing here"
     );
+    p.run(&["dev", "show", "latest"])
+        .stdout_has("status:   running")
+        .stdout_has("host:     a-container-sharing-the-project, not this one");
     let doctor = p.run(&["dev", "doctor"]);
     assert!(
         !doctor.stdout.contains("no longer runs"),
