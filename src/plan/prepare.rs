@@ -304,8 +304,9 @@ fn gather_answers(
 }
 
 /// (update) Each answer against the stored one: the plan says which change, never a value.
-/// The stored value is read as the answer is, typed by the question's kind (`"true"` and
-/// `true` are one answer to a text question), so an answer kept as it was reads `unchanged`.
+/// The stored value and the answer are compared as one answer ([`answers::same_answer`]:
+/// `"true"` and `true` to a text question, `587` and `587.0`, a `"yes"` the provider kept as
+/// `true`), so an answer kept as it was reads `unchanged`.
 fn mark_changes(
     merged: &mut answers::MergedAnswers,
     stored: &serde_json::Map<String, serde_json::Value>,
@@ -318,10 +319,12 @@ fn mark_changes(
                 .map(|v| serde_json::Value::String(v.clone())),
             false => stored.get(&status.name).cloned(),
         };
-        let previous = previous
-            .filter(|v| !v.is_null())
-            .map(|v| answers::coerce(status.kind, v));
-        status.change = AnswerChange::of(previous.as_ref(), merged.values.get(&status.name));
+        let previous = previous.filter(|v| !v.is_null());
+        status.change = AnswerChange::of(
+            status.kind,
+            previous.as_ref(),
+            merged.values.get(&status.name),
+        );
     }
 }
 

@@ -189,6 +189,11 @@ fn show_text(run: &RunEntry, outputs: &[(String, Value)], styles: &Styles) -> St
     if let Some(unreadable) = &run.unreadable {
         out.push_str(&format!("  error:    {unreadable}\n"));
     }
+    if let Some(host) = run.running_elsewhere() {
+        out.push_str(&format!(
+            "  host:     {host}, not this one: whether its process still runs cannot be told here\n"
+        ));
+    }
     out.push_str(&errors(&run.record["outcome"]));
     if !outputs.is_empty() {
         out.push_str(&format!("{}\n", paint(styles.header, "Outputs")));

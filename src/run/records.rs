@@ -15,7 +15,7 @@ use crate::pack::domains::{Action, Domain};
 use crate::run::outcome::FlowOutcome;
 use crate::setup::contract::apply::ContractVerdict;
 use crate::state::atomic_file::write_record;
-use crate::state::history::process_started;
+use crate::state::history::{host_name, process_started};
 use crate::state::redact::Redactor;
 use crate::state::state_layout::RunPaths;
 
@@ -102,6 +102,9 @@ pub fn write_run_start(
         // process died; the process's start time tells a reused pid from the writer.
         "pid": std::process::id(),
         "pid_started": process_started(u64::from(std::process::id())),
+        // A state folder shared between containers (or with the machine) holds runs whose pids
+        // are another host's.
+        "host": host_name(),
     });
     write_record(&paths.run_json(), &pretty_json(&running)?)
 }

@@ -24,7 +24,8 @@ pub struct PackSetup {
     pub committed: Option<Map<String, Value>>,
 }
 
-/// Keeps a passing setup's answers: public ones merged into `setup-answers.json`, each secret
+/// Keeps a passing setup's answers: public ones merged into `setup-answers.json` (a hidden
+/// question's earlier answer removed from it), each secret
 /// written to the store under its question's key and under every requirement the question
 /// covers (so a component finds it by either name), and read back.
 pub fn persist(
@@ -32,8 +33,9 @@ pub fn persist(
     secrets: &DevSecrets,
     scope: &SecretScope,
 ) -> Result<(), PersistError> {
+    let hidden = setup.answers.hidden_names();
     answers::save_stored_without(&setup.config_path, &setup.answers.public_values(), |key| {
-        is_secret_question(setup, key)
+        is_secret_question(setup, key) || hidden.iter().any(|h| h == key)
     })?;
     // One change of the store for the whole provider, made on a fresh read under its lock.
     secrets.put_all_verified(&answer_puts(setup, scope)?)?;
@@ -76,9 +78,12 @@ pub fn persist_configured(
     let config_public = judge.split(config, scope, &mut puts)?;
     public.extend(config_public.clone());
     // A configuration value now in the store, that an earlier setup left in the file, goes;
-    // so does a secret answer an older tool left there.
+    // so does a secret answer an older tool left there, and the answer of a question now hidden.
+    let hidden = setup.answers.hidden_names();
     answers::save_stored_without(&setup.config_path, &public, |key| {
-        config.contains_key(key) || is_secret_question(setup, key)
+        config.contains_key(key)
+            || is_secret_question(setup, key)
+            || hidden.iter().any(|h| h == key)
     })?;
     secrets.put_all_verified(&puts.into_iter().collect::<Vec<_>>())?;
     let mut kept: Vec<String> = public.keys().cloned().collect();

@@ -86,6 +86,7 @@ struct RunFile {
     pack_path: Option<PathBuf>,
     pid: Option<u64>,
     pid_started: Option<u64>,
+    host: Option<String>,
     #[serde(default)]
     started_at: String,
     duration: Option<u64>,
@@ -98,6 +99,14 @@ struct OutcomeStatus {
 }
 
 impl RunEntry {
+    /// The host of a `running` record written on another host (a container sharing the state
+    /// folder): whether its process still runs cannot be told from here.
+    pub fn running_elsewhere(&self) -> Option<&str> {
+        let host = self.record["host"].as_str()?;
+        (self.status == RunStatus::Running && host_name().is_some_and(|here| here != host))
+            .then_some(host)
+    }
+
     /// `--provider` as the lifecycle commands take it: the pack id, the pack's file name, or
     /// its stem.
     pub fn is_of_provider(&self, wanted: &str) -> bool {
@@ -163,7 +172,11 @@ fn read_entry(dir: &Path) -> Option<RunEntry> {
         env: file.env,
         pack_path: file.pack_path,
         status: match file.outcome.map_or(RunStatus::Unknown, |o| o.status) {
-            RunStatus::Running if !writer_alive(file.pid, file.pid_started) => RunStatus::Abandoned,
+            RunStatus::Running
+                if !writer_alive(file.host.as_deref(), file.pid, file.pid_started) =>
+            {
+                RunStatus::Abandoned
+            }
             status => status,
         },
         started_at: file.started_at,
@@ -173,26 +186,61 @@ fn read_entry(dir: &Path) -> Option<RunEntry> {
     })
 }
 
+/// Linux's process file system, where a record's pid is looked up.
+const PROC: &str = "/proc";
+
 /// Whether the process that wrote a `running` record still runs (Linux `/proc`): its pid
 /// exists and, where the record says when it started, started then (a pid is reused, in a
 /// restarted container first of all). A record without a pid was written by an older
-/// operator and is taken as gone.
-fn writer_alive(pid: Option<u64>, started: Option<u64>) -> bool {
+/// operator and is taken as gone. A record written on another host (another container or
+/// machine sharing the state folder) cannot be told from here: its pids are not ours, so it is
+/// taken as running; so is every record where there is no `/proc` to look in (macOS).
+fn writer_alive(host: Option<&str>, pid: Option<u64>, started: Option<u64>) -> bool {
+    writer_alive_under(Path::new(PROC), host, pid, started)
+}
+
+fn writer_alive_under(
+    proc: &Path,
+    host: Option<&str>,
+    pid: Option<u64>,
+    started: Option<u64>,
+) -> bool {
+    if host.is_some_and(|host| host_name_under(proc).is_some_and(|here| here != host)) {
+        return true;
+    }
     let Some(pid) = pid else {
         return false;
     };
-    match (started, process_started(pid)) {
+    if !proc.join("self/stat").is_file() {
+        return true;
+    }
+    match (started, process_started_under(proc, pid)) {
         (Some(recorded), Some(now)) => recorded == now,
-        (None, _) => fs::metadata(format!("/proc/{pid}")).is_ok(),
+        (None, _) => fs::metadata(proc.join(pid.to_string())).is_ok(),
         (Some(_), None) => false,
     }
+}
+
+/// This host's name (Linux `/proc/sys/kernel/hostname`): a container's own, so a run recorded
+/// in a state folder shared between containers, or with the machine, names where its pid is.
+pub fn host_name() -> Option<String> {
+    host_name_under(Path::new(PROC))
+}
+
+fn host_name_under(proc: &Path) -> Option<String> {
+    let name = fs::read_to_string(proc.join("sys/kernel/hostname")).ok()?;
+    Some(name.trim().to_string()).filter(|n| !n.is_empty())
 }
 
 /// When process `pid` started, in clock ticks since boot (`/proc/<pid>/stat`'s 22nd field):
 /// with the pid, it names one process for as long as the machine runs. `None` when there is
 /// no such process (or no `/proc`).
 pub fn process_started(pid: u64) -> Option<u64> {
-    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    process_started_under(Path::new(PROC), pid)
+}
+
+fn process_started_under(proc: &Path, pid: u64) -> Option<u64> {
+    let stat = fs::read_to_string(proc.join(pid.to_string()).join("stat")).ok()?;
     // The command name (field 2) is in parentheses and may hold spaces or parentheses itself.
     let (_, after_name) = stat.rsplit_once(')')?;
     after_name.split_whitespace().nth(19)?.parse().ok()
@@ -287,18 +335,59 @@ mod tests {
     #[test]
     fn a_running_record_is_its_writers_only_while_that_very_process_runs() {
         let me = u64::from(std::process::id());
+        let here = host_name();
+        let here = here.as_deref();
         let started = process_started(me);
         assert!(started.is_some(), "this process has a start time");
-        assert!(writer_alive(Some(me), started));
+        assert!(writer_alive(here, Some(me), started));
         assert!(
-            writer_alive(Some(me), None),
+            writer_alive(None, Some(me), None),
             "an older record: the pid alone"
         );
         let reused = started.map(|t| t + 1);
         assert!(
-            !writer_alive(Some(me), reused),
+            !writer_alive(here, Some(me), reused),
             "another process with that pid"
         );
-        assert!(!writer_alive(None, None));
+        assert!(!writer_alive(None, None, None));
+    }
+
+    #[test]
+    fn a_running_record_of_another_host_is_not_judged_by_this_hosts_pids() {
+        assert!(host_name().is_some(), "this host has a name");
+        let gone = started_and_gone();
+        assert!(!writer_alive(
+            host_name().as_deref(),
+            Some(gone.0),
+            Some(gone.1)
+        ));
+        assert!(
+            writer_alive(Some("another-container"), Some(gone.0), Some(gone.1)),
+            "its pid is another pid namespace's"
+        );
+    }
+
+    #[test]
+    fn without_a_proc_file_system_a_running_record_stays_running() {
+        // macOS: no `/proc` to tell a live writer from a gone one.
+        let none = tempfile::tempdir().unwrap();
+        let gone = started_and_gone();
+        assert!(writer_alive_under(
+            none.path(),
+            None,
+            Some(gone.0),
+            Some(gone.1)
+        ));
+        assert!(!writer_alive(None, Some(gone.0), Some(gone.1)));
+    }
+
+    /// The pid and start time of a process that has ended.
+    fn started_and_gone() -> (u64, u64) {
+        let child = std::process::Command::new("true").spawn().unwrap();
+        let pid = u64::from(child.id());
+        let started = process_started(pid).unwrap_or(0);
+        let mut child = child;
+        child.wait().unwrap();
+        (pid, started)
     }
 }

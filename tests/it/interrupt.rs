@@ -319,3 +319,41 @@ fn ctrl_c_at_a_setup_prompt_prints_the_interrupted_document() {
     );
     assert!(!p.state().join("config").exists(), "nothing was kept");
 }
+
+#[test]
+fn a_running_record_written_on_another_host_is_not_called_abandoned() {
+    // A state folder shared with a container: its runs' pids are not this host's.
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "a-endless.gtpack",
+        &endless("messaging-endless"),
+    );
+    let mut child = p.spawn(&["dev", "setup", "messaging", "--tenant", "acme"]);
+    wait_until_running(&p.state(), "messaging-endless");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (dir, mut record) = run_json(&p.state(), "messaging-endless").unwrap();
+    assert!(record["host"].is_string(), "{record}");
+    let status = |record: &Value| {
+        std::fs::write(dir.join("run.json"), record.to_string()).unwrap();
+        let runs = p.run(&["dev", "runs", "--format", "json"]).json();
+        runs["runs"][0]["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(status(&record), "abandoned", "killed on this host");
+    record["host"] = "a-container-sharing-the-project".into();
+    assert_eq!(
+        status(&record),
+        "running",
+        "another host's pid says nothing here"
+    );
+    p.run(&["dev", "show", "latest"])
+        .stdout_has("status:   running")
+        .stdout_has("host:     a-container-sharing-the-project, not this one");
+    let doctor = p.run(&["dev", "doctor"]);
+    assert!(
+        !doctor.stdout.contains("no longer runs"),
+        "{}",
+        doctor.stdout
+    );
+}

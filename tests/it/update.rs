@@ -257,3 +257,31 @@ fn a_provider_never_set_up_is_refused_even_with_every_answer_given_and_nothing_i
         None
     );
 }
+
+#[test]
+fn a_provider_set_up_without_any_answer_can_be_updated() {
+    // Every question optional, none answered: the setup passed and kept no answer.
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "optional.gtpack",
+        &PackBuilder::new("messaging-optional")
+            .entry(
+                "assets/setup.yaml",
+                b"questions:\n  - {name: note, kind: string}\n",
+            )
+            .passing("setup_default")
+            .passing("update"),
+    );
+    p.setup_messaging(&[]).code(exit_code::SUCCESS);
+    p.run(&[
+        "dev",
+        "update",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--non-interactive",
+    ])
+    .code(exit_code::SUCCESS)
+    .stdout_has("PASS [");
+}

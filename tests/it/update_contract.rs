@@ -139,3 +139,42 @@ fn a_provider_updating_through_its_contract_takes_a_flat_file_and_says_so_everyw
         "{junit}"
     );
 }
+
+#[test]
+fn an_answer_the_provider_keeps_typed_reads_unchanged_when_given_again_as_text() {
+    // Set up with `enabled: "yes"`: the provider keeps it as `true`. The same file again is no
+    // change (it read `changed`: `"yes"` against `true`).
+    let p = set_up();
+    p.file(
+        "same.yaml",
+        b"public_base_url: https://a.example\nenabled: \"yes\"\n",
+    );
+    update(&p, &["--answers", "same.yaml"]).code(exit_code::SUCCESS);
+    assert_eq!(p.stored_answers("messaging-x")["enabled"], true);
+    let doc = update(
+        &p,
+        &["--answers", "same.yaml", "--dry-run", "--format", "json"],
+    )
+    .code(exit_code::SUCCESS)
+    .json();
+    assert_eq!(
+        changes(&doc),
+        [
+            ("public_base_url".to_string(), "unchanged".to_string()),
+            ("enabled".to_string(), "unchanged".to_string())
+        ]
+    );
+    p.file(
+        "off.yaml",
+        b"public_base_url: https://a.example\nenabled: \"no\"\n",
+    );
+    let doc = update(
+        &p,
+        &["--answers", "off.yaml", "--dry-run", "--format", "json"],
+    )
+    .json();
+    assert!(
+        changes(&doc).contains(&("enabled".to_string(), "changed".to_string())),
+        "{doc}"
+    );
+}

@@ -109,3 +109,20 @@ fn once_the_chain_is_shown_its_last_question_is_required_and_checked() {
     let stored = p.stored_answers("messaging-chain");
     assert_eq!(stored, json!({"mode": "advanced", "transport": "http"}));
 }
+
+#[test]
+fn an_answer_kept_earlier_is_removed_once_its_question_is_hidden() {
+    let p = chained();
+    answers(&p, "mode: advanced\ntransport: http\n");
+    p.setup_messaging(&["--answers", "answers.yaml"])
+        .code(exit_code::SUCCESS);
+    answers(&p, "mode: simple\n");
+    p.setup_messaging(&["--answers", "answers.yaml"])
+        .code(exit_code::SUCCESS)
+        .stdout_has("transport (hidden)");
+    assert_eq!(
+        p.stored_answers("messaging-chain"),
+        json!({"mode": "simple"}),
+        "the hidden transport is not kept"
+    );
+}

@@ -70,6 +70,30 @@ pub fn coerce(kind: QuestionType, value: Value) -> Value {
     }
 }
 
+/// Whether a stored value and an answer are one answer to a question of `kind`: the stored
+/// value typed as the answer is (`true` and `"true"` to a text question), or the answer typed
+/// as the stored value is (a provider's configuration may hold a text answer `"yes"` as `true`,
+/// `"587"` as `587`); numbers by value (`587` and `587.0`).
+pub fn same_answer(kind: QuestionType, stored: &Value, answer: &Value) -> bool {
+    let stored_kind = match stored {
+        Value::Bool(_) => Some(QuestionType::Boolean),
+        Value::Number(_) => Some(QuestionType::Number),
+        _ => None,
+    };
+    same_value(&coerce(kind, stored.clone()), answer)
+        || stored_kind.is_some_and(|k| same_value(stored, &coerce(k, answer.clone())))
+}
+
+/// JSON equality, numbers by value: a whole number and a float are one number when equal.
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) if x.is_f64() || y.is_f64() => {
+            x.as_f64() == y.as_f64()
+        }
+        _ => a == b,
+    }
+}
+
 /// The qa-spec form of `questions`, for its validator.
 pub fn form_spec(provider_id: &str, questions: &[Question]) -> FormSpec {
     FormSpec {
@@ -236,6 +260,26 @@ fn kind_words(kind: QuestionType) -> &'static str {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_stored_value_and_its_answer_are_one_answer_whichever_side_is_typed() {
+        use QuestionType::{Boolean, Number, String as Text};
+        assert!(same_answer(Text, &json!(true), &json!("true")));
+        assert!(
+            same_answer(Text, &json!(true), &json!("yes")),
+            "a provider kept yes as true"
+        );
+        assert!(same_answer(Number, &json!(587), &json!(587.0)));
+        assert!(same_answer(Number, &json!(587.0), &json!(587)));
+        assert!(same_answer(Text, &json!(587), &json!("587")));
+        assert!(same_answer(Boolean, &json!("on"), &json!(true)));
+        assert!(!same_answer(Text, &json!(true), &json!("no")));
+        assert!(!same_answer(Number, &json!(587), &json!(588.0)));
+        assert!(
+            !same_answer(Text, &json!("yes"), &json!("true")),
+            "two texts"
+        );
+    }
 
     #[test]
     fn text_reads_as_the_questions_kind() {

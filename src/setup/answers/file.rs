@@ -100,6 +100,10 @@ pub fn load_answers_file(path: &Path, providers: &[&str]) -> Result<AnswersFile,
             })
             .collect()
     };
+    // greentic-setup's own parts of its document: never an answer, nor a provider's section.
+    for key in SETUP_DOCUMENT_PARTS {
+        doc.remove(key);
+    }
     let per_provider = if let Some(Value::Object(setup)) = doc.remove("setup_answers") {
         keyed(setup)
     } else if doc.values().any(Value::is_object) {
@@ -109,7 +113,10 @@ pub fn load_answers_file(path: &Path, providers: &[&str]) -> Result<AnswersFile,
                 .map(|(k, _)| k.clone())
                 .collect()
         };
-        let loose = names(&|k, v| !v.is_object() && !DOCUMENT_KEYS.contains(&k.as_str()));
+        // A key without a value (`messaging-telegram:` left empty in YAML) is neither an answer
+        // nor a section: it is no answer in either shape.
+        let loose =
+            names(&|k, v| !v.is_object() && !v.is_null() && !DOCUMENT_KEYS.contains(&k.as_str()));
         if !loose.is_empty() {
             return Err(AnswersFileError::Mixed {
                 path: path.to_path_buf(),
@@ -135,6 +142,16 @@ pub fn load_answers_file(path: &Path, providers: &[&str]) -> Result<AnswersFile,
 /// greentic-setup's document keys that may sit beside providers' sections: where the answers
 /// are for, never an answer.
 const DOCUMENT_KEYS: [&str; 3] = ["tenant", "team", "env"];
+
+/// The other parts of greentic-setup's answers document (`greentic-setup` 1.2's
+/// `engine/answers.rs`): what it writes beside `setup_answers`, read by it alone.
+const SETUP_DOCUMENT_PARTS: [&str; 5] = [
+    "greentic_setup_version",
+    "bundle_source",
+    "platform_setup",
+    "answers_schema",
+    "providers",
+];
 
 /// JSON when the first non-blank character opens a JSON object or array, else YAML (a JSON
 /// document is also YAML, but JSON's errors point better at JSON mistakes).
@@ -231,6 +248,32 @@ mod tests {
         )
         .unwrap();
         assert_eq!(keyed.per_provider["messaging-bot"]["region"], "eu");
+    }
+
+    #[test]
+    fn a_provider_section_left_empty_is_not_a_loose_answer() {
+        let keyed = load(
+            "messaging-slack:\n  bot_token: t\nmessaging-telegram:\n",
+            &["messaging-slack", "messaging-telegram"],
+        )
+        .unwrap();
+        assert_eq!(keyed.per_provider["messaging-slack"]["bot_token"], "t");
+        assert!(!keyed.per_provider.contains_key("messaging-telegram"));
+    }
+
+    #[test]
+    fn greentic_setups_own_document_parts_are_neither_sections_nor_loose_answers() {
+        let doc = "bundle_source: .\ngreentic_setup_version: \"1.0.0\"\nplatform_setup:\n  tunnel: {mode: null}\nmessaging-bot:\n  region: eu\n";
+        let keyed = load(doc, &["messaging-bot"]).unwrap();
+        assert_eq!(keyed.unknown_providers(&["messaging-bot"]), [] as [&str; 0]);
+        assert_eq!(keyed.per_provider["messaging-bot"]["region"], "eu");
+        let flat = load("bundle_source: .\nregion: eu\n", &["messaging-bot"]).unwrap();
+        assert_eq!(
+            flat.per_provider["messaging-bot"]
+                .keys()
+                .collect::<Vec<_>>(),
+            ["region"]
+        );
     }
 
     #[test]

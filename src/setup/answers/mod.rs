@@ -12,7 +12,7 @@ mod read_keys;
 mod requirements;
 mod stored;
 
-pub use check::{Broken, check, check_one, coerce, form_spec, visibility};
+pub use check::{Broken, check, check_one, coerce, form_spec, same_answer, visibility};
 pub use fetch::{FetchError, MAX_ANSWERS_BYTES, is_url, redacted, shown_source};
 pub use file::{AnswersFile, AnswersFileError, load_answers_file};
 pub use form::{SetupSpecError, looks_secret, parse_setup_spec, provider_question};
@@ -262,12 +262,13 @@ pub enum AnswerChange {
 }
 
 impl AnswerChange {
-    /// `previous` and `next` are the stored and the new answer.
-    pub fn of(previous: Option<&Value>, next: Option<&Value>) -> Option<Self> {
+    /// `previous` and `next` are the stored and the new answer to a question of `kind`, compared
+    /// as one answer ([`same_answer`]).
+    pub fn of(kind: QuestionType, previous: Option<&Value>, next: Option<&Value>) -> Option<Self> {
         match (previous, next) {
             (_, None) => None,
             (None, Some(_)) => Some(AnswerChange::New),
-            (Some(a), Some(b)) if a == b => Some(AnswerChange::Unchanged),
+            (Some(a), Some(b)) if same_answer(kind, a, b) => Some(AnswerChange::Unchanged),
             (Some(_), Some(_)) => Some(AnswerChange::Changed),
         }
     }
@@ -359,6 +360,16 @@ impl MergedAnswers {
             .iter()
             .filter(|(k, _)| !self.secret_names.contains(k))
             .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// The public questions hidden by `visible_if`: an answer stored for one earlier is
+    /// removed, as a hidden question's answer is not kept.
+    pub fn hidden_names(&self) -> Vec<String> {
+        self.statuses
+            .iter()
+            .filter(|s| s.hidden && !s.secret)
+            .map(|s| s.name.clone())
             .collect()
     }
 

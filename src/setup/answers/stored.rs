@@ -58,14 +58,16 @@ pub fn load_stored(path: &Path) -> Result<Map<String, Value>, StoredAnswersError
 
 /// Merges `answers` into the file at `path` (keys not given are kept), holding the exclusive
 /// lock of `<path>.lock` so two operators updating one provider lose nothing. Writes (and
-/// flushes to disk) only when something changes: a repeated setup with the same answers, or a
-/// provider with no public answers, costs no disk flush.
+/// flushes to disk) only when something changes: a repeated setup with the same answers costs
+/// no disk flush. The file is written even when empty: it tells `dev update` that the provider
+/// was set up.
 pub fn save_stored(path: &Path, answers: &Map<String, Value>) -> Result<(), StoredAnswersError> {
     save_stored_without(path, answers, |_| false)
 }
 
 /// [`save_stored`], and each key for which `gone` holds taken out of the file: a value now kept
-/// in the secrets store that an earlier setup (or an older tool) wrote here.
+/// in the secrets store that an earlier setup (or an older tool) wrote here, or the answer of a
+/// question now hidden.
 pub fn save_stored_without(
     path: &Path,
     answers: &Map<String, Value>,
@@ -75,10 +77,7 @@ pub fn save_stored_without(
         answers.iter().all(|(k, v)| current.get(k) == Some(v))
             && current.keys().all(|k| answers.contains_key(k) || !gone(k))
     };
-    if answers.is_empty() && !path.exists() {
-        return Ok(());
-    }
-    if load_stored(path).is_ok_and(|current| unchanged(&current)) {
+    if path.exists() && load_stored(path).is_ok_and(|current| unchanged(&current)) {
         return Ok(());
     }
     let write_err = |source| StoredAnswersError::Write {
