@@ -16,7 +16,7 @@ use crate::commands;
 use crate::commands::lifecycle;
 use crate::report;
 use crate::report::document::error::ErrorKind;
-use crate::run::runner_env::{EnvChange, RunnerEnv};
+use crate::run::runner_env::{ComponentCache, EnvChange, RunnerEnv};
 use crate::state::file_lock;
 use crate::state::state_layout::StateLayout;
 
@@ -70,19 +70,33 @@ fn clap_message(err: &clap::Error) -> String {
 }
 
 impl Invocation {
-    /// What the runner must find in the environment, for a command that runs flows.
+    /// What the runner must find in the environment, for a command that runs flows or loads a
+    /// provider to ask it (a dry run, `dev requirements`, `dev doctor`: these create no cache).
     pub fn runner_env(&self) -> Option<RunnerEnv> {
         let Parsed::Dev(dev) = &self.command else {
             return None;
         };
-        let DevRequest::Lifecycle(request) = dev.as_ref() else {
-            return None;
-        };
-        (!request.dry_run).then(|| RunnerEnv {
-            env: request.env.clone(),
-            timeout: request.timeout,
-            component_cache: StateLayout::new(&request.state_dir).component_cache(),
-        })
+        match dev.as_ref() {
+            DevRequest::Lifecycle(request) => {
+                let cache = StateLayout::new(&request.state_dir).component_cache();
+                Some(RunnerEnv {
+                    env: request.env.clone(),
+                    timeout: Some(request.timeout),
+                    component_cache: match request.dry_run {
+                        true => ComponentCache::read_only(cache),
+                        false => ComponentCache::Dir(cache),
+                    },
+                })
+            }
+            DevRequest::Doctor(request) => Some(RunnerEnv {
+                env: request.env.clone(),
+                timeout: None,
+                component_cache: ComponentCache::read_only(
+                    StateLayout::new(&request.state_dir).component_cache(),
+                ),
+            }),
+            _ => None,
+        }
     }
 }
 

@@ -177,3 +177,58 @@ fn a_looser_qa_spec_answer_is_read() {
         .stdout_has("question enabled: boolean, required, asked as \"Turn Q on\"")
         .stdout_has("question route: string, optional\n");
 }
+
+/// Asking a provider its questions loads it into the runner, whose default component cache
+/// is `./.greentic` in the current folder: a dry run, `dev requirements` without a tenant and
+/// `dev doctor` write nothing there, nor a state folder.
+#[test]
+fn loading_a_provider_to_ask_it_writes_nothing_where_the_command_is_run() {
+    let p = project();
+    p.run(&["dev", "requirements", "messaging"])
+        .code(exit_code::SUCCESS)
+        .stdout_has("asked as \"Enable the Q provider.\"");
+    p.run(&["dev", "setup", "messaging", "--dry-run"]);
+    p.run(&["dev", "doctor", "messaging"]);
+    assert!(
+        !p.root().join(".greentic").exists(),
+        "a component cache in the current folder"
+    );
+    assert!(
+        !p.state().exists(),
+        "a state folder made by a read-only command"
+    );
+}
+
+/// A dry run needs no tenant, even once setup has made the project's secrets store: a secret
+/// question is then answered from the `--answers` file, not looked up under no tenant.
+#[test]
+fn a_dry_run_without_a_tenant_plans_a_secret_question_once_the_store_exists() {
+    let p = project();
+    p.file(
+        "answers.json",
+        json!({PACK: {"enabled": true, "public_base_url": "https://q.example", "signing_key": KEY}})
+            .to_string()
+            .as_bytes(),
+    );
+    let args = [
+        "dev",
+        "setup",
+        "messaging",
+        "--non-interactive",
+        "--answers",
+        "answers.json",
+    ];
+    let mut real = args.to_vec();
+    real.extend(["--tenant", "acme"]);
+    p.run(&real).code(exit_code::SUCCESS);
+    let mut dry = args.to_vec();
+    dry.push("--dry-run");
+    let plan = p.run(&dry);
+    plan.code(exit_code::SUCCESS)
+        .stdout_has("signing_key (secret, answersfile)");
+    assert!(
+        !plan.stderr.contains("tenant must not be empty"),
+        "{}",
+        plan.stderr
+    );
+}

@@ -156,6 +156,8 @@ pub fn clean_command(program: &str) -> Command {
         "GREENTIC_WASM_MAX_EXEC_SECS",
         "RUST_LOG",
         "GREENTIC_CACHE_DIR",
+        "GREENTIC_NO_CACHE",
+        "GREENTIC_DISABLE_CACHE",
         // The device-code tests talk to a server on loopback, never through a proxy.
         "HTTP_PROXY",
         "HTTPS_PROXY",
