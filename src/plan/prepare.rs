@@ -277,7 +277,9 @@ fn gather_answers(
     })
 }
 
-/// (update) Each answer against the stored one: the plan says which change, never a value.
+/// (update) Each answer against the stored one, read as its question's kind (a `"true"` kept
+/// when the question was text is the same answer as `true` now that it is yes/no): the plan
+/// says which change, never a value.
 fn mark_changes(
     merged: &mut answers::MergedAnswers,
     stored: &serde_json::Map<String, serde_json::Value>,
@@ -289,7 +291,8 @@ fn mark_changes(
                 .get(&status.name)
                 .map(|v| serde_json::Value::String(v.clone())),
             false => stored.get(&status.name).cloned(),
-        };
+        }
+        .map(|previous| answers::coerce(status.kind, previous));
         status.change = AnswerChange::of(previous.as_ref(), merged.values.get(&status.name));
     }
 }

@@ -232,3 +232,32 @@ fn a_dry_run_without_a_tenant_plans_a_secret_question_once_the_store_exists() {
         plan.stderr
     );
 }
+
+/// Answers kept when the provider's questions were all text (`"enabled": "true"`, `"port":
+/// "587"`) are the same answers once the config schema types them: `dev update` says they are
+/// unchanged.
+#[test]
+fn update_reads_an_answer_kept_as_text_as_the_same_once_the_schema_types_it() {
+    let p = project();
+    p.file(
+        "answers.json",
+        json!({PACK: {"enabled": true, "public_base_url": "https://q.example", "signing_key": KEY}})
+            .to_string()
+            .as_bytes(),
+    );
+    let base = ["--tenant", "acme", "--non-interactive"];
+    let mut setup = vec!["dev", "setup", "messaging", "--answers", "answers.json"];
+    setup.extend(base);
+    p.run(&setup).code(exit_code::SUCCESS);
+    let mut stored = p.stored_answers(PACK);
+    stored["enabled"] = json!("true");
+    p.file(
+        "state/config/dev/acme/_/messaging-q/setup-answers.json",
+        stored.to_string().as_bytes(),
+    );
+    let mut update = vec!["dev", "update", "messaging", "--dry-run"];
+    update.extend(base);
+    p.run(&update)
+        .code(exit_code::SUCCESS)
+        .stdout_has("enabled (stored, unchanged)");
+}
