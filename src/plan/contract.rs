@@ -241,12 +241,16 @@ impl ProviderCall {
         if let Err(rejection) = self.check_schema(&config)? {
             return Ok(Err(rejection));
         }
-        let (public, kept) =
-            persist_configured(setup, &config, secrets, scope).map_err(|source| {
-                ContractError::Keep {
-                    provider: self.provider.provider_type.clone(),
-                    source,
-                }
+        // A field the schema redacts is a secret though no question asks it (a derived key).
+        let redacted: Vec<String> = schema_fields(&self.provider.config_schema)
+            .into_iter()
+            .filter(|(_, field)| field.redact)
+            .map(|(name, _)| name)
+            .collect();
+        let (public, kept) = persist_configured(setup, &config, &redacted, secrets, scope)
+            .map_err(|source| ContractError::Keep {
+                provider: self.provider.provider_type.clone(),
+                source,
             })?;
         setup.committed = Some(public);
         self.report.verdict = Some(ContractVerdict::Configured { kept });

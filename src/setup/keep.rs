@@ -51,17 +51,20 @@ fn answer_puts(
 
 /// Keeps what a provider's `apply-answers` accepted: the answers as [`persist`] does, and its
 /// configuration beside them, each value a secret when its key is a secret question's (or
-/// looks like one) or when it is a secret answer's value. Returns the configuration without
-/// its secrets and the names of every value kept.
+/// looks like one, or is among `redacted`: the config schema's `x-redact` fields) or when it
+/// is a secret answer's value. Returns the configuration without its secrets and the names of
+/// every value kept.
 pub fn persist_configured(
     setup: &PackSetup,
     config: &Map<String, Value>,
+    redacted: &[String],
     secrets: &DevSecrets,
     scope: &SecretScope,
 ) -> Result<(Map<String, Value>, Vec<String>), PersistError> {
     let answered = setup.answers.secret_values();
     let is_secret = |key: &str, value: &Value| {
         setup.form.is_secret(key)
+            || redacted.iter().any(|r| r == key)
             || answers::looks_secret(key)
             || answered
                 .iter()
