@@ -30,6 +30,11 @@ fn project() -> Project {
 
 /// The pack with a provider whose `qa-spec` answers `qa_spec`.
 fn project_answering(qa_spec: &str) -> Project {
+    project_with(qa_spec, SCHEMA, APPLY)
+}
+
+/// The pack with a provider answering `qa_spec` and `apply`, its config schema `schema`.
+fn project_with(qa_spec: &str, schema: &str, apply: &str) -> Project {
     let component =
         wasm::component_manifest_with_world("messaging-provider-q", wasm::PROVIDER_WORLD);
     let extension = json!({"providers": [{
@@ -44,9 +49,9 @@ fn project_answering(qa_spec: &str) -> Project {
             "assets/setup.yaml",
             b"questions:\n  - name: public_base_url\n    title: Public base URL\n    required: true\n",
         )
-        .entry(SCHEMA_REF, SCHEMA.as_bytes())
+        .entry(SCHEMA_REF, schema.as_bytes())
         .extension("greentic.provider-extension.v1", extension)
-        .component(component, wasm::provider_component(qa_spec, APPLY))
+        .component(component, wasm::provider_component(qa_spec, apply))
         .flow("setup_default", FlowBody::Emit(json!({"ok": true})));
     let p = Project::new();
     p.pack("messaging", "q.gtpack", &pack);
@@ -176,4 +181,133 @@ fn a_looser_qa_spec_answer_is_read() {
         .code(exit_code::SUCCESS)
         .stdout_has("question enabled: boolean, required, asked as \"Turn Q on\"")
         .stdout_has("question route: string, optional\n");
+}
+
+/// Asking a provider its questions loads it into the runner, whose default component cache
+/// is `./.greentic` in the current folder: a dry run, `dev requirements` without a tenant and
+/// `dev doctor` write nothing there, nor a state folder.
+#[test]
+fn loading_a_provider_to_ask_it_writes_nothing_where_the_command_is_run() {
+    let p = project();
+    p.run(&["dev", "requirements", "messaging"])
+        .code(exit_code::SUCCESS)
+        .stdout_has("asked as \"Enable the Q provider.\"");
+    p.run(&["dev", "setup", "messaging", "--dry-run"]);
+    p.run(&["dev", "doctor", "messaging"]);
+    assert!(
+        !p.root().join(".greentic").exists(),
+        "a component cache in the current folder"
+    );
+    assert!(
+        !p.state().exists(),
+        "a state folder made by a read-only command"
+    );
+}
+
+/// A dry run needs no tenant, even once setup has made the project's secrets store: a secret
+/// question is then answered from the `--answers` file, not looked up under no tenant.
+#[test]
+fn a_dry_run_without_a_tenant_plans_a_secret_question_once_the_store_exists() {
+    let p = project();
+    p.file(
+        "answers.json",
+        json!({PACK: {"enabled": true, "public_base_url": "https://q.example", "signing_key": KEY}})
+            .to_string()
+            .as_bytes(),
+    );
+    let args = [
+        "dev",
+        "setup",
+        "messaging",
+        "--non-interactive",
+        "--answers",
+        "answers.json",
+    ];
+    let mut real = args.to_vec();
+    real.extend(["--tenant", "acme"]);
+    p.run(&real).code(exit_code::SUCCESS);
+    let mut dry = args.to_vec();
+    dry.push("--dry-run");
+    let plan = p.run(&dry);
+    plan.code(exit_code::SUCCESS)
+        .stdout_has("signing_key (secret, answersfile)");
+    assert!(
+        !plan.stderr.contains("tenant must not be empty"),
+        "{}",
+        plan.stderr
+    );
+}
+
+/// Answers kept when the provider's questions were all text (`"enabled": "true"`, `"port":
+/// "587"`) are the same answers once the config schema types them: `dev update` says they are
+/// unchanged.
+#[test]
+fn update_reads_an_answer_kept_as_text_as_the_same_once_the_schema_types_it() {
+    let p = project();
+    p.file(
+        "answers.json",
+        json!({PACK: {"enabled": true, "public_base_url": "https://q.example", "signing_key": KEY}})
+            .to_string()
+            .as_bytes(),
+    );
+    let base = ["--tenant", "acme", "--non-interactive"];
+    let mut setup = vec!["dev", "setup", "messaging", "--answers", "answers.json"];
+    setup.extend(base);
+    p.run(&setup).code(exit_code::SUCCESS);
+    let mut stored = p.stored_answers(PACK);
+    stored["enabled"] = json!("true");
+    p.file(
+        "state/config/dev/acme/_/messaging-q/setup-answers.json",
+        stored.to_string().as_bytes(),
+    );
+    let mut update = vec!["dev", "update", "messaging", "--dry-run"];
+    update.extend(base);
+    p.run(&update)
+        .code(exit_code::SUCCESS)
+        .stdout_has("enabled (stored, unchanged)");
+}
+
+/// A value the provider's configuration gives under a field its config schema marks
+/// `x-redact`, though no question asks it (a key it derives), is kept in the secrets store,
+/// never in `setup-answers.json` nor in the flow's recorded input.
+#[test]
+fn a_configured_value_the_schema_redacts_is_kept_as_a_secret_though_never_asked() {
+    let derived = "whk-5be07a1c";
+    let schema = SCHEMA.replace(
+        r#""route":{"type":"string"}"#,
+        r#""route":{"type":"string"},"webhook_key":{"type":"string","x-redact":true}"#,
+    );
+    let apply = APPLY.replace(
+        r#""route":null"#,
+        &format!(r#""route":null,"webhook_key":"{derived}""#),
+    );
+    let p = project_with(QA_SPEC, &schema, &apply);
+    p.file(
+        "answers.json",
+        json!({PACK: {"enabled": true, "public_base_url": "https://q.example", "signing_key": KEY}})
+            .to_string()
+            .as_bytes(),
+    );
+    let args = [
+        "dev",
+        "setup",
+        "messaging",
+        "--tenant",
+        "acme",
+        "--non-interactive",
+    ];
+    let mut setup = args.to_vec();
+    setup.extend(["--answers", "answers.json"]);
+    let run = p.run(&setup);
+    run.code(exit_code::SUCCESS);
+    assert!(!run.stdout.contains(derived) && !run.stderr.contains(derived));
+    let stored = p.stored_answers(PACK);
+    assert!(stored.get("webhook_key").is_none(), "{stored}");
+    assert_eq!(
+        p.secret("secrets://dev/acme/_/messaging_q/webhook_key")
+            .as_deref(),
+        Some(derived)
+    );
+    let (_, input) = p.first_run("messaging", PACK, "setup_default");
+    assert!(!input.to_string().contains(derived), "{input}");
 }

@@ -235,7 +235,11 @@ fn prepare_phase(
                 &SetupSources {
                     action,
                     layout: &prepared.layout,
-                    secrets: prepared.secrets.as_ref(),
+                    // Without a tenant (a dry run) no stored secret has a name to be read by.
+                    secrets: prepared
+                        .secrets
+                        .as_ref()
+                        .filter(|_| request.tenant.is_some()),
                     scope: &prepared.scope,
                     answers_file: answers_file.as_ref(),
                     public_base_url: prepared.public_base_url.clone(),
