@@ -79,6 +79,7 @@ fn flow_case(pack: &PlannedPack, step: &FlowStep, execution: Option<&Execution>)
     let status = match (&step.disposition, record) {
         (Disposition::Skip { reason }, _) => skipped(reason.describe()),
         (Disposition::Contract, _) => contract_status(pack, execution.is_some()),
+        (Disposition::NothingToDo, _) => TestCaseStatus::success(),
         (Disposition::Run, Some(record)) if record.outcome.is_success() => {
             TestCaseStatus::success()
         }

@@ -12,6 +12,7 @@ mod demo;
 mod device_code;
 mod doctor;
 mod documents;
+mod events_2026;
 mod flags;
 mod hostile;
 mod interrupt;
