@@ -110,9 +110,12 @@ fn pack_rows(pack: &PlannedPack) -> Vec<[String; 4]> {
         let mut what = match step.disposition {
             Disposition::Run => "run".to_string(),
             Disposition::Skip { reason } => format!("skip: {}", reason.describe()),
+            Disposition::Contract if step.step == "remove" => {
+                "no flow: its provider's apply-answers (mode remove) gives the cleanup plan carried out below".to_string()
+            }
             Disposition::Contract => format!(
                 "no flow: its provider's apply-answers does it (mode {}; see its contract)",
-                contract_mode(pack)
+                contract_mode(&step.step)
             ),
             Disposition::NothingToDo => nothing_to_do(pack),
         };
@@ -138,10 +141,10 @@ fn pack_rows(pack: &PlannedPack) -> Vec<[String; 4]> {
 }
 
 /// The mode a contract step calls its provider's `apply-answers` in.
-fn contract_mode(pack: &PlannedPack) -> &'static str {
-    match pack.steps.iter().any(|s| s.step == "update") {
-        true => "upgrade",
-        false => "setup",
+fn contract_mode(step: &str) -> &'static str {
+    match step {
+        "update" => "upgrade",
+        _ => "setup",
     }
 }
 

@@ -140,7 +140,7 @@ fn contract_steps(plan: &Plan, ran: bool) -> String {
         .filter(|p| {
             p.steps
                 .iter()
-                .any(|s| s.disposition == Disposition::Contract)
+                .any(|s| s.disposition == Disposition::Contract && s.step != "remove")
         })
         .filter(|p| !ran || p.contract.as_ref().is_some_and(|c| c.configured()))
         .map(|p| p.label.as_str())

@@ -21,6 +21,16 @@ questions:
 
 /// The three extensions of `packs/events-webhook/pack.yaml` (May 2026), `ops` as given.
 fn events_pack(pack_id: &str, ops: &[&str], requires_setup: bool) -> PackBuilder {
+    events_pack_removing(pack_id, ops, requires_setup, r#"{"ok":true,"config":null}"#)
+}
+
+/// [`events_pack`] whose provider answers `remove` to `apply-answers` in mode `remove`.
+fn events_pack_removing(
+    pack_id: &str,
+    ops: &[&str],
+    requires_setup: bool,
+    remove: &str,
+) -> PackBuilder {
     let component =
         wasm::component_manifest_with_world("events-provider-webhook", wasm::PROVIDER_WORLD);
     let provider = json!({"providers": [{
@@ -55,6 +65,7 @@ fn events_pack(pack_id: &str, ops: &[&str], requires_setup: bool) -> PackBuilder
                 &[
                     ("setup", r#"{"ok":true,"config":{"enabled":true,"mode_seen":"setup"}}"#),
                     ("upgrade", r#"{"ok":true,"config":{"enabled":true,"mode_seen":"upgrade"}}"#),
+                    ("remove", remove),
                 ],
             ),
         )
@@ -197,5 +208,75 @@ fn a_flowless_pack_whose_provider_takes_answers_is_set_up_and_updated_through_it
     assert_eq!(
         p.stored_answers("greentic.events.hook")["mode_seen"],
         "upgrade"
+    );
+}
+
+/// Greentic's telegram provider's cleanup plan, without `remove_all`.
+const TELEGRAM_CLEANUP: &str = r#"{"ok":true,"config":null,"remove":{"remove_all":false,"cleanup":["delete_config_key","delete_provenance_key","best_effort_revoke_webhooks","best_effort_revoke_tokens"]}}"#;
+
+const TOKEN_SETUP_YAML: &str = "questions:
+  - {name: auth_token, kind: string, required: true, secret: true}
+";
+
+#[test]
+fn dev_remove_carries_out_the_providers_cleanup_plan_and_names_what_it_leaves_to_the_provider() {
+    let p = Project::new();
+    let ops = ["ingest_http", "apply-answers"];
+    let pack = events_pack_removing("greentic.events.hook", &ops, true, TELEGRAM_CLEANUP)
+        .entry("assets/setup.yaml", TOKEN_SETUP_YAML.as_bytes());
+    p.pack("events", "hook.gtpack", &pack);
+    p.file(
+        "answers.yaml",
+        b"greentic.events.hook:\n  auth_token: tok-5521-secret\n",
+    );
+    setup_events(&p, &["--answers", "answers.yaml"]).code(exit_code::SUCCESS);
+    let uri = "secrets://dev/acme/_/greentic_events_hook/auth_token";
+    assert_eq!(p.secret(uri).as_deref(), Some("tok-5521-secret"));
+    let answers = p
+        .state()
+        .join("config/dev/acme/_/greentic.events.hook/setup-answers.json");
+    assert!(answers.exists());
+
+    let remove = ["dev", "remove", "events", "--tenant", "acme", "--yes"];
+    let dry = p.run(&[&remove[..], &["--dry-run"]].concat());
+    dry.code(exit_code::SUCCESS)
+        .stdout_has("no flow: its provider's apply-answers (mode remove) gives the cleanup plan");
+    let doc = p
+        .run(&[&remove[..], &["--format", "json"]].concat())
+        .code(exit_code::SUCCESS)
+        .json();
+    let removal = &doc["removals"][0];
+    assert_eq!(removal["status"], "removed", "{doc}");
+    assert_eq!(
+        removal["left_to_provider"],
+        json!(["best_effort_revoke_webhooks", "best_effort_revoke_tokens"])
+    );
+    // delete_config_key: its configuration goes; its secrets were not asked for, and stay.
+    assert!(!answers.exists());
+    assert_eq!(p.secret(uri).as_deref(), Some("tok-5521-secret"));
+}
+
+#[test]
+fn a_cleanup_plan_with_remove_all_deletes_everything_the_operator_keeps() {
+    let p = Project::new();
+    let ops = ["ingest_http", "apply-answers"];
+    let all = r#"{"ok":true,"config":null,"remove":{"remove_all":true,"cleanup":["best_effort_revoke_tokens"]}}"#;
+    let pack = events_pack_removing("greentic.events.hook", &ops, true, all)
+        .entry("assets/setup.yaml", TOKEN_SETUP_YAML.as_bytes());
+    p.pack("events", "hook.gtpack", &pack);
+    p.file(
+        "answers.yaml",
+        b"greentic.events.hook:\n  auth_token: tok-5521-secret\n",
+    );
+    setup_events(&p, &["--answers", "answers.yaml"]).code(exit_code::SUCCESS);
+    p.run(&["dev", "remove", "events", "--tenant", "acme", "--yes"])
+        .code(exit_code::SUCCESS)
+        .stdout_has("its provider asked to remove: remove_all, best_effort_revoke_tokens")
+        .stdout_has(
+            "left to the provider (the operator revokes nothing): best_effort_revoke_tokens",
+        );
+    assert_eq!(
+        p.secret("secrets://dev/acme/_/greentic_events_hook/auth_token"),
+        None
     );
 }

@@ -212,9 +212,9 @@ impl Action {
     }
 
     /// Whether a provider's `apply-answers` can do the step of a pack that has no flow for it
-    /// (in mode `setup` or `upgrade`).
+    /// (in mode `setup`, `upgrade` or `remove`).
     pub fn contract_does_it(self) -> bool {
-        matches!(self, Action::Setup | Action::Update)
+        matches!(self, Action::Setup | Action::Update | Action::Remove)
     }
 }
 
