@@ -160,7 +160,7 @@ fn nothing_to_do(pack: &PlannedPack) -> String {
         "nothing to set up: no flow or provider contract for it, and its offer {offers} says requires_setup: false"
     );
     if !pack.answers.is_empty() {
-        what.push_str("; its optional answers are kept as given");
+        what.push_str("; its answers are kept as given");
     }
     what
 }
