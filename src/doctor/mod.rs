@@ -5,6 +5,7 @@
 //! May use `base`, `pack`, `state`, `setup`, `plan` and `run` (the logins' state).
 
 mod components;
+mod conformance;
 mod contract;
 mod ingress;
 mod project;

@@ -168,6 +168,9 @@ pub struct SetupEntries {
     pub setup_spec: Option<PackText>,
     /// The first of [`SECRET_REQUIREMENTS_ENTRIES`] present.
     pub secret_requirements: Option<PackText>,
+    /// The first of [`REQUIREMENTS_FIXTURE_ENTRIES`] present: what the pack's author expects
+    /// setup to require (Greentic's conformance fixture).
+    pub requirements_fixture: Option<PackText>,
 }
 
 /// Where a pack's setup questions live, in the order greentic-setup looks.
@@ -178,6 +181,11 @@ pub const SECRET_REQUIREMENTS_ENTRIES: [&str; 4] = [
     "assets/secret_requirements.json",
     "secret-requirements.json",
     "secret_requirements.json",
+];
+/// Where a pack carries its own requirements fixture, as Greentic's packs do.
+pub const REQUIREMENTS_FIXTURE_ENTRIES: [&str; 2] = [
+    "assets/fixtures/requirements.expected.json",
+    "fixtures/requirements.expected.json",
 ];
 /// Largest setup entry read: real ones are a few kilobytes.
 pub const MAX_SETUP_ENTRY_BYTES: u64 = 1024 * 1024;
@@ -361,6 +369,7 @@ pub fn read_pack_info_from<R: Read + io::Seek>(mut reader: R) -> Result<PackInfo
     info.setup_entries = SetupEntries {
         setup_spec: first_text(&mut archive, &SETUP_SPEC_ENTRIES)?,
         secret_requirements: first_text(&mut archive, &SECRET_REQUIREMENTS_ENTRIES)?,
+        requirements_fixture: first_text(&mut archive, &REQUIREMENTS_FIXTURE_ENTRIES)?,
     };
     provider::read_schemas(&mut archive, &mut info.providers);
     Ok(info)
