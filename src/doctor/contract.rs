@@ -24,6 +24,7 @@ const SCHEMA_CORE_EXPORTS: [&str; 2] = [
 
 pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let (questions, joined) = question_findings(path, info);
     for provider in &info.providers {
         let runtime = &provider.runtime.component_ref;
         if info.component_world(runtime).is_none() {
@@ -37,7 +38,13 @@ pub fn check(path: &Path, info: &PackInfo) -> Vec<Finding> {
         }
         findings.push(schema_finding(provider));
     }
-    findings.extend(question_findings(path, info));
+    findings.extend(questions);
+    if let Some(form) = joined.or_else(|| SetupForm::read(info).ok()) {
+        let provider = crate::plan::contract::contract_provider(info)
+            .or(info.providers.first())
+            .map(|p| p.provider_type.as_str());
+        findings.extend(super::conformance::check(info, &form, provider));
+    }
     findings
 }
 
@@ -100,13 +107,13 @@ fn schema_finding(provider: &ProviderContract) -> Finding {
 }
 
 /// The provider's `qa-spec` joined with `setup.yaml`: each difference a warning, a provider
-/// that cannot be asked an error.
-fn question_findings(path: &Path, info: &PackInfo) -> Vec<Finding> {
+/// that cannot be asked an error; and the questions as joined, when the provider was asked.
+fn question_findings(path: &Path, info: &PackInfo) -> (Vec<Finding>, Option<SetupForm>) {
     let Some(provider) = crate::plan::contract::contract_provider(info) else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
     let Ok(mut form) = SetupForm::read(info) else {
-        return Vec::new(); // the setup check reports unreadable questions
+        return (Vec::new(), None); // the setup check reports unreadable questions
     };
     let scope = CallScope {
         tenant: "doctor".to_string(),
@@ -117,24 +124,30 @@ fn question_findings(path: &Path, info: &PackInfo) -> Vec<Finding> {
     let component = &provider.runtime.component_ref;
     let host = PackHost::load(path, component, scope, manager_or_empty(None));
     match ask(host, info, &mut form, contract_mode(Action::Setup)) {
-        Ok(Some(call)) => call
-            .report
-            .disagreements
-            .iter()
-            .map(|d| {
-                Finding::new(
-                    Severity::Warning,
-                    format!(
-                        "provider {} and setup.yaml differ: {d}",
-                        call.report.provider_type
-                    ),
-                )
-            })
-            .collect(),
-        Ok(None) => Vec::new(),
-        Err(err) => vec![
-            Finding::new(Severity::Error, format!("{err}"))
-                .fix("check the provider component with `greentic-component doctor`"),
-        ],
+        Ok(Some(call)) => {
+            let findings = call
+                .report
+                .disagreements
+                .iter()
+                .map(|d| {
+                    Finding::new(
+                        Severity::Warning,
+                        format!(
+                            "provider {} and setup.yaml differ: {d}",
+                            call.report.provider_type
+                        ),
+                    )
+                })
+                .collect();
+            (findings, Some(form))
+        }
+        Ok(None) => (Vec::new(), None),
+        Err(err) => (
+            vec![
+                Finding::new(Severity::Error, format!("{err}"))
+                    .fix("check the provider component with `greentic-component doctor`"),
+            ],
+            None,
+        ),
     }
 }

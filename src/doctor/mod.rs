@@ -7,6 +7,7 @@
 
 mod cache;
 mod components;
+mod conformance;
 mod contract;
 mod ingress;
 mod project;

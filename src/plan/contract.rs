@@ -81,9 +81,7 @@ pub struct ProviderCall {
 /// The provider of `info` whose contract setup follows: the first that declares `qa-spec` or
 /// `apply-answers` (Greentic's packs declare one provider each).
 pub fn contract_provider(info: &PackInfo) -> Option<&ProviderContract> {
-    info.providers
-        .iter()
-        .find(|p| p.declares_op(QA_SPEC_OP) || p.declares_op(APPLY_ANSWERS_OP))
+    info.contract_provider()
 }
 
 /// Loads every pack of `packs` (index, path, the component to call) into the runner host, on

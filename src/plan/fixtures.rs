@@ -18,6 +18,7 @@ pub fn pack(label: &str, steps: &[(&str, Disposition)], error: Option<&str>) -> 
                 flow: flow.to_string(),
                 step: flow.to_string(),
                 disposition: disposition.clone(),
+                found: None,
             })
             .collect(),
         error: error.map(|e| PackError::Unreadable(e.into())),

@@ -243,8 +243,11 @@ pub fn every_provider_matches(
     Ok(())
 }
 
-/// The pack's steps for `action`: each wanted flow runs or is skipped; a required flow the
-/// pack lacks, or a pack only the legacy JSON describes, puts the pack in error.
+/// The pack's steps for `action`, each decided from what the pack carries: the flow it
+/// declares for the step; else its provider's `apply-answers` where that does the step (setup,
+/// update, remove); else, for setup, nothing to do where its offers say `requires_setup:
+/// false`. A required step none of these covers puts the pack in error (unless
+/// `--allow-missing-setup`), as does a pack only the legacy JSON describes.
 fn plan_steps(pack: &mut PlannedPack, domain: Domain, action: Action, options: &PlanOptions) {
     let spec = domain.spec();
     let info = pack
@@ -255,28 +258,30 @@ fn plan_steps(pack: &mut PlannedPack, domain: Domain, action: Action, options: &
     for wanted in spec.wanted_flows(action, options.custom) {
         // `setup_custom` where the pack declares it, else the step it falls back to.
         let step = match wanted.fallback {
-            Some(fallback) if !info.declares(info.flow_for(wanted.flow)) => fallback,
+            Some(fallback) if info.find_flow(wanted.flow).is_none() => fallback,
             _ => wanted.flow,
         };
-        let flow = info.flow_for(step);
-        let disposition = if info.declares(flow) {
-            Disposition::Run
-        } else if !wanted.required {
-            Disposition::Skip {
+        let found = info.find_flow(step);
+        let disposition = match found {
+            Some(_) => Disposition::Run,
+            None if action.contract_does_it() && info.contract_applies() => Disposition::Contract,
+            None if action == Action::Setup && info.needs_no_setup() => Disposition::NothingToDo,
+            None if !wanted.required => Disposition::Skip {
                 reason: SkipReason::NotDeclared,
-            }
-        } else if options.allow_missing_setup {
-            Disposition::Skip {
+            },
+            None if options.allow_missing_setup => Disposition::Skip {
                 reason: SkipReason::MissingSetupAllowed,
+            },
+            None => {
+                missing_required.push(step);
+                continue;
             }
-        } else {
-            missing_required.push(step);
-            continue;
         };
         pack.steps.push(FlowStep {
-            flow: flow.to_string(),
+            flow: found.map_or(step, |(flow, _)| flow).to_string(),
             step: step.to_string(),
             disposition,
+            found: found.map(|(_, how)| how),
         });
     }
     let runs = pack.steps.iter().any(|s| s.disposition == Disposition::Run);
@@ -291,7 +296,10 @@ fn plan_steps(pack: &mut PlannedPack, domain: Domain, action: Action, options: &
         pack.steps.clear();
         pack.error = Some(PackError::MissingFlows {
             missing: missing_required.join(", "),
-            declared: info.flows.join(", "),
+            declared: match info.flows.is_empty() {
+                true => "no flows, no provider contract, no offer saying it needs no setup".into(),
+                false => info.flows.join(", "),
+            },
         });
     } else if info.form == ManifestForm::LegacyJson && runs {
         // The runner only runs packs with manifest.cbor: say so now, not as a load error.

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::pack::domains::Domain;
-use crate::pack::manifest::PackInfo;
+use crate::pack::manifest::{FlowMatch, PackInfo};
 use crate::setup::answers::{AnswerStatus, IgnoredKey};
 use crate::setup::contract::apply::ContractVerdict;
 use crate::setup::contract::qa::Disagreement;
@@ -270,6 +270,8 @@ pub struct FlowStep {
     /// The lifecycle step it serves (`setup_default`, `verify_webhooks`, ...).
     pub step: String,
     pub disposition: Disposition,
+    /// (run) How the pack's flow for the step was found.
+    pub found: Option<FlowMatch>,
 }
 
 /// Whether a flow runs.
@@ -279,9 +281,12 @@ pub enum Disposition {
     Skip {
         reason: SkipReason,
     },
-    /// (update) The pack has no flow for the step and its provider's `apply-answers` does it:
-    /// no flow runs, and the provider's verdict is the pack's `contract`.
+    /// The pack has no flow for the step and its provider's `apply-answers` does it (setup,
+    /// update, remove): no flow runs, and the provider's verdict is the pack's `contract`.
     Contract,
+    /// (setup) The pack has neither a flow nor a contract for the step and says its provider
+    /// needs no setup (`requires_setup: false`): it passes with nothing to do.
+    NothingToDo,
 }
 
 /// Why a flow does not run.

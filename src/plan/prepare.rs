@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use crate::base::prompter::Prompter;
 use crate::pack::domains::Action;
-use crate::pack::manifest::APPLY_ANSWERS_OP;
 use crate::pack::manifest::PackInfo;
 use crate::plan::contract::{self, ContractError, ProviderCall, Rejection};
 use crate::plan::{Disposition, PackError, Plan, PlannedPack, SecretPresence};
@@ -64,9 +63,6 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
                 if typed_url.is_none() {
                     typed_url = prompted_url(&setup);
                 }
-                if !pack.runs_anything() {
-                    mark_contract_steps(pack);
-                }
                 setups.insert(index, setup);
             }
             Ok(None) => {}
@@ -76,28 +72,20 @@ pub fn prepare(plan: &mut Plan, sources: &SetupSources<'_>) -> BTreeMap<usize, P
     setups
 }
 
-/// (update) A pack without an `update` flow whose provider takes the answers through
-/// `apply-answers`: its step is the contract's, not a skipped flow.
-fn mark_contract_steps(pack: &mut PlannedPack) {
-    for step in &mut pack.steps {
-        if matches!(step.disposition, Disposition::Skip { .. }) {
-            step.disposition = Disposition::Contract;
-        }
-    }
-}
-
 /// Whether `pack`'s answers are gathered (and so what an `--answers` file may answer): its
-/// flow runs, or (update) its provider takes them through `apply-answers` without one.
+/// flow runs, its provider takes them through `apply-answers` without one, or (setup) it needs
+/// no setup but asks optional questions, whose answers are kept as given.
 pub fn takes_answers(pack: &PlannedPack, action: Action) -> bool {
-    let through_contract = || {
-        pack.error.is_none()
-            && pack
+    action.takes_answers()
+        && pack.error.is_none()
+        && pack.steps.iter().any(|s| match s.disposition {
+            Disposition::Run | Disposition::Contract => true,
+            Disposition::NothingToDo => pack
                 .info
                 .as_ref()
-                .and_then(contract::contract_provider)
-                .is_some_and(|p| p.declares_op(APPLY_ANSWERS_OP))
-    };
-    pack.runs_anything() || (action == Action::Update && through_contract())
+                .is_some_and(|i| i.setup_entries.setup_spec.is_some()),
+            Disposition::Skip { .. } => false,
+        })
 }
 
 /// The runner host of every runnable pack whose provider declares a contract.
@@ -155,6 +143,7 @@ fn prepare_pack(
         Some(call) if call.declares_apply() && !sources.dry_run => {
             apply_contract(call, &mut setup, sources)
         }
+        _ if needs_nothing(pack) && !sources.dry_run => keep_as_given(&mut setup, sources),
         _ => Ok(Ok(())),
     };
     pack.contract = call.map(|c| c.report);
@@ -183,6 +172,31 @@ fn apply_contract(
         unreachable!("a real setup opens the store before it prepares");
     };
     call.apply_and_keep(setup, secrets, sources.scope)
+}
+
+/// (setup) A pack whose step is nothing to do: no flow or provider takes its answers.
+fn needs_nothing(pack: &PlannedPack) -> bool {
+    pack.steps
+        .iter()
+        .any(|s| s.disposition == Disposition::NothingToDo)
+}
+
+/// The answers of a provider that needs no setup, kept as given (public ones in
+/// `setup-answers.json`, secrets in the store) for its runtime to read.
+fn keep_as_given(
+    setup: &mut PackSetup,
+    sources: &SetupSources<'_>,
+) -> Result<Result<(), Rejection>, ContractError> {
+    let Some(secrets) = sources.secrets else {
+        unreachable!("a real setup opens the store before it prepares");
+    };
+    if setup.answers.values.is_empty() {
+        return Ok(Ok(()));
+    }
+    let provider = setup.provider_id.clone();
+    crate::setup::keep::persist(setup, secrets, sources.scope)
+        .map_err(|source| ContractError::Keep { provider, source })?;
+    Ok(Ok(()))
 }
 
 /// The pack's error line for a refusal, in the provider's words.

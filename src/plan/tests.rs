@@ -16,6 +16,8 @@ fn info(id: &str, flows: &[&str]) -> PackInfo {
         providers: Vec::new(),
         flow_hints: Default::default(),
         ingress: Vec::new(),
+        entrypoints: Default::default(),
+        setup_offers: None,
     }
 }
 

@@ -78,7 +78,12 @@ fn flow_case(pack: &PlannedPack, step: &FlowStep, execution: Option<&Execution>)
     });
     let status = match (&step.disposition, record) {
         (Disposition::Skip { reason }, _) => skipped(reason.describe()),
+        // Its removal's own case says what the cleanup plan deleted.
+        (Disposition::Contract, _) if step.step == "remove" && execution.is_some() => {
+            TestCaseStatus::success()
+        }
         (Disposition::Contract, _) => contract_status(pack, execution.is_some()),
+        (Disposition::NothingToDo, _) => TestCaseStatus::success(),
         (Disposition::Run, Some(record)) if record.outcome.is_success() => {
             TestCaseStatus::success()
         }

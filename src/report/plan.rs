@@ -110,12 +110,27 @@ fn pack_rows(pack: &PlannedPack) -> Vec<[String; 4]> {
         let mut what = match step.disposition {
             Disposition::Run => "run".to_string(),
             Disposition::Skip { reason } => format!("skip: {}", reason.describe()),
-            Disposition::Contract => {
-                "no flow: its provider's apply-answers does it (see its contract)".to_string()
+            Disposition::Contract if step.step == "remove" => {
+                "no flow: its provider's apply-answers (mode remove) gives the cleanup plan carried out below".to_string()
             }
+            Disposition::Contract => format!(
+                "no flow: its provider's apply-answers does it (mode {}; see its contract)",
+                contract_mode(&step.step)
+            ),
+            Disposition::NothingToDo => nothing_to_do(pack),
         };
-        if step.flow != step.step {
-            what.push_str(&format!(" (the pack's flow for {})", step.step));
+        match step.found {
+            Some(found) if step.flow != step.step => {
+                what.push_str(&format!(
+                    " (the pack's flow for {}: {})",
+                    step.step,
+                    found.describe()
+                ));
+            }
+            _ if step.flow != step.step => {
+                what.push_str(&format!(" (the pack's flow for {})", step.step));
+            }
+            _ => {}
         }
         rows.push(row(&step.flow, what));
     }
@@ -123,6 +138,31 @@ fn pack_rows(pack: &PlannedPack) -> Vec<[String; 4]> {
         rows.push(row(ACTION_NAME, "login after setup passes".to_string()));
     }
     rows
+}
+
+/// The mode a contract step calls its provider's `apply-answers` in.
+fn contract_mode(step: &str) -> &'static str {
+    match step {
+        "update" => "upgrade",
+        _ => "setup",
+    }
+}
+
+/// Why a step has nothing to do: what the pack's offers say, and the questions it still asks.
+fn nothing_to_do(pack: &PlannedPack) -> String {
+    let offers = pack
+        .info
+        .as_ref()
+        .and_then(|i| i.setup_offers.as_ref())
+        .map(|o| o.offer_ids.join(", "))
+        .unwrap_or_default();
+    let mut what = format!(
+        "nothing to set up: no flow or provider contract for it, and its offer {offers} says requires_setup: false"
+    );
+    if !pack.answers.is_empty() {
+        what.push_str("; its answers are kept as given");
+    }
+    what
 }
 
 /// (requirements) What the provider needs, a line each: questions, secrets, the public URL,

@@ -18,7 +18,10 @@ pub fn seconds(d: Duration) -> String {
 /// The summary line, then each failure and pack error with where to look.
 pub fn render_summary(plan: &Plan, execution: Option<&Execution>, styles: &Styles) -> String {
     let Some(execution) = execution else {
-        return dry_run_line(plan) + &contract_steps(plan, false) + &pack_errors(plan, styles);
+        return dry_run_line(plan)
+            + &contract_steps(plan, false)
+            + &nothing_steps(plan)
+            + &pack_errors(plan, styles);
     };
     let mut out = counts(plan, execution, styles);
     let failures: Vec<_> = execution
@@ -95,6 +98,7 @@ fn counts(plan: &Plan, execution: &Execution, styles: &Styles) -> String {
         ));
     }
     out.push_str(&contract_steps(plan, true));
+    out.push_str(&nothing_steps(plan));
     if stats.interrupted {
         out.push_str(&format!(
             "Interrupted: {} planned flow{} not started\n",
@@ -103,6 +107,28 @@ fn counts(plan: &Plan, execution: &Execution, styles: &Styles) -> String {
         ));
     }
     out
+}
+
+/// (setup) The providers that need no setup (`requires_setup: false`, no flow, no contract).
+fn nothing_steps(plan: &Plan) -> String {
+    let packs: Vec<&str> = plan
+        .packs
+        .iter()
+        .filter(|p| p.error.is_none())
+        .filter(|p| {
+            p.steps
+                .iter()
+                .any(|s| s.disposition == Disposition::NothingToDo)
+        })
+        .map(|p| p.label.as_str())
+        .collect();
+    match packs.is_empty() {
+        true => String::new(),
+        false => format!(
+            "Nothing to set up (their packs say requires_setup: false): {}\n",
+            packs.join(", ")
+        ),
+    }
 }
 
 /// (update) The providers whose step their `apply-answers` did, having no flow for it: what
@@ -114,7 +140,7 @@ fn contract_steps(plan: &Plan, ran: bool) -> String {
         .filter(|p| {
             p.steps
                 .iter()
-                .any(|s| s.disposition == Disposition::Contract)
+                .any(|s| s.disposition == Disposition::Contract && s.step != "remove")
         })
         .filter(|p| !ran || p.contract.as_ref().is_some_and(|c| c.configured()))
         .map(|p| p.label.as_str())

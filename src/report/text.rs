@@ -263,6 +263,13 @@ impl TextReporter {
             let named = record.provider_named.join(", ");
             self.println(&format!("{:24}its provider asked to remove: {named}", ""));
         }
+        if !record.left_to_provider.is_empty() {
+            let left = record.left_to_provider.join(", ");
+            self.println(&format!(
+                "{:24}left to the provider (the operator revokes nothing): {left}",
+                ""
+            ));
+        }
         if let Some(note) = note {
             self.println(&format!("{:24}{note}", ""));
         }

@@ -28,6 +28,9 @@ pub struct RemovalRecord {
     pub outcome: RemovalOutcome,
     /// What the provider's `apply-answers` (mode `remove`) said it wants gone, by name.
     pub provider_named: Vec<String>,
+    /// What it asked that the operator does not do (revoking webhooks and tokens is the
+    /// provider's business).
+    pub left_to_provider: Vec<String>,
 }
 
 impl RemovalRecord {

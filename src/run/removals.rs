@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::base::interrupt::Interrupt;
 use crate::pack::manifest::APPLY_ANSWERS_OP;
@@ -15,6 +15,7 @@ use crate::run::events::{Event, Execution};
 use crate::run::removal_record::{RemovalOutcome, RemovalRecord};
 use crate::setup::answers;
 use crate::setup::contract::apply::{Applied, interpret};
+use crate::setup::contract::cleanup::{self, Cleanup};
 use crate::setup::contract::host::{CallLimits, CallScope, HostError, PackHost};
 use crate::state::file_lock;
 use crate::state::secrets::{
@@ -133,12 +134,12 @@ pub fn run_removals(
         let (Some(info), Some(stored)) = (&pack.info, &pack.stored) else {
             continue;
         };
-        let mut provider_named = Vec::new();
+        let mut plan_of_provider = Cleanup::everything(Vec::new());
         let kept =
             kept_because(pack, execution, settings.force, interrupt).or_else(
                 || match provider_word(pack, info, settings) {
-                    ProviderWord::Agrees { named } => {
-                        provider_named = named;
+                    ProviderWord::Agrees { cleanup } => {
+                        plan_of_provider = cleanup;
                         None
                     }
                     ProviderWord::Interrupted => Some(INTERRUPTED.to_string()),
@@ -152,13 +153,17 @@ pub fn run_removals(
             );
         let outcome = match kept {
             Some(reason) => RemovalOutcome::Kept { reason },
-            None => remove(stored, settings.secrets),
+            None => remove(
+                &what_it_deletes(stored, &plan_of_provider, settings, &info.pack_id),
+                settings.secrets,
+            ),
         };
         let record = RemovalRecord {
             pack_id: info.pack_id.clone(),
             pack_path: pack.path.clone(),
             outcome,
-            provider_named,
+            provider_named: plan_of_provider.asked,
+            left_to_provider: plan_of_provider.left_to_provider,
         };
         on_event(Event::RemovalFinished { record: &record });
         records.push(record);
@@ -166,11 +171,38 @@ pub fn run_removals(
     records
 }
 
+/// What of `stored` a provider's cleanup plan deletes: its configuration file, the
+/// operator's state of it (its login state), its keys in the store.
+fn what_it_deletes(
+    stored: &StoredData,
+    cleanup: &Cleanup,
+    settings: &RemovalSettings<'_>,
+    provider_id: &str,
+) -> StoredData {
+    let scope = settings.scope.state_scope();
+    let config = settings.layout.setup_answers_file(&scope, provider_id);
+    let files = stored
+        .files
+        .iter()
+        .filter(|file| match **file == config {
+            true => cleanup.config,
+            false => cleanup.state,
+        })
+        .cloned()
+        .collect();
+    let secrets = match cleanup.secrets {
+        true => stored.secrets.clone(),
+        false => Vec::new(),
+    };
+    StoredData { files, secrets }
+}
+
 /// What the provider's contract says of its removal.
 enum ProviderWord {
-    /// No contract, or `ok:true`; `named` is what its `remove` field lists.
+    /// No contract, or `ok:true`; `cleanup` is what its `remove` field asks (everything when
+    /// it gives no plan).
     Agrees {
-        named: Vec<String>,
+        cleanup: Cleanup,
     },
     Refuses(String),
     /// It could not be asked (the pack did not load, the call failed or overstayed
@@ -190,7 +222,9 @@ fn provider_word(
     settings: &RemovalSettings<'_>,
 ) -> ProviderWord {
     let Some(provider) = contract_provider(info).filter(|p| p.declares_op(APPLY_ANSWERS_OP)) else {
-        return ProviderWord::Agrees { named: Vec::new() };
+        return ProviderWord::Agrees {
+            cleanup: Cleanup::everything(Vec::new()),
+        };
     };
     let scope = CallScope {
         tenant: settings.scope.tenant.clone(),
@@ -221,9 +255,9 @@ fn provider_word(
         Ok(output) => output,
         Err(err) => return unreachable(err),
     };
-    let named = named_for_removal(&output["remove"]);
+    let cleanup = cleanup::read(&output["remove"]);
     match interpret(output) {
-        Applied::Configured { .. } => ProviderWord::Agrees { named },
+        Applied::Configured { .. } => ProviderWord::Agrees { cleanup },
         Applied::Rejected { error, diagnostics } => {
             let detail = match diagnostics.is_empty() {
                 true => String::new(),
@@ -234,23 +268,6 @@ fn provider_word(
                 provider.provider_type
             ))
         }
-    }
-}
-
-/// The names an `apply-answers` answer's `remove` field gives: a list of names, or an object
-/// whose keys are.
-fn named_for_removal(field: &Value) -> Vec<String> {
-    match field {
-        Value::Array(items) => items
-            .iter()
-            .map(|item| {
-                item.as_str()
-                    .map_or_else(|| item.to_string(), str::to_string)
-            })
-            .collect(),
-        Value::Object(map) => map.keys().cloned().collect(),
-        Value::String(one) => vec![one.clone()],
-        _ => Vec::new(),
     }
 }
 

@@ -410,3 +410,41 @@ fn a_pack_id_declared_in_two_domains_is_an_error_as_dev_setup_all_says() {
     // One domain alone has no duplicate.
     doctor(&p, &["messaging"]).code(exit_code::SUCCESS);
 }
+
+#[test]
+fn a_pack_is_checked_against_its_own_requirements_fixture() {
+    let fixture = json!({
+        "provider": "messaging.q", "config_required": ["public_base_url"],
+        "config_optional": ["use_tls"], "secret_required": ["Q_BOT_TOKEN"],
+        "secret_optional": [], "oauth_required": false, "subscriptions_required": false
+    });
+    let setup_yaml = "questions:
+  - {name: public_base_url, kind: string, required: true}
+  - {name: tls_mode, kind: string, required: false}
+  - {name: bot_token, kind: string, required: true, secret: true}
+";
+    let pack = |fixture: &serde_json::Value| {
+        clean()
+            .secret("Q_BOT_TOKEN", true)
+            .entry("assets/setup.yaml", setup_yaml.as_bytes())
+            .entry(
+                "assets/fixtures/requirements.expected.json",
+                fixture.to_string().as_bytes(),
+            )
+    };
+    let p = Project::new();
+    p.pack("messaging", "q.gtpack", &pack(&fixture));
+    let run = doctor(&p, &["messaging"]);
+    run.stdout_has(
+        "its assets/fixtures/requirements.expected.json and what setup asks differ: \
+         config_optional: only the fixture names use_tls; only setup asks tls_mode",
+    );
+    assert!(!run.stdout.contains("secret_required"), "{}", run.stdout);
+
+    let mut agreeing = fixture.clone();
+    agreeing["config_optional"] = json!(["tls_mode"]);
+    p.pack("messaging", "q.gtpack", &pack(&agreeing));
+    doctor(&p, &["messaging", "-v"]).code(exit_code::SUCCESS);
+    let run = doctor(&p, &["messaging"]);
+    assert!(!run.stdout.contains("differ:"), "{}", run.stdout);
+}

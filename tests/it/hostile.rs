@@ -195,7 +195,7 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, String)> {
         (
             "zero-flows.gtpack",
             PackBuilder::new("events-zero").build(),
-            "declares no flows".into(),
+            "does not declare setup_default (declared: no flows, no provider contract, no offer saying it needs no setup)".into(),
         ),
         (
             "oversized-manifest.gtpack",

@@ -15,6 +15,7 @@ mod device_code;
 mod doctor;
 mod doctor_judgement;
 mod documents;
+mod events_2026;
 mod fixes;
 mod flags;
 mod history;

@@ -210,6 +210,12 @@ impl Action {
     pub fn takes_answers(self) -> bool {
         matches!(self, Action::Setup | Action::Update)
     }
+
+    /// Whether a provider's `apply-answers` can do the step of a pack that has no flow for it
+    /// (in mode `setup`, `upgrade` or `remove`).
+    pub fn contract_does_it(self) -> bool {
+        matches!(self, Action::Setup | Action::Update | Action::Remove)
+    }
 }
 
 /// Every lifecycle step name any action of any domain runs (`setup_default`, `diagnostics`,

@@ -86,6 +86,8 @@ pub(super) fn from_value(
         providers: Vec::new(),
         flow_hints: Default::default(),
         ingress: Vec::new(),
+        entrypoints: Default::default(),
+        setup_offers: None,
     })
 }
 

@@ -15,6 +15,7 @@ use zip::ZipArchive;
 use zip::result::ZipError;
 
 mod archive;
+pub mod capabilities;
 mod dispatch;
 mod end_record;
 mod exports;
@@ -105,6 +106,35 @@ pub struct PackInfo {
     pub flow_hints: flow_hints::FlowHints,
     /// The webhook ingress the pack declares (`messaging.provider_ingress.v1`).
     pub ingress: Vec<IngressDeclaration>,
+    /// Each flow's entrypoint names (`setup` for `setup_default`): entrypoint -> flow id.
+    pub entrypoints: BTreeMap<String, String>,
+    /// What its capability offers (`greentic.ext.capabilities.v1`) say about setup.
+    pub setup_offers: Option<capabilities::SetupOffers>,
+}
+
+/// How a lifecycle step found the pack's flow for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowMatch {
+    /// A flow of the step's own name.
+    Named,
+    /// The flow the pack's flow hints name for the step.
+    Hint,
+    /// A flow listing the step's name among its entrypoints.
+    Entrypoint,
+    /// A flow of the step's name spelled with `-` (`setup-default`, as Greentic's February
+    /// 2026 events packs spell it).
+    Spelling,
+}
+
+impl FlowMatch {
+    pub fn describe(self) -> &'static str {
+        match self {
+            FlowMatch::Named => "the step's own flow",
+            FlowMatch::Hint => "named by the pack's flow hints",
+            FlowMatch::Entrypoint => "the flow whose entrypoint it is",
+            FlowMatch::Spelling => "the step's name as the pack spells it",
+        }
+    }
 }
 
 /// One secret a pack declares it needs.
@@ -143,6 +173,9 @@ pub struct SetupEntries {
     pub setup_spec: Option<PackText>,
     /// The first of [`SECRET_REQUIREMENTS_ENTRIES`] present.
     pub secret_requirements: Option<PackText>,
+    /// The first of [`REQUIREMENTS_FIXTURE_ENTRIES`] present: what the pack's author expects
+    /// setup to require (Greentic's conformance fixture).
+    pub requirements_fixture: Option<PackText>,
 }
 
 /// Where a pack's setup questions live, in the order greentic-setup looks.
@@ -153,6 +186,11 @@ pub const SECRET_REQUIREMENTS_ENTRIES: [&str; 4] = [
     "assets/secret_requirements.json",
     "secret-requirements.json",
     "secret_requirements.json",
+];
+/// Where a pack carries its own requirements fixture, as Greentic's packs do.
+pub const REQUIREMENTS_FIXTURE_ENTRIES: [&str; 2] = [
+    "assets/fixtures/requirements.expected.json",
+    "fixtures/requirements.expected.json",
 ];
 /// Largest setup entry read: real ones are a few kilobytes.
 pub const MAX_SETUP_ENTRY_BYTES: u64 = 1024 * 1024;
@@ -179,14 +217,56 @@ impl PackInfo {
             .is_ok()
     }
 
+    /// The provider whose contract setup follows: the first that declares `qa-spec` or
+    /// `apply-answers` (Greentic's packs declare one provider each).
+    pub fn contract_provider(&self) -> Option<&ProviderContract> {
+        self.providers
+            .iter()
+            .find(|p| p.declares_op(QA_SPEC_OP) || p.declares_op(APPLY_ANSWERS_OP))
+    }
+
+    /// Whether its provider's `apply-answers` can do a lifecycle step the pack has no flow for.
+    pub fn contract_applies(&self) -> bool {
+        self.contract_provider()
+            .is_some_and(|p| p.declares_op(APPLY_ANSWERS_OP))
+    }
+
+    /// Whether its capability offers say its provider needs no setup (`requires_setup: false`).
+    pub fn needs_no_setup(&self) -> bool {
+        self.setup_offers
+            .as_ref()
+            .is_some_and(|offers| offers.no_setup_required)
+    }
+
     /// The flow that runs for lifecycle step `step` (`setup_default`, `update`, ...): the one
     /// the pack's flow hints name when it declares that flow, else the step's own name.
     pub fn flow_for<'a>(&'a self, step: &'a str) -> &'a str {
-        self.flow_hints
-            .get(step)
-            .map(String::as_str)
-            .filter(|flow| self.declares(flow))
-            .unwrap_or(step)
+        self.find_flow(step).map_or(step, |(flow, _)| flow)
+    }
+
+    /// The flow the pack declares for lifecycle step `step`, and how it was found: its flow
+    /// hint, a flow of the step's name, a flow whose entrypoint it is, or the step's name
+    /// spelled with `-` (as greentic-operator 1.2.1 finds entry flows by id and entrypoint).
+    pub fn find_flow<'a>(&'a self, step: &'a str) -> Option<(&'a str, FlowMatch)> {
+        if let Some(flow) = self.flow_hints.get(step).filter(|f| self.declares(f)) {
+            return Some((flow, FlowMatch::Hint));
+        }
+        if self.declares(step) {
+            return Some((step, FlowMatch::Named));
+        }
+        if let Some(flow) = self.entrypoints.get(step).filter(|f| self.declares(f)) {
+            return Some((flow, FlowMatch::Entrypoint));
+        }
+        let dashed = step.replace('_', "-");
+        if dashed != step {
+            if let Some(flow) = self.flows.iter().find(|f| **f == dashed) {
+                return Some((flow, FlowMatch::Spelling));
+            }
+            if let Some(flow) = self.entrypoints.get(&dashed).filter(|f| self.declares(f)) {
+                return Some((flow, FlowMatch::Spelling));
+            }
+        }
+        None
     }
 }
 
@@ -241,8 +321,6 @@ pub enum ManifestError {
         field: &'static str,
         problem: String,
     },
-    #[error("declares no flows")]
-    NoFlows,
     #[error("uses manifest schema {0:?}; this operator reads {SCHEMA_VERSION:?}")]
     UnknownSchema(String),
 }
@@ -305,12 +383,12 @@ pub fn read_pack_info_from<R: Read + io::Seek>(reader: R) -> Result<PackInfo, Ma
     } else {
         return Err(ManifestError::NoManifest);
     };
-    if info.flows.is_empty() {
-        return Err(ManifestError::NoFlows);
-    }
+    // Greentic's 2026 events packs declare no flows: their provider and capability offers
+    // say what each step takes, which the plan decides.
     info.setup_entries = SetupEntries {
         setup_spec: first_text(&mut archive, &SETUP_SPEC_ENTRIES)?,
         secret_requirements: first_text(&mut archive, &SECRET_REQUIREMENTS_ENTRIES)?,
+        requirements_fixture: first_text(&mut archive, &REQUIREMENTS_FIXTURE_ENTRIES)?,
     };
     provider::read_schemas(&mut archive, &mut info.providers);
     Ok(info)
@@ -362,6 +440,18 @@ fn from_cbor(raw: &[u8]) -> Result<PackInfo, ManifestError> {
         providers: provider::declared_providers(&manifest),
         flow_hints: flow_hints::read(&manifest),
         ingress: ingress::declared(&manifest),
+        entrypoints: manifest
+            .flows
+            .iter()
+            .flat_map(|entry| {
+                let id = entry.id.to_string();
+                entry
+                    .entrypoints
+                    .iter()
+                    .map(move |e| (e.clone(), id.clone()))
+            })
+            .collect(),
+        setup_offers: capabilities::declared(&manifest),
     })
 }
 

@@ -313,6 +313,9 @@ pub struct RemovalView {
     /// What the provider's `apply-answers` (mode `remove`) named in its `remove` field.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub provider_named: Vec<String>,
+    /// What it asked that the operator does not do (`best_effort_revoke_webhooks`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_to_provider: Vec<String>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -358,6 +361,7 @@ impl From<&RemovalRecord> for RemovalView {
             pack_path: record.pack_path.clone(),
             outcome,
             provider_named: record.provider_named.clone(),
+            left_to_provider: record.left_to_provider.clone(),
         }
     }
 }

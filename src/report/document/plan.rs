@@ -11,6 +11,7 @@ use super::answers::{AnswerView, IgnoredAnswerView, SecretPresenceView};
 use super::needs::{NeedsView, StoredView};
 use super::pack_info::{ContractView, DeviceCodeView, LoginView, PackInfoView};
 use super::{ActionName, DomainChoice, DomainName};
+use crate::pack::manifest::FlowMatch;
 use crate::plan::{Disposition, FlowStep, PackError, Plan, PlanSection, PlannedPack, SkipReason};
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -130,6 +131,23 @@ pub struct StepView {
     pub step: String,
     #[serde(flatten)]
     pub disposition: DispositionView,
+    /// (run) How the pack's flow for the step was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub found: Option<FoundView>,
+}
+
+/// How a step found the pack's flow for it.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FoundView {
+    /// A flow of the step's own name.
+    Named,
+    /// The flow the pack's flow hints name.
+    Hint,
+    /// A flow whose entrypoints list the step.
+    Entrypoint,
+    /// The step's name spelled with `-` (`setup-default`).
+    Spelling,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -139,9 +157,12 @@ pub enum DispositionView {
     Skip {
         reason: SkipReasonView,
     },
-    /// (update) No flow: the provider's `apply-answers` does the step; its verdict is the
-    /// pack's `contract`.
+    /// No flow: the provider's `apply-answers` does the step (setup, update); its verdict is
+    /// the pack's `contract`.
     Contract,
+    /// (setup) Neither a flow nor a contract, and the pack says its provider needs no setup
+    /// (`requires_setup: false`): a pass with nothing to do.
+    NothingToDo,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
@@ -164,11 +185,18 @@ impl From<&FlowStep> for StepView {
                 },
             },
             Disposition::Contract => DispositionView::Contract,
+            Disposition::NothingToDo => DispositionView::NothingToDo,
         };
         Self {
             flow: step.flow.clone(),
             step: step.step.clone(),
             disposition,
+            found: step.found.map(|found| match found {
+                FlowMatch::Named => FoundView::Named,
+                FlowMatch::Hint => FoundView::Hint,
+                FlowMatch::Entrypoint => FoundView::Entrypoint,
+                FlowMatch::Spelling => FoundView::Spelling,
+            }),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! called in-process through greentic-runner-host ([`host`]).
 
 pub mod apply;
+pub mod cleanup;
 pub mod fields;
 pub mod host;
 pub mod labels;

@@ -320,3 +320,75 @@ pub fn ingress_component() -> Vec<u8> {
     (i32.const 64)))"#;
     encode(wat::parse_str(wat).expect("valid WAT"), INGRESS_WIT)
 }
+
+/// A provider component as Greentic's real ones are in one respect: its `apply-answers`
+/// answers by mode. It answers `qa_spec` to `qa-spec`, and to `apply-answers` the answer of
+/// the first `(mode, answer)` whose `"mode":"<mode>"` its input holds (`{}` when none does).
+pub fn provider_component_by_mode(qa_spec: &str, by_mode: &[(&str, &str)]) -> Vec<u8> {
+    let hex = |text: &str| -> String { text.bytes().map(|b| format!("\\{b:02x}")).collect() };
+    let prefix = "greentic:provider-schema-core/schema-core-api@1.0.0";
+    let answer = |at: usize, len: usize| {
+        format!(
+            "(i32.store (i32.const 64) (i32.const {at})) (i32.store (i32.const 68) (i32.const {len})) (i32.const 64)"
+        )
+    };
+    let mut data = format!("(data (i32.const 1024) \"{}\")\n", hex(qa_spec));
+    let mut at = 1024 + qa_spec.len();
+    let mut checks = String::new();
+    for (mode, reply) in by_mode {
+        let needle = format!("\"mode\":\"{mode}\"");
+        let (needle_at, reply_at) = (at, at + needle.len());
+        data.push_str(&format!(
+            "(data (i32.const {needle_at}) \"{}\")\n(data (i32.const {reply_at}) \"{}\")\n",
+            hex(&needle),
+            hex(reply)
+        ));
+        checks.push_str(&format!(
+            "(if (call $has (local.get 2) (local.get 3) (i32.const {needle_at}) (i32.const {})) (then (return {})))\n",
+            needle.len(),
+            answer(reply_at, reply.len())
+        ));
+        at = reply_at + reply.len();
+    }
+    data.push_str(&format!("(data (i32.const {at}) \"{{}}\")\n"));
+    let empty = answer(at, 2);
+    let wat = format!(
+        r#"(module
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 32768))
+  {data}
+  (func $has (param $h i32) (param $hl i32) (param $n i32) (param $nl i32) (result i32)
+    (local $i i32) (local $j i32)
+    (block $none
+      (loop $start
+        (br_if $none (i32.gt_s (local.get $nl) (i32.sub (local.get $hl) (local.get $i))))
+        (local.set $j (i32.const 0))
+        (block $differs
+          (loop $same
+            (if (i32.eq (local.get $j) (local.get $nl)) (then (return (i32.const 1))))
+            (br_if $differs (i32.ne
+              (i32.load8_u (i32.add (local.get $h) (i32.add (local.get $i) (local.get $j))))
+              (i32.load8_u (i32.add (local.get $n) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $same)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $start)))
+    (i32.const 0))
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (local $ptr i32)
+    (local.set $ptr (i32.and (i32.add (global.get $heap) (i32.sub (local.get 2) (i32.const 1)))
+                             (i32.sub (i32.const 0) (local.get 2))))
+    (global.set $heap (i32.add (local.get $ptr) (local.get 3)))
+    (local.get $ptr))
+  (func (export "{prefix}#describe") (result i32) {empty})
+  (func (export "{prefix}#validate-config") (param i32 i32) (result i32) {empty})
+  (func (export "{prefix}#healthcheck") (result i32) {empty})
+  (func (export "{prefix}#invoke") (param i32 i32 i32 i32) (result i32)
+    (if (i32.eq (local.get 1) (i32.const 7)) (then (return {qa_answer})))
+    (if (i32.eq (local.get 1) (i32.const 13)) (then {checks}))
+    {empty}))"#,
+        qa_answer = answer(1024, qa_spec.len()),
+    );
+    let module = wat::parse_str(wat).expect("valid WAT");
+    encode(module, SCHEMA_CORE_WIT)
+}
