@@ -43,7 +43,7 @@ pub fn check(info: &PackInfo, context: &Context<'_>) -> Vec<Finding> {
     if let Some(scope) = context.scope {
         findings.extend(stored_findings(info, &form, &layout, scope, context));
     }
-    findings.extend(public_url_findings(&form, context.public_base_urls));
+    findings.extend(public_url_findings(&form, info, context));
     findings.extend(device_code_finding(info));
     if let Some(scope) = context.scope {
         if let Some(secrets) = context.secrets {
@@ -86,6 +86,24 @@ fn setup_command(info: &PackInfo, context: &Context<'_>) -> String {
         info.pack_id.as_str(),
     ];
     context.commands.command_with_state(&words)
+}
+
+/// Where a public URL comes from: `dev setup` of the pack given one, or the tunnel's file in
+/// this state folder (for the doctor's tenant and team when it was given one).
+fn public_url_fix(info: &PackInfo, context: &Context<'_>) -> String {
+    let layout = StateLayout::new(context.state_dir);
+    let file = match context.scope {
+        Some(scope) => layout.public_base_url_file(&scope.tenant, scope.team.as_deref()),
+        None => layout
+            .runtime_dir()
+            .join("<tenant>.<team or default>")
+            .join("public_base_url.txt"),
+    };
+    format!(
+        "run `{} --public-base-url https://...`, or start a tunnel that writes {}",
+        setup_command(info, context),
+        file.display()
+    )
 }
 
 /// Defaults that break their own question's rules.
@@ -174,7 +192,8 @@ fn unscoped_finding(
 
 /// The project's public URLs against the pack's own rules for `public_base_url` (`^https://`
 /// in most published packs), or the lack of one.
-fn public_url_findings(form: &SetupForm, urls: &[PublicUrl]) -> Vec<Finding> {
+fn public_url_findings(form: &SetupForm, info: &PackInfo, context: &Context<'_>) -> Vec<Finding> {
+    let urls = context.public_base_urls;
     let Some(question) = form.question(PUBLIC_BASE_URL) else {
         return Vec::new();
     };
@@ -188,8 +207,7 @@ fn public_url_findings(form: &SetupForm, urls: &[PublicUrl]) -> Vec<Finding> {
             Severity::Info
         };
         let message = "asks for public_base_url and the project has none (no --public-base-url, no tunnel file)";
-        let fix = "pass --public-base-url https://..., or start a tunnel that writes state/runtime/<tenant>.<team>/public_base_url.txt";
-        return vec![Finding::new(severity, message).fix(fix)];
+        return vec![Finding::new(severity, message).fix(public_url_fix(info, context))];
     }
     urls.iter()
         .filter_map(|public| {

@@ -192,3 +192,41 @@ fn the_public_url_is_found_in_any_tunnel_file_and_checked_against_the_packs_rule
             "warning providers/messaging/clean.gtpack: the public URL http://tunnel.example",
         );
 }
+
+#[test]
+fn the_public_url_fix_names_the_tunnel_file_of_the_state_folder_and_scope_given() {
+    let p = Project::new();
+    p.pack(
+        "messaging",
+        "clean.gtpack",
+        &clean().entry(
+            "assets/setup.yaml",
+            b"questions:\n  - name: public_base_url\n    required: true\n",
+        ),
+    );
+    let state = p.root().join("other state");
+    let state_arg = state.display().to_string();
+    let args = [
+        "messaging",
+        "--tenant",
+        "acme",
+        "--team",
+        "blue",
+        "--state-dir",
+        state_arg.as_str(),
+    ];
+    let file = state.join("runtime/acme.blue/public_base_url.txt");
+    doctor(&p, &args)
+        .stdout_has("asks for public_base_url")
+        .stdout_has(&format!("start a tunnel that writes {}", file.display()))
+        .stdout_has("--public-base-url https://...`");
+    // Doing as the fix says ends the warning.
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, "https://tunnel.example\n").unwrap();
+    let run = doctor(&p, &args);
+    assert!(
+        !run.stdout.contains("asks for public_base_url"),
+        "{}",
+        run.stdout
+    );
+}

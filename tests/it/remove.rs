@@ -307,3 +307,39 @@ fn two_pack_ids_the_store_cannot_tell_apart_are_refused_and_nothing_is_deleted()
         .code(exit_code::FAILURE)
         .stdout_has("which the secrets store files as messaging_alpha");
 }
+
+/// The same collision across domains: `dev remove messaging` plans only messaging's packs, yet
+/// the events pack `Messaging.Alpha` keeps its secrets under the same provider name. The
+/// removal is refused and the key stays, as `dev remove all` refuses it.
+#[test]
+fn a_removal_of_one_domain_is_refused_when_another_domains_pack_shares_its_store_name() {
+    let p = Project::new();
+    let pack = |id: &str| crate::support::packs::PackBuilder::new(id).passing("remove");
+    p.pack("messaging", "alpha.gtpack", &pack("messaging-alpha"));
+    p.run_with_stdin(
+        &[
+            "dev",
+            "secrets",
+            "set",
+            "messaging-alpha",
+            "bot_token",
+            "--tenant",
+            "acme",
+        ],
+        "value-of-alpha\n",
+    )
+    .code(exit_code::SUCCESS);
+    const ALPHA_KEY: &str = "secrets://dev/acme/_/messaging_alpha/bot_token";
+    p.pack("events", "alpha.gtpack", &pack("Messaging.Alpha"));
+
+    let removal = p.run(&["dev", "remove", "messaging", "--tenant", "acme", "--yes"]);
+    removal.code(exit_code::FAILURE).stdout_has(
+        "declares pack id \"messaging-alpha\", which the secrets store files as messaging_alpha, as it does events/alpha.gtpack's \"Messaging.Alpha\"",
+    );
+    assert!(
+        !p.state().join("runs").exists(),
+        "no flow may run: {}",
+        removal.stdout
+    );
+    assert_eq!(p.secret(ALPHA_KEY).as_deref(), Some("value-of-alpha"));
+}

@@ -27,6 +27,7 @@ use crate::setup::answers::{AnswerSource, AnswersFile, load_answers_file, shown_
 use crate::setup::contract::host::CallLimits;
 use crate::setup::device_code::record::ActionRecord;
 use crate::setup::keep::PackSetup;
+use crate::setup::secret_needs::project_packs;
 use crate::setup::tunnel::resolve_public_base_url;
 use crate::state::secrets::{DevSecrets, SecretScope, store_path};
 use crate::state::state_layout::StateLayout;
@@ -133,7 +134,24 @@ fn plan_phase(request: &Request) -> Result<Plan, Stop> {
         plans.push(domain_plan(request, domain, providers)?);
     }
     match request.domain {
-        Domains::One(_) => Ok(plans.remove(0)),
+        Domains::One(domain) => {
+            let mut plan = plans.remove(0);
+            let others: Vec<Domain> = Domain::ALL.into_iter().filter(|d| *d != domain).collect();
+            let others: Vec<(Domain, String, String)> =
+                project_packs(&request.project_root, &others)
+                    .into_iter()
+                    .map(|p| {
+                        let file = p.path.file_name().map(|f| f.to_string_lossy().into_owned());
+                        (
+                            p.domain,
+                            file.unwrap_or_default(),
+                            p.info.pack_id.to_string(),
+                        )
+                    })
+                    .collect();
+            plan.mark_ids_of_other_domains(&others);
+            Ok(plan)
+        }
         Domains::All => Plan::combine(
             plans,
             request.project_root.join("providers"),

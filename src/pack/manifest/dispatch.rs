@@ -28,7 +28,7 @@ pub enum NodeTarget {
 
 /// Prefixes of the ids the runner never splits into `<component>.<operation>` (its
 /// `is_builtin` list).
-const UNSPLIT_PREFIXES: [&str; 15] = [
+const UNSPLIT_PREFIXES: [&str; 14] = [
     "component.exec",
     "flow.",
     "emit.",
@@ -43,8 +43,8 @@ const UNSPLIT_PREFIXES: [&str; 15] = [
     "media.",
     "mcp:",
     "a2a:",
-    // Not in the runner's list, but a node type of its own below (`telco-x.call`).
-    "telco-x.",
+    // Not `telco-x.`: though `telco-x.call` is a node type of the runner's, its list leaves
+    // it out, so without an operation the id is split and calls component `telco-x`.
 ];
 
 /// The node ids the runner dispatches itself once the id is settled (its `match` on the
@@ -100,7 +100,7 @@ fn target(written: &str, operation: Option<&str>, mapping: &Value) -> NodeTarget
     if exec {
         let target = match operation.filter(|op| op.starts_with("emit.")) {
             Some(emit) if component == "component.exec" => Some(emit.to_string()),
-            _ => mapping_str(mapping, &["component", "component_ref"]),
+            _ => mapping_target(mapping),
         };
         return match target {
             Some(t) if t.starts_with("emit.") => NodeTarget::Runner,
@@ -120,6 +120,18 @@ fn target(written: &str, operation: Option<&str>, mapping: &Value) -> NodeTarget
         true => NodeTarget::Runner,
         false => NodeTarget::Component(component.to_string()),
     }
+}
+
+/// The component a `component.exec` names, read as the runner does: the first of `component`
+/// and `component_ref` present, untrimmed (`" echo"` is no component of the pack); an empty
+/// one names none.
+fn mapping_target(mapping: &Value) -> Option<String> {
+    let map = mapping.as_object()?;
+    map.get("component")
+        .or_else(|| map.get("component_ref"))
+        .and_then(Value::as_str)
+        .filter(|target| !target.is_empty())
+        .map(str::to_string)
 }
 
 /// The first of `keys` holding a non-blank string in an object mapping.
@@ -190,11 +202,23 @@ mod tests {
             judge("component.exec", None, json!({})),
             NodeTarget::ExecWithoutTarget
         );
+        // The runner looks the name up as written, spaces and all.
+        assert_eq!(
+            judge("component.exec", None, json!({"component": " echo"})),
+            c(" echo")
+        );
         assert_eq!(
             judge("component.exec", Some("emit.log"), json!({})),
             NodeTarget::Runner
         );
         assert_eq!(judge("echo", Some("component.exec"), json!({})), c("echo"));
+        // `telco-x.call` is the runner's only when the id is kept whole (an operation given);
+        // its prefix is not among those never split: alone, it calls component `telco-x`.
+        assert_eq!(
+            judge("telco-x.call", Some("target"), json!({})),
+            NodeTarget::Runner
+        );
+        assert_eq!(judge("telco-x.call", None, json!({})), c("telco-x"));
         // Prefixes the runner never splits, though no node type of its own: a component.
         assert_eq!(judge("flow.other", None, json!({})), c("flow.other"));
     }

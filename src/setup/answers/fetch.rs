@@ -26,7 +26,7 @@ pub enum FetchError {
     TooLarge { url: String },
     #[error("answers file {url} is not UTF-8 text")]
     NotText { url: String },
-    /// A redirect that leaves https or goes to another host: the answers (secrets among them)
+    /// A redirect that leaves https or goes to another host or port: the answers (secrets among them)
     /// would come from somewhere the user never named.
     #[error(
         "answers file {url} redirects to {to}, {why}; not followed: pass that URL as --answers if you trust it"
@@ -95,9 +95,21 @@ fn refused_redirect(from: &reqwest::Url, to: &reqwest::Url) -> Option<&'static s
         Some("which leaves https")
     } else if from.host_str() != to.host_str() {
         Some("another host")
+    } else if from.port_or_known_default() != to.port_or_known_default() && !upgrade(from, to) {
+        // Another port of the same host is another server (a loopback or shared host's
+        // neighbour): its answers are no more the user's than another host's.
+        Some("another port")
     } else {
         None
     }
+}
+
+/// `http://host/` to `https://host/`, each on its scheme's own port: the usual upgrade.
+fn upgrade(from: &reqwest::Url, to: &reqwest::Url) -> bool {
+    from.scheme() == "http"
+        && to.scheme() == "https"
+        && from.port().is_none()
+        && to.port().is_none()
 }
 
 /// The redirect policy: reqwest's limit of 10 hops, and no hop that [`refused_redirect`]; the
@@ -198,6 +210,22 @@ mod tests {
         assert_eq!(
             refused_redirect(&from, &url("https://b.example/y")),
             Some("another host")
+        );
+        assert_eq!(
+            refused_redirect(&from, &url("https://a.example:8443/y")),
+            Some("another port")
+        );
+        assert_eq!(
+            refused_redirect(&from, &url("https://A.EXAMPLE:443/y")),
+            None
+        );
+        assert_eq!(
+            refused_redirect(&url("http://a.example/x"), &url("https://a.example/y")),
+            None
+        );
+        assert_eq!(
+            refused_redirect(&url("http://a.example/x"), &url("https://a.example:8443/y")),
+            Some("another port")
         );
         let loopback = url("http://127.0.0.1:1/x");
         assert_eq!(
