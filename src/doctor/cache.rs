@@ -64,6 +64,14 @@ impl ProjectComponents {
         }
         let done = self.compiled.values().filter(|done| **done).count();
         Some(match location {
+            CacheLocation::At { root, .. } if root.exists() && !root.is_dir() => Finding::new(
+                Severity::Warning,
+                format!(
+                    "compiled-component cache {} is not a folder: nothing is kept, each command compiles the {total} components it loads",
+                    root.display()
+                ),
+            )
+            .fix("set GREENTIC_CACHE_DIR to a folder of yours, or remove that file"),
             CacheLocation::At { root, origin } => {
                 let usage = CacheUsage::of(root);
                 let whence = match origin {
@@ -139,7 +147,23 @@ fn human_bytes(bytes: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::human_bytes;
+    use super::{CacheLocation, CacheOrigin, ProjectComponents, Severity, human_bytes};
+
+    #[test]
+    fn a_cache_path_that_is_a_file_is_a_warning_not_an_empty_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("cachefile");
+        std::fs::write(&root, b"not a folder").unwrap();
+        let location = CacheLocation::At {
+            root: root.clone(),
+            origin: CacheOrigin::Variable,
+        };
+        let mut components = ProjectComponents::new(&location);
+        components.compiled.insert("sha256:00".into(), false);
+        let finding = components.finding(&location).unwrap();
+        assert_eq!(finding.severity, Severity::Warning, "{finding:?}");
+        assert!(finding.message.contains("is not a folder"), "{finding:?}");
+    }
 
     #[test]
     fn sizes_read_as_a_person_says_them() {

@@ -83,8 +83,16 @@ pub fn warm(
             return stats;
         }
     };
+    let profile_dir = profile_root(root, profile.id());
+    if let Err(err) = private_dir(&profile_dir) {
+        tracing::warn!(
+            "the compiled-component cache {} cannot be written ({err}): nothing is kept, each component compiles as it loads (fix: set GREENTIC_CACHE_DIR to a folder of yours)",
+            root.display()
+        );
+        return stats;
+    }
     let limit = CacheConfig::default().disk_max_bytes;
-    let disk = DiskCache::new(profile_root(root, profile.id()), profile.clone(), limit);
+    let disk = DiskCache::new(profile_dir, profile.clone(), limit);
     let compile = |digest: String, bytes: &[u8]| -> Result<(), String> {
         let serialized = engine
             .precompile_component(bytes)
@@ -197,5 +205,35 @@ fn warm_one(
             );
             WarmOutcome::Failed(err)
         }
+    }
+}
+
+/// Creates `dir` and its parents, private to the user as the runner host makes them.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{WarmItem, warm};
+    use crate::base::interrupt::Interrupt;
+
+    #[test]
+    fn a_cache_that_cannot_be_written_is_not_compiled_into() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("cachefile");
+        std::fs::write(&root, b"not a folder").unwrap();
+        let items = vec![WarmItem {
+            pack: "missing".into(),
+            pack_path: dir.path().join("missing.gtpack"),
+            component: "c".into(),
+        }];
+        let stats = warm(&root, &items, &Interrupt::default(), &mut |_| {});
+        assert_eq!((stats.compiled, stats.failed), (0, 0), "{stats:?}");
+        assert!(root.is_file());
     }
 }
