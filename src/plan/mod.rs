@@ -412,42 +412,21 @@ fn mark_duplicate_ids(packs: &mut [PlannedPack]) {
 
 impl Plan {
     /// A one-domain plan's packs whose ids meet in the secrets store and state folders the id
-    /// of a pack of another domain (`others`: each one's domain, file name and id), put in
-    /// error as `all`'s plan puts them: `dev remove messaging` would delete the events pack's
-    /// secrets too, `dev setup messaging` overwrite them.
-    pub fn mark_ids_of_other_domains(&mut self, others: &[(Domain, String, String)]) {
-        for pack in self.packs.iter_mut().filter(|p| p.error.is_none()) {
-            let Some(info) = pack.info.as_ref() else {
-                continue;
-            };
-            let id = info.pack_id.to_string();
-            let name = crate::pack::ids::store_name(&id);
-            let met: Vec<&(Domain, String, String)> = others
-                .iter()
-                .filter(|(domain, _, other)| {
-                    *domain != pack.domain && crate::pack::ids::store_name(other) == name
-                })
-                .collect();
-            if met.is_empty() {
-                continue;
+    /// of a pack of another domain (`others`: those domains' packs), put in error as `all`'s
+    /// plan puts them, by the same marking: `dev remove messaging` would delete the events
+    /// pack's secrets too, `dev setup messaging` overwrite them. Packs already in error keep
+    /// their error.
+    pub fn mark_ids_of_other_domains(&mut self, others: Vec<PlannedPack>) {
+        let open: Vec<usize> = (0..self.packs.len())
+            .filter(|&i| self.packs[i].error.is_none())
+            .collect();
+        let mut joined: Vec<PlannedPack> = open.iter().map(|&i| self.packs[i].clone()).collect();
+        joined.extend(others);
+        mark_duplicate_ids(&mut joined);
+        for (slot, &i) in open.iter().enumerate() {
+            if let Some(error) = joined[slot].error.take() {
+                self.packs[i].fail(error);
             }
-            let same_id = met.iter().all(|(_, _, other)| *other == id);
-            let others = met
-                .iter()
-                .map(|(domain, file, other)| match same_id {
-                    true => format!("{}/{file}", domain.name()),
-                    false => format!("{}/{file}'s {other:?}", domain.name()),
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            pack.fail(match same_id {
-                true => PackError::DuplicateId { id, others },
-                false => PackError::StoreNameShared {
-                    id,
-                    store_name: name,
-                    others,
-                },
-            });
         }
     }
 }

@@ -27,7 +27,6 @@ use crate::setup::answers::{AnswerSource, AnswersFile, load_answers_file, shown_
 use crate::setup::contract::host::CallLimits;
 use crate::setup::device_code::record::ActionRecord;
 use crate::setup::keep::PackSetup;
-use crate::setup::secret_needs::project_packs;
 use crate::setup::tunnel::resolve_public_base_url;
 use crate::state::secrets::{DevSecrets, SecretScope, store_path};
 use crate::state::state_layout::StateLayout;
@@ -136,20 +135,15 @@ fn plan_phase(request: &Request) -> Result<Plan, Stop> {
     match request.domain {
         Domains::One(domain) => {
             let mut plan = plans.remove(0);
-            let others: Vec<Domain> = Domain::ALL.into_iter().filter(|d| *d != domain).collect();
-            let others: Vec<(Domain, String, String)> =
-                project_packs(&request.project_root, &others)
-                    .into_iter()
-                    .map(|p| {
-                        let file = p.path.file_name().map(|f| f.to_string_lossy().into_owned());
-                        (
-                            p.domain,
-                            file.unwrap_or_default(),
-                            p.info.pack_id.to_string(),
-                        )
-                    })
-                    .collect();
-            plan.mark_ids_of_other_domains(&others);
+            // The other domains' packs, read as `all` reads them (a folder that cannot be read
+            // has nothing to collide with).
+            let others = Domain::ALL
+                .into_iter()
+                .filter(|d| *d != domain)
+                .filter_map(|d| domain_plan(request, d, Vec::new()).ok())
+                .flat_map(|other| other.packs)
+                .collect();
+            plan.mark_ids_of_other_domains(others);
             Ok(plan)
         }
         Domains::All => Plan::combine(
