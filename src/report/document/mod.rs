@@ -26,7 +26,7 @@ use crate::pack::domains::{Action, Domain, Domains};
 
 /// Version of every JSON document the commands print; bumped with any change of one of them
 /// (a field added, renamed, retyped or gone), together with its schema.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The `format_version` field: always [`FORMAT_VERSION`], and so in the schema.
 #[derive(Debug, Clone, Copy, Default)]
