@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{ComponentWorld, ManifestError, ManifestForm, PackInfo, SetupEntries, sorted_unique};
+use super::pack_info::sorted_unique;
+use super::{ComponentWorld, ManifestError, ManifestForm, PackInfo, SetupEntries};
 
 /// Reads a JSON manifest entry (`entry`) leniently (see [`from_value`]): the older shape of
 /// before greentic-pack 1.0 when it has one, else `form`.
