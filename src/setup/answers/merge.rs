@@ -82,19 +82,30 @@ pub fn merge(form: &SetupForm, layers: &AnswerLayers<'_>) -> MergedAnswers {
         }
     }
     merged.ignored = ignored;
-    merged.secret_names = form
-        .questions
+    merged.secret_names = secret_names(form, &merged.values);
+    merged.statuses = statuses(form, &sources);
+    merged.check(form);
+    merged
+}
+
+/// The names of the secret answers: every secret question's, and each secret key the pack
+/// reads unasked that was answered.
+fn secret_names(form: &SetupForm, values: &Map<String, Value>) -> Vec<String> {
+    form.questions
         .iter()
         .filter(|q| q.spec.secret)
         .map(|q| q.spec.id.clone())
         .chain(
             form.unasked_read_keys()
-                .filter(|k| k.secret && merged.values.contains_key(&k.key))
+                .filter(|k| k.secret && values.contains_key(&k.key))
                 .map(|k| k.key.clone()),
         )
-        .collect();
-    merged.statuses = form
-        .questions
+        .collect()
+}
+
+/// Each question's status before the check: where its answer came from, if anywhere.
+fn statuses(form: &SetupForm, sources: &BTreeMap<String, AnswerSource>) -> Vec<AnswerStatus> {
+    form.questions
         .iter()
         .map(|q| AnswerStatus {
             name: q.spec.id.clone(),
@@ -107,9 +118,7 @@ pub fn merge(form: &SetupForm, layers: &AnswerLayers<'_>) -> MergedAnswers {
             broken: None,
             change: None,
         })
-        .collect();
-    merged.check(form);
-    merged
+        .collect()
 }
 
 #[cfg(test)]
