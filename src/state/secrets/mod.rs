@@ -1,27 +1,25 @@
 //! Greentic's dev secrets store (greentic-secrets-lib's `DevStore`): where setup keeps secret
 //! answers, and the secrets manager the runner reads through during flows.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
+use greentic_secrets_lib::SecretsManager;
 use greentic_secrets_lib::dev::DevBackend;
 use greentic_secrets_lib::spec::{SecretUri, SecretsBackend};
-use greentic_secrets_lib::{SecretsManager, canonical_secret_name, canonical_secret_uri};
 
+mod error;
+mod location;
+mod naming;
 mod runner_manager;
 mod store_file;
 
-use crate::state::state_layout::Scope;
-
+pub use error::SecretsError;
+pub use location::{MASTER_KEY_ENV, STORE_PATH_ENV, master_key_set, store_path};
+pub use naming::{SecretScope, secret_uri, store_segment};
 pub use runner_manager::SeenSecrets;
 use runner_manager::{EmptyManager, StoreManager};
 use store_file::{Put, StoreFile};
-
-/// The environment variable that moves the store file.
-pub const STORE_PATH_ENV: &str = "GREENTIC_DEV_SECRETS_PATH";
-/// The dev store's master key (greentic-secrets-provider-dev); unset, the key is derived from
-/// the empty string.
-pub const MASTER_KEY_ENV: &str = "GREENTIC_DEV_MASTER_KEY";
 
 /// The secrets manager a provider reads through: `store`'s, or one over nothing when the
 /// store does not exist yet.
@@ -30,104 +28,6 @@ pub fn manager_or_empty(store: Option<&DevSecrets>) -> Arc<dyn SecretsManager> {
         Some(store) => store.manager(Arc::default()),
         None => Arc::new(EmptyManager),
     }
-}
-
-/// Whether this process has a master key of its own (a non-empty [`MASTER_KEY_ENV`]).
-pub fn master_key_set() -> bool {
-    std::env::var_os(MASTER_KEY_ENV).is_some_and(|k| !k.is_empty())
-}
-
-/// Why the store could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum SecretsError {
-    #[error("failed to open the dev secrets store {}: {message}", path.display())]
-    Open { path: PathBuf, message: String },
-    #[error("{key} of provider {provider} cannot name a secret: {message}")]
-    Uri {
-        provider: String,
-        key: String,
-        message: String,
-    },
-    #[error("failed to read secret {uri} from the dev secrets store {}: {message}; if the store was written with another GREENTIC_DEV_MASTER_KEY, set that key", path.display())]
-    Read {
-        uri: String,
-        path: PathBuf,
-        message: String,
-    },
-    #[error(
-        "the dev secrets store {} cannot be decrypted with {}: {message}; it was written with \
-         another key: set GREENTIC_DEV_MASTER_KEY to that key (every Greentic tool reading this \
-         store needs the same one), or move the file away to start a new store",
-        path.display(),
-        if *key_set { "the GREENTIC_DEV_MASTER_KEY set" } else { "the dev store's default key (GREENTIC_DEV_MASTER_KEY is unset)" }
-    )]
-    WrongKey {
-        path: PathBuf,
-        key_set: bool,
-        message: String,
-    },
-    #[error(
-        "refusing the dev secrets store {}: its folder {} is not private ({why}), so another \
-         user could replace the store or its lock; keep the store in a folder only you can \
-         write, e.g. `mkdir -m 700 ~/.greentic-dev` and \
-         `export GREENTIC_DEV_SECRETS_PATH=~/.greentic-dev/dev.secrets.env`",
-        path.display(),
-        dir.display()
-    )]
-    SharedFolder {
-        path: PathBuf,
-        dir: PathBuf,
-        why: String,
-    },
-    #[error(transparent)]
-    Lock(#[from] crate::state::file_lock::LockError),
-    #[error(
-        "a dev secrets store call did not finish at once (greentic-secrets' dev store changed?)"
-    )]
-    Pending,
-    #[error("failed to write secret {uri}: {message}")]
-    Write { uri: String, message: String },
-    #[error("secret {uri} reads back differently from what was written")]
-    Mismatch { uri: String },
-}
-
-impl SecretScope {
-    /// The same scope, for the state folder's per-scope files.
-    pub fn state_scope(&self) -> Scope<'_> {
-        Scope {
-            env: &self.env,
-            tenant: &self.tenant,
-            team: self.team.as_deref(),
-        }
-    }
-}
-
-impl SecretsError {
-    /// Whether the person pressed Ctrl-C while the store's lock was awaited.
-    pub fn is_interrupted(&self) -> bool {
-        matches!(self, Self::Lock(lock) if lock.is_interrupted())
-    }
-}
-
-/// The store file: `GREENTIC_DEV_SECRETS_PATH`, else `<project>/.greentic/dev/.dev.secrets.env`.
-/// A relative `GREENTIC_DEV_SECRETS_PATH` is taken from the current folder, as a shell would
-/// (the person named that file), and made absolute so every message names it whole.
-pub fn store_path(project_root: &Path) -> PathBuf {
-    match std::env::var_os(STORE_PATH_ENV).filter(|p| !p.is_empty()) {
-        Some(path) => {
-            let path = PathBuf::from(path);
-            std::path::absolute(&path).unwrap_or(path)
-        }
-        None => project_root.join(".greentic/dev/.dev.secrets.env"),
-    }
-}
-
-/// Who a secret belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecretScope {
-    pub env: String,
-    pub tenant: String,
-    pub team: Option<String>,
 }
 
 /// The dev store at one path. Cloning shares it. Reads see the file as it is now; every
@@ -145,33 +45,6 @@ impl std::fmt::Debug for DevSecrets {
     }
 }
 
-/// `secrets://<env>/<tenant>/<team or _>/<provider>/<key>`, with provider and key in the
-/// canonical form every Greentic tool uses (greentic-secrets-lib's `canonical_secret_uri`).
-pub fn secret_uri(scope: &SecretScope, provider: &str, key: &str) -> Result<String, SecretsError> {
-    let category = canonical_segment(provider);
-    let name = canonical_segment(key);
-    canonical_secret_uri(
-        &scope.env,
-        &scope.tenant,
-        scope.team.as_deref(),
-        &category,
-        &name,
-    )
-    .map(|uri| uri.to_string())
-    .map_err(|err| SecretsError::Uri {
-        provider: provider.to_string(),
-        key: key.to_string(),
-        message: err.to_string(),
-    })
-}
-
-/// greentic-secrets' own canonical name (`canonical_secret_name`: lower case, `-` `.` `/`
-/// and spaces to `_`, runs of `_` collapsed, trimmed), so every Greentic tool names a secret
-/// the same way.
-fn canonical_segment(raw: &str) -> String {
-    canonical_secret_name(raw)
-}
-
 /// One key in the store (no value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredKey {
@@ -179,11 +52,6 @@ pub struct StoredKey {
     pub provider: String,
     pub key: String,
     pub uri: String,
-}
-
-/// The store's spelling of a provider id or key (see [`secret_uri`]).
-pub fn store_segment(raw: &str) -> String {
-    canonical_segment(raw)
 }
 
 impl DevSecrets {
