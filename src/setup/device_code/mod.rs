@@ -19,3 +19,4 @@ pub mod mode;
 pub mod outputs;
 pub mod record;
 pub mod state;
+pub mod tokens;
