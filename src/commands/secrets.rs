@@ -40,12 +40,12 @@ pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
         SecretsAction::Set { provider, key } => match pack_id_named(&project, provider) {
             Ok(provider) => refuse_shared(request, &project, |p| same_provider(p, &provider))
                 .and_then(|()| set(request, &scope, &provider, key, prompter)),
-            Err(message) => Ok(usage_error(request.format, &message)),
+            Err(ambiguous) => Ok(usage_error(request.format, &ambiguous.to_string())),
         },
         SecretsAction::Delete { provider, key } => match pack_id_named(&project, provider) {
             Ok(provider) => refuse_shared(request, &project, |p| same_provider(p, &provider))
                 .and_then(|()| delete(request, &scope, &provider, key)),
-            Err(message) => Ok(usage_error(request.format, &message)),
+            Err(ambiguous) => Ok(usage_error(request.format, &ambiguous.to_string())),
         },
     };
     match result {
@@ -230,7 +230,7 @@ fn unmatched(value: &str, packs: &[ProjectPack], keys: &[StoredKey]) -> String {
 /// or stem `named` is (`telegram` -> `messaging-telegram`), else `named` as typed (a provider
 /// whose pack is not in the project). A name that several packs answer to (`hook`, the stem
 /// of `messaging/hook.gtpack` and `events/hook.gtpack`) is refused, naming their ids.
-fn pack_id_named(packs: &[ProjectPack], named: &str) -> Result<String, String> {
+fn pack_id_named(packs: &[ProjectPack], named: &str) -> Result<String, AmbiguousName> {
     let ids: BTreeSet<&str> = packs
         .iter()
         .filter(|p| names_pack(named, Some(&p.info.pack_id), Some(&p.path)))
@@ -239,12 +239,19 @@ fn pack_id_named(packs: &[ProjectPack], named: &str) -> Result<String, String> {
     match ids.into_iter().collect::<Vec<_>>().as_slice() {
         [] => Ok(named.to_string()),
         [one] => Ok(one.to_string()),
-        many => Err(format!(
-            "{named} names {} packs of the project ({}): give the pack id",
-            many.len(),
-            many.join(", ")
-        )),
+        many => Err(AmbiguousName {
+            named: named.to_string(),
+            ids: many.iter().map(|id| id.to_string()).collect(),
+        }),
     }
+}
+
+/// A provider name several packs of the project answer to: a usage error naming their ids.
+#[derive(Debug, thiserror::Error)]
+#[error("{named} names {} packs of the project ({}): give the pack id", ids.len(), ids.join(", "))]
+struct AmbiguousName {
+    named: String,
+    ids: Vec<String>,
 }
 
 fn set(

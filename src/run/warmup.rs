@@ -11,7 +11,7 @@ use std::sync::{Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use greentic_runner_host::cache::disk::DiskCache;
-use greentic_runner_host::cache::{ArtifactKey, ArtifactMetadata, CacheConfig};
+use greentic_runner_host::cache::{ArtifactKey, ArtifactMetadata, CacheConfig, EngineProfile};
 
 use crate::base::interrupt::Interrupt;
 use crate::pack::manifest::{component_bytes, open_archive};
@@ -83,30 +83,71 @@ pub fn warm(
             return stats;
         }
     };
-    let profile_dir = profile_root(root, profile.id());
-    if let Err(err) = private_dir(&profile_dir) {
-        tracing::warn!(
-            "the compiled-component cache {} cannot be written ({err}): nothing is kept, each component compiles as it loads (fix: set GREENTIC_CACHE_DIR to a folder of yours)",
-            root.display()
-        );
+    let Some(disk) = open_disk(root, &profile) else {
         return stats;
-    }
-    let limit = CacheConfig::default().disk_max_bytes;
-    let disk = DiskCache::new(profile_dir, profile.clone(), limit);
-    let compile = |digest: String, bytes: &[u8]| -> Result<(), String> {
+    };
+    let compile = |digest: String, bytes: &[u8]| -> anyhow::Result<()> {
         let serialized = engine
             .precompile_component(bytes)
-            .map_err(|err| format!("{err:#}"))?;
+            .map_err(|err| anyhow::anyhow!("{err:#}"))?;
         let meta = ArtifactMetadata::new(&profile, digest.clone(), serialized.len() as u64);
         let key = ArtifactKey::new(profile.id().to_string(), digest);
         disk.write_atomic(&key, &serialized, &meta)
-            .map_err(|err| format!("{err:#}"))
     };
     let shared = Shared {
         seen: Mutex::new(HashSet::new()),
         disk: &disk,
         compile: &compile,
     };
+    compile_all(items, interrupt, &shared, &mut |step| {
+        if let WarmStep::Done { outcome, .. } = step {
+            stats.count(outcome);
+        }
+        on_step(step);
+    });
+    if stats.compiled > 0
+        && let Err(err) = disk.prune_to_limit(false)
+    {
+        tracing::warn!("the compiled-component cache could not be pruned: {err:#}");
+    }
+    stats.elapsed = started.elapsed();
+    stats
+}
+
+impl WarmStats {
+    fn count(&mut self, outcome: &WarmOutcome) {
+        match outcome {
+            WarmOutcome::Cached => self.cached += 1,
+            WarmOutcome::Compiled => self.compiled += 1,
+            WarmOutcome::Duplicate => self.duplicates += 1,
+            WarmOutcome::Failed(_) => self.failed += 1,
+        }
+    }
+}
+
+/// The cache's folder for `profile` under `root`, created private; `None` (and a warning
+/// naming the fix) when it cannot be written.
+fn open_disk(root: &Path, profile: &EngineProfile) -> Option<DiskCache> {
+    let profile_dir = profile_root(root, profile.id());
+    if let Err(err) = private_dir(&profile_dir) {
+        tracing::warn!(
+            "the compiled-component cache {} cannot be written ({err}): nothing is kept, each component compiles as it loads (fix: set GREENTIC_CACHE_DIR to a folder of yours)",
+            root.display()
+        );
+        return None;
+    }
+    let limit = CacheConfig::default().disk_max_bytes;
+    Some(DiskCache::new(profile_dir, profile.clone(), limit))
+}
+
+/// Every item on up to as many workers as the machine has cores, none started after
+/// `interrupt`; `on_step` hears each step on the calling thread.
+fn compile_all(
+    items: &[WarmItem],
+    interrupt: &Interrupt,
+    shared: &Shared<'_>,
+    on_step: &mut dyn FnMut(&WarmStep),
+) {
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -115,7 +156,7 @@ pub fn warm(
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
-            let (shared, next) = (&shared, &next);
+            let next = &next;
             scope.spawn(move || {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
@@ -131,24 +172,9 @@ pub fn warm(
         }
         drop(tx);
         for step in rx {
-            if let WarmStep::Done { outcome, .. } = &step {
-                match outcome {
-                    WarmOutcome::Cached => stats.cached += 1,
-                    WarmOutcome::Compiled => stats.compiled += 1,
-                    WarmOutcome::Duplicate => stats.duplicates += 1,
-                    WarmOutcome::Failed(_) => stats.failed += 1,
-                }
-            }
             on_step(&step);
         }
     });
-    if stats.compiled > 0
-        && let Err(err) = disk.prune_to_limit(false)
-    {
-        tracing::warn!("the compiled-component cache could not be pruned: {err:#}");
-    }
-    stats.elapsed = started.elapsed();
-    stats
 }
 
 /// What the workers share: the digests seen so far, the cache, the compiler.
@@ -159,7 +185,7 @@ struct Shared<'a> {
 }
 
 /// Compiles a component (digest, bytes) into the cache.
-type Compile<'a> = dyn Fn(String, &[u8]) -> Result<(), String> + Sync + 'a;
+type Compile<'a> = dyn Fn(String, &[u8]) -> anyhow::Result<()> + Sync + 'a;
 
 /// One component: read, keyed, and compiled unless the cache or another worker has it.
 fn warm_one(
@@ -168,13 +194,13 @@ fn warm_one(
     cache: &Shared<'_>,
     tx: &mpsc::Sender<WarmStep>,
 ) -> WarmOutcome {
-    let bytes = match open_archive(&item.pack_path)
-        .map_err(|err| err.to_string())
-        .and_then(|mut archive| {
-            component_bytes(&mut archive, &item.component).map_err(|err| err.to_string())
-        }) {
-        Ok((_, bytes)) => bytes,
-        Err(err) => return WarmOutcome::Failed(err),
+    let read = || -> anyhow::Result<Vec<u8>> {
+        let mut archive = open_archive(&item.pack_path)?;
+        Ok(component_bytes(&mut archive, &item.component)?.1)
+    };
+    let bytes = match read() {
+        Ok(bytes) => bytes,
+        Err(err) => return WarmOutcome::Failed(err.to_string()),
     };
     let digest = component_digest(&bytes);
     let first = cache
@@ -198,6 +224,7 @@ fn warm_one(
     match (cache.compile)(digest, &bytes) {
         Ok(()) => WarmOutcome::Compiled,
         Err(err) => {
+            let err = format!("{err:#}");
             tracing::debug!(
                 "component {} of {} not compiled ahead: {err}",
                 item.component,
