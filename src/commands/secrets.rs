@@ -40,12 +40,12 @@ pub fn run(request: &SecretsRequest, prompter: &dyn Prompter) -> u8 {
         SecretsAction::Set { provider, key } => match pack_id_named(&project, provider) {
             Ok(provider) => refuse_shared(request, &project, |p| same_provider(p, &provider))
                 .and_then(|()| set(request, &scope, &provider, key, prompter)),
-            Err(ambiguous) => Ok(usage_error(request.format, &ambiguous.to_string())),
+            Err(unresolved) => Ok(usage_error(request.format, &unresolved.to_string())),
         },
         SecretsAction::Delete { provider, key } => match pack_id_named(&project, provider) {
             Ok(provider) => refuse_shared(request, &project, |p| same_provider(p, &provider))
                 .and_then(|()| delete(request, &scope, &provider, key)),
-            Err(ambiguous) => Ok(usage_error(request.format, &ambiguous.to_string())),
+            Err(unresolved) => Ok(usage_error(request.format, &unresolved.to_string())),
         },
     };
     match result {
@@ -122,7 +122,7 @@ fn list(
     // domain names is still one the person asked for by name.
     let wanted = match wanted_segments(providers, &packs, &keys) {
         Ok(wanted) => wanted,
-        Err(message) => return Ok(usage_error(request.format, &message)),
+        Err(unmatched) => return Ok(usage_error(request.format, &unmatched.to_string())),
     };
     let keys = match wanted {
         Some(_) => keys,
@@ -191,7 +191,7 @@ fn wanted_segments(
     providers: &[String],
     packs: &[ProjectPack],
     keys: &[StoredKey],
-) -> Result<Option<BTreeSet<String>>, String> {
+) -> Result<Option<BTreeSet<String>>, ProviderNameError> {
     if providers.is_empty() {
         return Ok(None);
     }
@@ -214,23 +214,19 @@ fn wanted_segments(
     Ok(Some(wanted))
 }
 
-fn unmatched(value: &str, packs: &[ProjectPack], keys: &[StoredKey]) -> String {
-    let list = |names: BTreeSet<&str>| match names.is_empty() {
-        true => "none".to_string(),
-        false => names.into_iter().collect::<Vec<_>>().join(", "),
-    };
-    format!(
-        "--provider {value} matches no pack of the project and no provider of the store; packs: {}; providers with keys: {}",
-        list(packs.iter().map(|p| p.info.pack_id.as_str()).collect()),
-        list(keys.iter().map(|k| k.provider.as_str()).collect()),
-    )
+fn unmatched(value: &str, packs: &[ProjectPack], keys: &[StoredKey]) -> ProviderNameError {
+    ProviderNameError::Unmatched {
+        value: value.to_string(),
+        packs: packs.iter().map(|p| p.info.pack_id.clone()).collect(),
+        providers: keys.iter().map(|k| k.provider.clone()).collect(),
+    }
 }
 
 /// The provider `set` and `delete` mean: the pack id of the project's pack whose id, file name
 /// or stem `named` is (`telegram` -> `messaging-telegram`), else `named` as typed (a provider
 /// whose pack is not in the project). A name that several packs answer to (`hook`, the stem
 /// of `messaging/hook.gtpack` and `events/hook.gtpack`) is refused, naming their ids.
-fn pack_id_named(packs: &[ProjectPack], named: &str) -> Result<String, AmbiguousName> {
+fn pack_id_named(packs: &[ProjectPack], named: &str) -> Result<String, ProviderNameError> {
     let ids: BTreeSet<&str> = packs
         .iter()
         .filter(|p| names_pack(named, Some(&p.info.pack_id), Some(&p.path)))
@@ -239,19 +235,38 @@ fn pack_id_named(packs: &[ProjectPack], named: &str) -> Result<String, Ambiguous
     match ids.into_iter().collect::<Vec<_>>().as_slice() {
         [] => Ok(named.to_string()),
         [one] => Ok(one.to_string()),
-        many => Err(AmbiguousName {
+        many => Err(ProviderNameError::Ambiguous {
             named: named.to_string(),
             ids: many.iter().map(|id| id.to_string()).collect(),
         }),
     }
 }
 
-/// A provider name several packs of the project answer to: a usage error naming their ids.
+/// A provider name the command cannot resolve: a usage error naming what it could mean.
 #[derive(Debug, thiserror::Error)]
-#[error("{named} names {} packs of the project ({}): give the pack id", ids.len(), ids.join(", "))]
-struct AmbiguousName {
-    named: String,
-    ids: Vec<String>,
+enum ProviderNameError {
+    /// Several packs of the project answer to it: their ids.
+    #[error("{named} names {} packs of the project ({}): give the pack id", ids.len(), ids.join(", "))]
+    Ambiguous { named: String, ids: Vec<String> },
+    /// `--provider` names neither a pack of the project nor a provider of the store.
+    #[error(
+        "--provider {value} matches no pack of the project and no provider of the store; packs: {}; providers with keys: {}",
+        listed(packs),
+        listed(providers)
+    )]
+    Unmatched {
+        value: String,
+        packs: BTreeSet<String>,
+        providers: BTreeSet<String>,
+    },
+}
+
+/// `names` joined with commas, sorted, or `none`.
+fn listed(names: &BTreeSet<String>) -> String {
+    match names.is_empty() {
+        true => "none".to_string(),
+        false => names.iter().cloned().collect::<Vec<_>>().join(", "),
+    }
 }
 
 fn set(

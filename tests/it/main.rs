@@ -22,6 +22,7 @@ mod history;
 mod hostile;
 mod interrupt;
 mod layers;
+mod limits;
 mod output;
 mod plan;
 mod published_packs;

@@ -443,6 +443,45 @@ fn list_of_a_domain_matches_provider_against_every_key_of_the_store() {
 }
 
 #[test]
+fn list_refuses_a_provider_named_by_no_pack_and_no_key_naming_both() {
+    let p = project();
+    p.run_with_stdin(
+        &[
+            "dev",
+            "secrets",
+            "set",
+            "telegram",
+            "bot_token",
+            "--tenant",
+            "acme",
+        ],
+        "v4lue",
+    )
+    .code(exit_code::SUCCESS);
+    let empty = Project::new();
+    for (project, packs, providers) in [
+        (&p, "messaging-telegram", "messaging_telegram"),
+        (&empty, "none", "none"),
+    ] {
+        project
+            .run(&[
+                "dev",
+                "secrets",
+                "list",
+                "--provider",
+                "nope",
+                "--tenant",
+                "acme",
+            ])
+            .code(exit_code::USAGE)
+            .stderr_has(&format!(
+                "--provider nope matches no pack of the project and no provider of the store; \
+                 packs: {packs}; providers with keys: {providers}"
+            ));
+    }
+}
+
+#[test]
 fn set_refuses_a_name_that_packs_of_two_domains_answer_to() {
     let p = Project::new();
     let pack = |id: &str| crate::support::packs::PackBuilder::new(id).passing("setup_default");
