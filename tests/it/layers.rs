@@ -60,7 +60,8 @@ fn unit_of<'a>(module: &str, table: &'a [Placement]) -> Option<&'a Placement> {
     })
 }
 
-fn src_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every `.rs` file under `dir`.
+pub(super) fn src_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
         if path.is_dir() {

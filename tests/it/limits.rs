@@ -3,7 +3,9 @@
 //! clap's value parsers and the prompt validator's signature.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use super::layers::src_files;
 
 const MAX_FILE_LINES: usize = 400;
 const MAX_FN_LINES: usize = 80;
@@ -37,7 +39,7 @@ const STRING_ERRORS_PENDING: [&str; 1] =
 fn sources() -> Vec<(String, String)> {
     let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    walk(&src, &mut files);
+    src_files(&src, &mut files);
     files.sort();
     files
         .into_iter()
@@ -47,17 +49,6 @@ fn sources() -> Vec<(String, String)> {
             (relative.replace('\\', "/"), text)
         })
         .collect()
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// `text` with comments, string literals and char literals blanked (newlines kept), so that

@@ -444,17 +444,10 @@ fn list_of_a_domain_matches_provider_against_every_key_of_the_store() {
 
 #[test]
 fn list_refuses_a_provider_named_by_no_pack_and_no_key_naming_both() {
+    let args = |line: &'static str| line.split(' ').collect::<Vec<_>>();
     let p = project();
     p.run_with_stdin(
-        &[
-            "dev",
-            "secrets",
-            "set",
-            "telegram",
-            "bot_token",
-            "--tenant",
-            "acme",
-        ],
+        &args("dev secrets set telegram bot_token --tenant acme"),
         "v4lue",
     )
     .code(exit_code::SUCCESS);
@@ -464,15 +457,7 @@ fn list_refuses_a_provider_named_by_no_pack_and_no_key_naming_both() {
         (&empty, "none", "none"),
     ] {
         project
-            .run(&[
-                "dev",
-                "secrets",
-                "list",
-                "--provider",
-                "nope",
-                "--tenant",
-                "acme",
-            ])
+            .run(&args("dev secrets list --provider nope --tenant acme"))
             .code(exit_code::USAGE)
             .stderr_has(&format!(
                 "--provider nope matches no pack of the project and no provider of the store; \
